@@ -1,0 +1,40 @@
+# Every target bootstraps .venv on first use (and again when pyproject.toml changes).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SUITE ?= evals/example.yaml
+
+.DEFAULT_GOAL := help
+.PHONY: help eval test lint format typecheck schema clean
+
+help: ## Show this help
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "harness needs Python 3.11+; set PYTHON=python3.11")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+eval: $(STAMP) ## Run the example suite (simulated fleet + local models when no API keys are set)
+	$(BIN)/harness run $(SUITE)
+
+test: $(STAMP) ## Run the test suite (offline)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## Ruff lint and format check, mypy
+	$(BIN)/ruff check harness tests
+	$(BIN)/ruff format --check harness tests
+	$(BIN)/mypy
+
+format: $(STAMP) ## Apply ruff fixes and formatting
+	$(BIN)/ruff check --fix harness tests
+	$(BIN)/ruff format harness tests
+
+schema: $(STAMP) ## Write JSON schemas for editors to evals/schemas/
+	$(BIN)/harness schema
+
+clean: ## Remove .venv and results/
+	rm -rf $(VENV) results

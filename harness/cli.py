@@ -1,0 +1,295 @@
+"""The `harness` command. Commands are thin: parse, call one library function, map errors to exit codes.
+
+Imports are lazy: `harness --help` and a sim-only run never import a vendor SDK, scikit-learn or pandas.
+Exit codes: 0 ok, 1 failure, 2 invalid input, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from harness.errors import HarnessError, InputError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    name="harness",
+    help="Continuous cross-model evaluation: every deployment in your routing table, every prompt, every change.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+datasets_app = typer.Typer(help="Versioned datasets: list, show, verify, add a version.", no_args_is_help=True)
+prompts_app = typer.Typer(help="Per-(task, model) prompt templates.", no_args_is_help=True)
+db_app = typer.Typer(help="The DuckDB index under the results directory.", no_args_is_help=True)
+runs_app = typer.Typer(help="Runs recorded in the results directory.", no_args_is_help=True)
+app.add_typer(datasets_app, name="datasets")
+app.add_typer(prompts_app, name="prompts")
+app.add_typer(db_app, name="db")
+app.add_typer(runs_app, name="runs")
+
+SuiteArg = Annotated[Path, typer.Argument(help="Suite file.")]
+ResultsOpt = Annotated[Path, typer.Option("--results-dir", help="Journals, cache and harness.duckdb live here.")]
+DatasetsOpt = Annotated[Path, typer.Option("--datasets-dir", help="Root of the datasets.")]
+DEFAULT_SUITE = Path("evals/example.yaml")
+
+
+def cli_errors(fn: F) -> F:
+    """Our errors become one line on stderr and an exit code; no tracebacks for user mistakes."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from harness import display
+
+        try:
+            return fn(*args, **kwargs)
+        except InputError as e:
+            display.error(e.one_line())
+            raise typer.Exit(2) from None
+        except HarnessError as e:
+            display.error(str(e))
+            raise typer.Exit(e.exit_code) from None
+        except KeyboardInterrupt:
+            display.error("interrupted")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _split(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+@app.command()
+@cli_errors
+def run(
+    suite: SuiteArg = DEFAULT_SUITE,
+    tasks: Annotated[str | None, typer.Option(help="Comma-separated task ids (default: all).")] = None,
+    deployments: Annotated[str | None, typer.Option(help="Comma-separated deployment ids (default: all).")] = None,
+    variants: Annotated[str, typer.Option(help="Comma-separated prompt variants; `base` is the unnamed one.")] = "base",
+    limit: Annotated[int | None, typer.Option(min=1, help="First N test cases per task.")] = None,
+    repeats: Annotated[int | None, typer.Option(min=1, help="Samples per case (overrides the suite).")] = None,
+    concurrency: Annotated[int, typer.Option(min=1, help="Cells in flight across all deployments.")] = 32,
+    per_deployment: Annotated[int, typer.Option(min=1, help="Default cells in flight per deployment.")] = 8,
+    mode: Annotated[
+        str, typer.Option(help="auto | live | sim. auto: live where credentials exist, else sim.")
+    ] = "auto",
+    sim_seed: Annotated[int, typer.Option(help="Seed of the simulated fleet (recorded on the run).")] = 0,
+    sim_time_scale: Annotated[
+        float, typer.Option(min=0.0, help="Real seconds slept per simulated second (0: don't wait).")
+    ] = 0.0,
+    results_dir: ResultsOpt = Path("results"),
+) -> None:
+    """Run a suite: every task's cases on every candidate deployment, graded, journaled, loaded into DuckDB."""
+    from harness import display
+    from harness.launch import start_run
+    from harness.plan import Plan, Selection
+    from harness.runner import RunOptions
+
+    if mode not in ("auto", "live", "sim"):
+        raise InputError(f"--mode must be auto, live or sim, not {mode!r}")
+    selection = Selection(
+        tasks=_split(tasks), deployments=_split(deployments), variants=_split(variants) or ["base"],
+        limit=limit, repeats=repeats, mode=mode,  # type: ignore[arg-type]
+    )  # fmt: skip
+    options = RunOptions(concurrency=concurrency, per_deployment=per_deployment, sim_time_scale=sim_time_scale)
+    progress: list[display.RunProgress] = []
+
+    def on_plan(plan: Plan) -> None:
+        (display.banner if plan.simulated else display.note)(plan.mode_note)
+        display.note(f"run {plan.run_id}: {len(plan.cells)} cells")
+        progress.append(display.RunProgress(len(plan.cells), plan.run_id).__enter__())
+
+    try:
+        result = start_run(
+            suite, selection, results_dir=results_dir, options=options, sim_seed=sim_seed,
+            sink=lambda e: progress[0].advance(e.status, e.cost_usd), on_plan=on_plan,
+        )  # fmt: skip
+    finally:
+        if progress:
+            progress[0].__exit__()
+    routing = result.plan.project.routing
+    roles = {(t, d): routing.role(t, d) for t in routing.tasks for d in routing.candidates(t)}
+    display.show(display.summary_table(result.events, roles))
+    if result.plan.simulated:
+        display.banner(display.SIM_BANNER)
+    display.note(f"run {result.run_id} {result.status}: journal {result.journal}; {result.load_note}")
+    if result.status == "cancelled":
+        display.note(f"resume with: harness run {suite} --resume {result.run_id}", style="bold")
+        raise typer.Exit(130)
+
+
+@app.command()
+@cli_errors
+def schema(
+    out: Annotated[Path, typer.Option(help="Directory for the JSON schema files.")] = Path("evals/schemas"),
+) -> None:
+    """Write JSON schemas of models.yaml, routing.yaml, suites and dataset.yaml for editors."""
+    from pydantic import BaseModel
+
+    from harness import display
+    from harness.datasets import Manifest
+    from harness.models import ModelTable
+    from harness.routing import RoutingTable
+    from harness.suite import Suite
+
+    out.mkdir(parents=True, exist_ok=True)
+    models: list[tuple[str, type[BaseModel]]] = [
+        ("models", ModelTable),
+        ("routing", RoutingTable),
+        ("suite", Suite),
+        ("dataset", Manifest),
+    ]
+    for name, model in models:
+        path = out / f"{name}.schema.json"
+        path.write_text(json.dumps(model.model_json_schema(), indent=2) + "\n", encoding="utf-8")
+        display.plain(str(path))
+
+
+@app.command()
+@cli_errors
+def graders() -> None:
+    """List the registered graders."""
+    from harness import display
+    from harness.graders import REGISTRY
+
+    display.print_table(
+        None, ["grader", "version", "what it does"], [(r.name, r.version, r.doc) for r in REGISTRY.values()]
+    )
+
+
+@datasets_app.command("list")
+@cli_errors
+def datasets_list(root: DatasetsOpt = Path("datasets")) -> None:
+    """Datasets with their versions and case counts."""
+    from harness import display
+    from harness.datasets import list_datasets, load_manifest
+
+    rows = []
+    for name in list_datasets(root):
+        m = load_manifest(root, name)
+        versions = ", ".join(f"{v} ({s.cases} cases)" for v, s in m.versions.items())
+        rows.append((name, m.task_class or "", versions, m.licence))
+    display.print_table(None, ["dataset", "class", "versions", "licence"], rows)
+
+
+@datasets_app.command("show")
+@cli_errors
+def datasets_show(
+    name: str,
+    version: Annotated[str | None, typer.Option(help="Version (default: the latest).")] = None,
+    root: DatasetsOpt = Path("datasets"),
+    cases: Annotated[int, typer.Option(help="How many cases to print.")] = 3,
+) -> None:
+    """A dataset's manifest, split sizes and first cases."""
+    from collections import Counter
+
+    from harness import display
+    from harness.datasets import load_dataset, load_manifest
+
+    m = load_manifest(root, name)
+    v = version or list(m.versions)[-1]
+    ds = load_dataset(root, name, v)
+    splits = Counter(c.split for c in ds.cases)
+    display.plain(f"{m.name}@{v}: {m.description}\nsource: {m.source}\nlicence: {m.licence}")
+    display.plain(f"sha256 {ds.sha256}; {len(ds.cases)} cases ({', '.join(f'{k} {n}' for k, n in splits.items())})")
+    for c in ds.cases[:cases]:
+        display.plain(json.dumps({"id": c.id, "input": c.input, "expected": c.expected}, ensure_ascii=False)[:400])
+
+
+@datasets_app.command("verify")
+@cli_errors
+def datasets_verify(name: Annotated[str | None, typer.Argument()] = None, root: DatasetsOpt = Path("datasets")) -> None:
+    """Check every recorded version's sha256, case count and case format."""
+    from harness import display
+    from harness.datasets import list_datasets, load_dataset, load_manifest
+
+    names = [name] if name else list_datasets(root)
+    for n in names:
+        for v in load_manifest(root, n).versions:
+            ds = load_dataset(root, n, v)
+            display.plain(f"ok  {n}@{v}  {len(ds.cases)} cases  sha256 {ds.sha256[:16]}…")
+
+
+@datasets_app.command("add-version")
+@cli_errors
+def datasets_add_version(
+    name: str,
+    file: Path,
+    notes: Annotated[str, typer.Option(help="What changed.")] = "",
+    root: DatasetsOpt = Path("datasets"),
+) -> None:
+    """Record FILE as the next version of dataset NAME (validated, copied, hashed, counted)."""
+    from harness import display
+    from harness.datasets import add_version
+
+    version = add_version(root, name, file, notes)
+    display.plain(f"recorded {name}@{version}")
+
+
+@prompts_app.command("show")
+@cli_errors
+def prompts_show(
+    task: str,
+    deployment: str,
+    case: Annotated[str, typer.Option("--case", help="Case id.")],
+    variant: Annotated[str, typer.Option(help="Prompt variant.")] = "base",
+    suite: Annotated[Path, typer.Option(help="Suite file.")] = DEFAULT_SUITE,
+) -> None:
+    """Render the messages TASK sends to DEPLOYMENT for one case, with the template that was chosen."""
+    from harness import display
+    from harness.plan import Selection, build_plan
+    from harness.suite import load_suite
+
+    project = load_suite(suite)
+    plan = build_plan(
+        project, Selection(tasks=[task], deployments=[deployment], variants=[variant], mode="sim"), "show"
+    )
+    cells = [c for c in plan.cells if c.case.id == case and c.sample == 0]
+    if not cells:
+        raise InputError(f"no test case {case!r} in task {task!r}", fix="see `harness datasets show`")
+    cell = cells[0]
+    display.note(
+        f"template {cell.template.path} (sha256 {cell.template.hash[:16]}…), prompt {cell.request.prompt_hash[:16]}…"
+    )
+    for m in cell.request.messages:
+        display.plain(f"--- {m.role} ---\n{m.content}")
+
+
+@db_app.command("load")
+@cli_errors
+def db_load(results_dir: ResultsOpt = Path("results")) -> None:
+    """Load every journal's new records into harness.duckdb."""
+    from harness import display
+    from harness.store import db
+
+    stats = db.load(results_dir)
+    display.plain(f"loaded {stats.records} records ({stats.cells} cells) from {stats.journals} journal(s)")
+
+
+@runs_app.command("list")
+@cli_errors
+def runs_list(results_dir: ResultsOpt = Path("results")) -> None:
+    """Runs with their status, mode and cell counts."""
+    from harness import display
+    from harness.store import db
+
+    if not db.db_path(results_dir).exists():
+        raise InputError(f"no database in {results_dir}", fix="run `harness run` first")
+    rows = db.query(
+        results_dir,
+        "SELECT r.run_id, r.suite, r.status, CASE WHEN r.simulated THEN 'SIM' ELSE 'real' END, r.planned_cells,"
+        " count(c.cell_key) FILTER (WHERE c.status = 'ok'), count(c.cell_key) FILTER (WHERE c.status <> 'ok'),"
+        " r.started_at FROM runs r LEFT JOIN cells c USING (run_id) GROUP BY ALL ORDER BY r.started_at",
+    )
+    display.print_table(None, ["run", "suite", "status", "mode", "planned", "ok", "errors", "started"], rows)
+
+
+def main() -> None:
+    app()

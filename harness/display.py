@@ -1,0 +1,133 @@
+"""Everything the terminal shows: progress, summaries, tables, errors. The only module that imports Rich."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+SIM_BANNER = "SIMULATED results: answers come from simulated twins, not the real models. Not evidence of quality."
+
+
+def error(message: str) -> None:
+    err_console.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+
+
+def note(message: str, style: str = "dim") -> None:
+    err_console.print(message, style=style, markup=False, soft_wrap=True)
+
+
+def banner(message: str) -> None:
+    err_console.print(message, style="bold yellow on grey15", markup=False, soft_wrap=True)
+
+
+class RunProgress:
+    """A progress bar with done/total, errors, spend and ETA. Falls back to silence when not a terminal."""
+
+    def __init__(self, total: int, label: str) -> None:
+        self.errors = 0
+        self.spend = 0.0
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("[red]{task.fields[errors]} errors"),
+            TextColumn("${task.fields[spend]:.4f}"),
+            TimeRemainingColumn(),
+            console=err_console,
+            transient=False,
+            disable=not err_console.is_terminal,
+        )
+        self.task = self.progress.add_task(label, total=total, errors=0, spend=0.0)
+
+    def __enter__(self) -> RunProgress:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def advance(self, status: str, cost: float) -> None:
+        if status != "ok":
+            self.errors += 1
+        self.spend += cost
+        self.progress.update(self.task, advance=1, errors=self.errors, spend=self.spend)
+
+
+@dataclass
+class _Group:
+    n: int = 0
+    ok: int = 0
+    scores: list[float] = field(default_factory=list)
+    passed: int = 0
+    graded: int = 0
+    cost: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    errors: Counter[str] = field(default_factory=Counter)
+    simulated: bool = False
+
+
+def summary_table(events: Iterable[Any], roles: dict[tuple[str, str], str]) -> Table:
+    """Per (task, deployment, variant): n, score, pass rate, errors by class, cost, p50 latency, mode."""
+    groups: dict[tuple[str, str, str], _Group] = defaultdict(_Group)
+    for e in events:
+        g = groups[(e.task, e.deployment, e.variant)]
+        g.n += 1
+        g.cost += e.cost_usd
+        g.simulated |= e.simulated
+        if e.status == "ok":
+            g.ok += 1
+        if e.error_class:
+            g.errors[e.error_class] += 1
+        if e.score is not None:
+            g.scores.append(e.score)
+            g.graded += 1
+            g.passed += bool(e.passed)
+        if e.latency_ms is not None:
+            g.latencies.append(e.latency_ms)
+    variants = {k[2] for k in groups}
+    table = Table(title="Results per task and deployment", title_justify="left")
+    cols = ["task", "deployment", "role"] + (["variant"] if len(variants) > 1 else [])
+    cols += ["n", "score", "pass", "errors", "cost $", "p50 ms", "mode"]
+    for c in cols:
+        table.add_column(c, justify="right" if c in ("n", "score", "pass", "cost $", "p50 ms") else "left")
+    for (task, dep, variant), g in sorted(groups.items()):
+        score = f"{statistics.fmean(g.scores):.3f}" if g.scores else "-"
+        pass_rate = f"{g.passed / g.graded:.1%}" if g.graded else "-"
+        errs = ", ".join(f"{k} {v}" for k, v in g.errors.most_common()) or "0"
+        p50 = f"{statistics.median(g.latencies):.0f}" if g.latencies else "-"
+        row = [task, dep, roles.get((task, dep), "")] + ([variant] if len(variants) > 1 else [])
+        row += [str(g.n), score, pass_rate, errs, f"{g.cost:.4f}", p50, "SIM" if g.simulated else "real"]
+        table.add_row(*row, style="yellow" if g.simulated else None)
+    return table
+
+
+def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    table = Table(title=title, title_justify="left")
+    for c in columns:
+        table.add_column(c)
+    for r in rows:
+        table.add_row(*["" if v is None else str(v) for v in r])
+    console.print(table)
+
+
+def show(renderable: Any) -> None:
+    console.print(renderable)
+
+
+def plain(text: str) -> None:
+    console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def flush() -> None:
+    sys.stdout.flush()

@@ -1,0 +1,137 @@
+"""The model table (`evals/models.yaml`): one entry per deployment, i.e. one callable endpoint.
+
+The same model on two infrastructures (Anthropic's API and Bedrock, say) is two deployments. Each carries its
+prices, limits, capabilities, compliance tags, the env var holding its credentials, its family (which drives
+prompt resolution) and the profile of its simulated twin.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints, model_validator
+
+from harness.config_base import ID_PATTERN, Strict
+from harness.yamlfile import load_model
+
+Provider = Literal["anthropic", "openai", "google", "sim", "sklearn", "canned"]
+Client = Literal["direct", "bedrock", "vertex", "azure", "openai-compatible"]
+Capability = Literal["tools", "json_schema", "vision", "long_context"]
+DeploymentId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+
+#: Providers that always run for real, even in sim mode: they cost nothing and need no keys.
+LOCAL_PROVIDERS: frozenset[str] = frozenset({"sim", "sklearn", "canned"})
+
+
+class Pricing(Strict):
+    input_per_mtok: float = Field(0.0, ge=0)
+    """USD per million input tokens."""
+    output_per_mtok: float = Field(0.0, ge=0)
+    """USD per million output tokens."""
+
+
+class Compliance(Strict):
+    region: str = "unspecified"
+    """Where requests are processed, e.g. `us`, `eu-central-1`, `swedencentral`, `local`."""
+    data_retention: Literal["zero", "30d", "provider_default", "none"] = "provider_default"
+    """How long the provider keeps prompts and outputs (`none`: nothing leaves the machine)."""
+    certifications: list[str] = []
+    """E.g. `soc2`, `hipaa-baa`, `iso27001`."""
+
+
+class RateLimits(Strict):
+    rpm: int | None = Field(None, gt=0)
+    """Requests per minute."""
+    tpm: int | None = Field(None, gt=0)
+    """Tokens per minute."""
+
+
+class SimProfile(Strict):
+    """How the simulated twin of this deployment behaves. A simulator, never evidence of quality."""
+
+    accuracy: dict[str, float] = {}
+    """Probability of a right answer per task class (`classification`, `extraction`, ...)."""
+    default_accuracy: float = Field(0.75, ge=0, le=1)
+    """Used for task classes not listed in `accuracy`."""
+    latency_ms_p50: float = Field(600.0, gt=0)
+    latency_ms_p95: float = Field(1800.0, gt=0)
+    rate_limited: float = Field(0.0, ge=0, le=1)
+    """Share of attempts answered with a 429."""
+    server_error: float = Field(0.0, ge=0, le=1)
+    """Share of attempts answered with a 5xx."""
+    timeout: float = Field(0.0, ge=0, le=1)
+    """Share of attempts that time out."""
+
+    @model_validator(mode="after")
+    def _check(self) -> SimProfile:
+        for k, v in self.accuracy.items():
+            if not 0 <= v <= 1:
+                raise ValueError(f"accuracy.{k} must be between 0 and 1, got {v}")
+        if self.latency_ms_p95 < self.latency_ms_p50:
+            raise ValueError("latency_ms_p95 must be at least latency_ms_p50")
+        return self
+
+
+class Family(Strict):
+    bytes_per_token: float = Field(4.0, gt=0)
+    """Average UTF-8 bytes per token of this family's tokenizer on English text (the offline estimator)."""
+
+
+class Deployment(Strict):
+    provider: Provider
+    """Which adapter calls it."""
+    model: str = ""
+    """The provider's model name, pinned to a version where the provider allows it."""
+    family: str = "other"
+    """`claude`, `gpt`, `gemini`, `llama`, ...: drives prompt resolution (model id → family → default)."""
+    client: Client = "direct"
+    """Infrastructure variant of the provider's client."""
+    base_url: str | None = None
+    region: str | None = None
+    """Cloud region for Bedrock / Vertex / Azure clients."""
+    pricing: Pricing = Pricing()
+    context_window: int = Field(128_000, gt=0)
+    """Maximum input + output tokens."""
+    max_output_tokens: int = Field(4096, gt=0)
+    capabilities: list[Capability] = []
+    compliance: Compliance = Compliance()
+    rate_limits: RateLimits = RateLimits()
+    credentials_env: str | None = None
+    """Name of the env var holding the API key. The key itself is never written anywhere."""
+    concurrency: int | None = Field(None, gt=0)
+    """Maximum calls in flight to this deployment (default: the run's per-provider limit)."""
+    sim: SimProfile = SimProfile()
+    response: str | dict[str, Any] | list[Any] | None = None
+    """`canned` only: the fixed response (text, or JSON written out as text)."""
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _check(self) -> Deployment:
+        if self.provider == "canned" and self.response is None:
+            raise ValueError("a canned deployment needs `response`")
+        if self.provider != "canned" and self.response is not None:
+            raise ValueError("`response` is only for provider: canned")
+        if self.provider not in LOCAL_PROVIDERS and not self.model:
+            raise ValueError(f"provider {self.provider} needs `model` (the provider's model name)")
+        return self
+
+    @property
+    def local(self) -> bool:
+        return self.provider in LOCAL_PROVIDERS
+
+
+class ModelTable(Strict):
+    """`evals/models.yaml`."""
+
+    schema_version: Literal[1] = 1
+    families: dict[str, Family] = {}
+    """Per-family tokenizer factors for the offline token estimator."""
+    deployments: dict[DeploymentId, Deployment]
+
+    def family(self, name: str) -> Family:
+        return self.families.get(name, Family())
+
+
+def load_models(path: Path) -> ModelTable:
+    return load_model(path, ModelTable)

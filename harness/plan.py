@@ -1,0 +1,212 @@
+"""The plan: tasks × cases × deployments × variants × samples, every prompt rendered before the first call.
+
+Rendering everything up front means a missing variable or a broken template fails the run before any money is
+spent. Each cell gets its identity here: a key hashed from (run, task, dataset version, case id, deployment,
+variant, template hash, request options hash, sample index), never from prompt text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from harness.datasets import Case, Dataset, load_dataset
+from harness.errors import InputError
+from harness.models import Deployment
+from harness.prompts import BASE_VARIANT, PromptLibrary, Template, prompt_hash
+from harness.suite import Project, TaskSpec
+from harness.types import Message, Request, RequestOptions, SimHint
+
+Mode = Literal["auto", "live", "sim"]
+DeploymentMode = Literal["live", "sim", "local", "skipped"]
+
+
+def short_hash(*parts: object) -> str:
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    key: str
+    task: str
+    task_class: str
+    dataset: Dataset
+    case: Case
+    deployment: str
+    variant: str
+    sample: int
+    template: Template
+    request: Request
+    options_hash: str
+    request_hash: str
+    role: str
+
+
+@dataclass
+class Selection:
+    """What the user asked to run (CLI flags)."""
+
+    tasks: list[str] | None = None
+    deployments: list[str] | None = None
+    variants: list[str] = field(default_factory=lambda: [BASE_VARIANT])
+    limit: int | None = None
+    repeats: int | None = None
+    mode: Mode = "auto"
+
+
+@dataclass
+class Plan:
+    run_id: str
+    project: Project
+    selection: Selection
+    cells: list[Cell]
+    datasets: dict[str, Dataset]
+    modes: dict[str, DeploymentMode]
+    mode_note: str
+
+    @property
+    def simulated(self) -> bool:
+        return any(m == "sim" for m in self.modes.values())
+
+    def fingerprint(self) -> dict[str, Any]:
+        """Everything a resume must find unchanged."""
+        from harness.graders import REGISTRY
+
+        templates = sorted({(c.template.path, c.template.hash) for c in self.cells})
+        graders = sorted(
+            {(g.name, REGISTRY[g.name].version) for t in self.project.suite.tasks.values() for g in t.graders}
+        )
+        return {
+            "hashes": self.project.hashes,
+            "datasets": {ref: d.sha256 for ref, d in sorted(self.datasets.items())},
+            "templates": [list(t) for t in templates],
+            "graders": [list(g) for g in graders],
+            "cells": len(self.cells),
+        }
+
+
+def decide_modes(project: Project, deployments: list[str], mode: Mode) -> tuple[dict[str, DeploymentMode], str]:
+    """Which deployments run live, simulated, locally, or not at all, and one line saying so."""
+    table = project.models.deployments
+    remote = [d for d in deployments if not table[d].local]
+    modes: dict[str, DeploymentMode] = {d: "local" for d in deployments if table[d].local}
+    have = {d for d in remote if table[d].credentials_env and os.environ.get(table[d].credentials_env or "")}
+    if mode == "sim" or (mode == "auto" and not have):
+        modes.update({d: "sim" for d in remote})
+        why = "--mode sim" if mode == "sim" else "no API credentials found"
+        note = f"SIMULATED: {len(remote)} deployment(s) answered by simulated twins ({why}); not evidence of quality"
+        return modes, note if remote else "all deployments are local"
+    missing = [d for d in remote if d not in have]
+    if mode == "live" and missing:
+        dep = table[missing[0]]
+        env = dep.credentials_env or "(no credentials_env set)"
+        raise InputError(
+            f"--mode live: deployment {missing[0]!r} has no credentials in {env}",
+            fix=f"export {env}, drop it with --deployments, or use --mode sim",
+        )
+    modes.update({d: ("live" if d in have else "skipped") for d in remote})
+    note = f"LIVE: {len(have)} deployment(s) called for real"
+    if missing:
+        note += f"; {len(missing)} skipped without credentials ({', '.join(missing)})"
+    return modes, note
+
+
+def options_for(task: TaskSpec, deployment: Deployment, case: Case) -> RequestOptions:
+    tools = case.input.get("tools") if task.task_class == "function-calling" else None
+    o = task.options
+    return RequestOptions(
+        temperature=o.temperature,
+        max_tokens=min(o.max_tokens, deployment.max_output_tokens),
+        stop=tuple(o.stop),
+        seed=o.seed,
+        json_mode=o.json_mode,
+        tools=tuple(tools) if isinstance(tools, list) else (),
+    )
+
+
+def _context(task_id: str, dataset: Dataset, case: Case, examples: list[dict[str, Any]]) -> dict[str, Any]:
+    ctx = dict(case.input)
+    ctx.update(
+        input=case.input,
+        case_id=case.id,
+        examples=examples,
+        labels=list(dataset.manifest.labels),
+        task=task_id,
+    )
+    return ctx
+
+
+def _pick(requested: list[str] | None, known: list[str], what: str) -> list[str]:
+    if not requested:
+        return known
+    for name in requested:
+        if name not in known:
+            raise InputError(f"unknown {what} {name!r}", fix=f"choose from: {', '.join(known)}")
+    return [k for k in known if k in requested]
+
+
+def build_plan(project: Project, selection: Selection, run_id: str) -> Plan:
+    suite = project.suite
+    tasks = _pick(selection.tasks, list(suite.tasks), "task")
+    all_deps = sorted({d for t in tasks for d in project.routing.candidates(t)})
+    if selection.deployments:
+        for d in selection.deployments:
+            if d not in project.models.deployments:
+                raise InputError(f"unknown deployment {d!r}", fix=f"choose from: {', '.join(all_deps)}")
+        all_deps = [d for d in all_deps if d in selection.deployments]
+        if not all_deps:
+            raise InputError("none of the selected deployments is a candidate of the selected tasks")
+    modes, note = decide_modes(project, all_deps, selection.mode)
+    library = PromptLibrary(project.prompts_dir)
+    datasets: dict[str, Dataset] = {}
+    cells: list[Cell] = []
+    for task_id in tasks:
+        task = suite.tasks[task_id]
+        ds = datasets.get(task.dataset) or load_dataset(project.datasets_dir, task.dataset_name, task.dataset_version)
+        datasets[task.dataset] = ds
+        cells += _task_cells(project, library, selection, run_id, task_id, ds, all_deps)
+    return Plan(run_id, project, selection, cells, datasets, modes, note)
+
+
+def _task_cells(
+    project: Project,
+    library: PromptLibrary,
+    sel: Selection,
+    run_id: str,
+    task_id: str,
+    ds: Dataset,
+    deployments: list[str],
+) -> list[Cell]:
+    task = project.suite.tasks[task_id]
+    cases = ds.split("test")[: sel.limit] if sel.limit else ds.split("test")
+    examples = [{"id": c.id, "input": c.input, "expected": c.expected} for c in ds.split("train")[: task.examples]]
+    repeats = sel.repeats or task.repeats
+    rendered: dict[tuple[str, str], tuple[tuple[Message, ...], str]] = {}
+    cells = []
+    chain = project.routing.candidates(task_id)
+    for dep_id in [d for d in chain if d in deployments]:
+        dep = project.models.deployments[dep_id]
+        role = project.routing.role(task_id, dep_id)
+        for variant in sel.variants:
+            tmpl = library.resolve(project.prompt_dir(task_id), dep_id, dep.family, variant)
+            for case in cases:
+                key = (tmpl.path, case.id)
+                if key not in rendered:
+                    msgs = library.render(tmpl, _context(task_id, ds, case, examples))
+                    rendered[key] = (msgs, prompt_hash(msgs))
+                messages, phash = rendered[key]
+                options = options_for(task, dep, case)
+                ohash = short_hash(json.dumps(asdict(options), sort_keys=True, default=str))
+                hint = SimHint(task.task_class, case.id, case.expected, tuple(ds.manifest.labels))
+                for sample in range(repeats):
+                    ckey = short_hash(run_id, task_id, ds.ref, case.id, dep_id, variant, tmpl.hash, ohash, sample)
+                    req = Request(dep_id, dep.model, messages, options, phash, sample, 1, hint, case.input)
+                    rhash = short_hash(dep.provider, dep.client, dep.model, phash, ohash, sample)
+                    cells.append(
+                        Cell(ckey, task_id, task.task_class, ds, case, dep_id, variant, sample, tmpl, req, ohash,
+                             rhash, role)
+                    )  # fmt: skip
+    return cells

@@ -1,0 +1,64 @@
+"""The provider seam: one async method, `complete(request) -> Completion`.
+
+A provider translates a `Request` into one API call and the answer into a `Completion`, and maps vendor
+errors to `ProviderError(FailureClass, ...)` at its boundary, once. Retries, concurrency, timing and caching
+are the runner's. Providers are registered by dotted path so a run imports only the SDKs it uses.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from harness.errors import InputError
+from harness.models import Deployment, ModelTable
+from harness.types import Completion, Request
+
+
+class Provider(Protocol):
+    simulated: bool
+
+    async def complete(self, request: Request) -> Completion: ...
+
+
+@dataclass(frozen=True)
+class ProviderSettings:
+    """Run-wide settings providers may need."""
+
+    models: ModelTable
+    sim_seed: int = 0
+    sim_time_scale: float = 0.0
+    """Simulated latency × this = real seconds slept (0: record latency, do not wait)."""
+    cache_dir: str | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+REGISTRY: dict[str, str] = {
+    "sim": "harness.providers.sim:SimProvider",
+    "canned": "harness.providers.canned:CannedProvider",
+    "sklearn": "harness.providers.sklearn:SklearnProvider",
+    "anthropic": "harness.providers.anthropic:AnthropicProvider",
+    "openai": "harness.providers.openai:OpenAIProvider",
+    "google": "harness.providers.google:GoogleProvider",
+}
+
+
+def make_provider(name: str, deployment_id: str, deployment: Deployment, settings: ProviderSettings) -> Provider:
+    """Import and build the provider registered as `name` for one deployment."""
+    path = REGISTRY.get(name)
+    if path is None:
+        raise InputError(f"unknown provider {name!r} for deployment {deployment_id!r}")
+    module_name, _, cls_name = path.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as e:
+        if e.name != module_name:
+            raise
+        raise InputError(
+            f"the live {name!r} provider is not available in this version of harness",
+            fix="run with --mode sim",
+        ) from None
+    cls = getattr(module, cls_name)
+    provider: Provider = cls(deployment_id, deployment, settings)
+    return provider

@@ -1,0 +1,195 @@
+"""The simulated twin of a deployment: deterministic, shaped like the task's real outputs, never evidence.
+
+Every draw is seeded by (sim seed, deployment, case, rendered-prompt hash, sample): reruns reproduce, a prompt
+edit reshuffles, `--sim-seed` changes the draw. Faults and latency are drawn per attempt, so a retried 429 can
+succeed. Accuracy, latency and fault rates come from the deployment's `sim` profile in models.yaml.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import hashlib
+import json
+import math
+import random
+from typing import Any
+
+from harness.errors import FailureClass, ProviderError
+from harness.models import Deployment, SimProfile
+from harness.providers.base import ProviderSettings
+from harness.tokens import estimate_tokens
+from harness.types import Completion, Request, SimHint, ToolCall, Usage
+
+Z95 = 1.6448536269514722
+
+
+def seeded(*parts: object) -> random.Random:
+    digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=8).digest()
+    return random.Random(int.from_bytes(digest, "big"))
+
+
+class SimProvider:
+    simulated = True
+
+    def __init__(self, deployment_id: str, deployment: Deployment, settings: ProviderSettings) -> None:
+        self.id = deployment_id
+        self.profile: SimProfile = deployment.sim
+        self.model = deployment.model or deployment_id
+        self.seed = settings.sim_seed
+        self.scale = settings.sim_time_scale
+        self.bytes_per_token = settings.models.family(deployment.family).bytes_per_token
+        p50, p95 = self.profile.latency_ms_p50, self.profile.latency_ms_p95
+        self.mu, self.sigma = math.log(p50), (math.log(p95) - math.log(p50)) / Z95
+
+    def accuracy(self, task_class: str) -> float:
+        return self.profile.accuracy.get(task_class, self.profile.default_accuracy)
+
+    async def complete(self, request: Request) -> Completion:
+        hint = request.sim
+        case_id = hint.case_id if hint else request.prompt_hash
+        per_attempt = seeded(self.seed, self.id, case_id, request.prompt_hash, request.sample, request.attempt)
+        latency = min(per_attempt.lognormvariate(self.mu, self.sigma), 120_000.0)
+        self._maybe_fail(per_attempt, latency)
+        if self.scale > 0:
+            await asyncio.sleep(latency / 1000 * self.scale)
+        per_case = seeded(self.seed, self.id, case_id, request.prompt_hash, request.sample)
+        calls: tuple[ToolCall, ...] = ()
+        if hint is None:
+            text = "Simulated answer."
+        else:
+            correct = per_case.random() < self.accuracy(hint.task_class)
+            text, calls = shape_output(hint, correct, per_case, request.case_input)
+        prompt = "".join(m.content for m in request.messages)
+        out_tokens = estimate_tokens(text or json.dumps([call.arguments for call in calls]), self.bytes_per_token)
+        usage = Usage(estimate_tokens(prompt, self.bytes_per_token), max(out_tokens, 1))
+        return Completion(
+            text=text,
+            usage=usage,
+            tool_calls=calls,
+            finish_reason="tool_calls" if calls else "stop",
+            latency_ms=round(latency, 3),
+            request_id=f"sim-{per_attempt.getrandbits(48):012x}",
+            served_model=f"sim:{self.model}",
+            simulated=True,
+        )
+
+    def _maybe_fail(self, rng: random.Random, latency: float) -> None:
+        u = rng.random()
+        p = self.profile
+        if u < p.rate_limited:
+            raise ProviderError(FailureClass.rate_limited, "simulated 429", status=429, retry_after=1.0)
+        if u < p.rate_limited + p.server_error:
+            raise ProviderError(FailureClass.server_error, "simulated 503", status=503)
+        if u < p.rate_limited + p.server_error + p.timeout:
+            raise ProviderError(FailureClass.timeout, "simulated timeout")
+
+
+def shape_output(
+    hint: SimHint, correct: bool, rng: random.Random, case_input: dict[str, Any]
+) -> tuple[str, tuple[ToolCall, ...]]:
+    """A right or plausibly wrong answer in the task's real output shape."""
+    shaper = _SHAPERS.get(hint.task_class, _answer)
+    return shaper(hint, correct, rng, case_input)
+
+
+def _label(hint: SimHint, correct: bool, rng: random.Random, _: dict[str, Any]) -> tuple[str, tuple[ToolCall, ...]]:
+    label = str(hint.expected)
+    if not correct:
+        others = [x for x in hint.labels if x != label]
+        label = rng.choice(others) if others else label[::-1]
+    return (label.capitalize() if rng.random() < 0.2 else label), ()
+
+
+def _perturb_value(v: Any, rng: random.Random) -> Any:
+    if isinstance(v, bool) or v is None:
+        return "unknown" if v is None else (not v)
+    if isinstance(v, int | float):
+        return round(v * rng.choice([0.9, 1.1, 0.5, 10]) + rng.choice([0, 1, -1]), 2)
+    if isinstance(v, str) and len(v) == 10 and v[4] == "-" and v[7] == "-":
+        return f"{v[:5]}{v[8:10]}-{v[5:7]}" if v[8:10] <= "12" and v[5:7] != v[8:10] else v[:8] + "01"
+    if isinstance(v, str):
+        words = v.split()
+        return " ".join(words[:-1]) if len(words) > 1 else v + " Inc"
+    return None
+
+
+def _json(hint: SimHint, correct: bool, rng: random.Random, _: dict[str, Any]) -> tuple[str, tuple[ToolCall, ...]]:
+    obj = copy.deepcopy(hint.expected)
+    if not correct and isinstance(obj, dict) and obj:
+        for key in rng.sample(sorted(obj), k=min(len(obj), rng.choice([1, 1, 2]))):
+            obj[key] = _perturb_value(obj[key], rng)
+    text = json.dumps(obj, ensure_ascii=False, indent=rng.choice([None, 2]))
+    return (f"```json\n{text}\n```" if rng.random() < 0.3 else text), ()
+
+
+def _first_allowed(values: Any) -> tuple[bool, Any]:
+    """BFCL ground truth: a list of acceptable values; "" marks an optional argument."""
+    if not isinstance(values, list):
+        return True, values
+    for v in values:
+        if v != "":
+            return True, v
+    return False, None
+
+
+def _calls(hint: SimHint, correct: bool, rng: random.Random, inp: dict[str, Any]) -> tuple[str, tuple[ToolCall, ...]]:
+    expected = hint.expected if isinstance(hint.expected, list) else []
+    calls = []
+    for call in expected:
+        args = {}
+        for name, allowed in (call.get("arguments") or {}).items():
+            present, value = _first_allowed(allowed)
+            if present:
+                args[name] = value
+        calls.append(ToolCall(str(call.get("name")), args))
+    if not correct:
+        tools = [t.get("name") for t in inp.get("tools", []) if isinstance(t, dict)]
+        if not calls and tools:
+            calls = [ToolCall(str(rng.choice(tools)), {})]
+        elif calls:
+            i = rng.randrange(len(calls))
+            c = calls[i]
+            if c.arguments and rng.random() < 0.7:
+                key = rng.choice(sorted(c.arguments))
+                calls[i] = ToolCall(c.name, {**c.arguments, key: _perturb_value(c.arguments[key], rng)})
+            else:
+                others = [t for t in tools if t != c.name]
+                calls[i] = ToolCall(str(rng.choice(others)) if others else c.name + "_v2", c.arguments)
+    if not calls:
+        return "None of the available tools fits this request.", ()
+    return "", tuple(calls)
+
+
+def _answer(hint: SimHint, correct: bool, rng: random.Random, _: dict[str, Any]) -> tuple[str, tuple[ToolCall, ...]]:
+    refs = hint.expected if isinstance(hint.expected, list) else [hint.expected]
+    answer = str(refs[0]) if refs else ""
+    if not correct:
+        wrong = _perturb_value(answer, rng)
+        if wrong == answer or rng.random() < 0.3:
+            wrong = rng.choice(["unanswerable", "The context does not say.", "I am not sure."])
+        answer = str(wrong)
+    style = rng.random()
+    if style < 0.5:
+        return answer, ()
+    if style < 0.8:
+        return f"The answer is {answer}.", ()
+    return f"Based on the context, {answer}.", ()
+
+
+def _code(hint: SimHint, correct: bool, rng: random.Random, _: dict[str, Any]) -> tuple[str, tuple[ToolCall, ...]]:
+    solution = str(hint.expected)
+    if correct:
+        return solution, ()
+    return solution.replace("return ", "return None  # ", 1) if "return " in solution else "    pass\n", ()
+
+
+_SHAPERS = {
+    "classification": _label,
+    "extraction": _json,
+    "function-calling": _calls,
+    "qa": _answer,
+    "long-document": _answer,
+    "code": _code,
+    "generation": _answer,
+}

@@ -1,0 +1,279 @@
+"""The runner: fan the plan's cells out to providers, retry what is retryable, grade, journal, emit events.
+
+Async core, no Rich: progress goes out as plain events to a sink (the CLI's display). Concurrency is bounded
+globally (workers) and per deployment (semaphores). A per-case failure becomes a recorded cell, never an
+exception that stops the fan-out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from itertools import zip_longest
+from typing import Any
+
+from harness.errors import FailureClass, GraderError, ProviderError
+from harness.graders import BuiltGrader, Sample, build_grader
+from harness.models import Deployment
+from harness.plan import Cell, Plan
+from harness.providers.base import Provider
+from harness.store.journal import JournalWriter
+from harness.types import Completion, Grade
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    concurrency: int = 32
+    """Cells in flight across all deployments."""
+    per_deployment: int = 8
+    """Default cells in flight per deployment (a deployment's `concurrency` overrides it)."""
+    max_attempts: int = 3
+    timeout_s: float = 120.0
+    backoff_initial_s: float = 0.5
+    backoff_max_s: float = 8.0
+    sim_time_scale: float = 0.0
+
+
+@dataclass(frozen=True)
+class CellFinished:
+    task: str
+    deployment: str
+    variant: str
+    status: str
+    error_class: str | None
+    cost_usd: float
+    score: float | None
+    passed: bool | None
+    simulated: bool
+    latency_ms: float | None = None
+
+
+@dataclass
+class Tally:
+    ok: int = 0
+    error: int = 0
+    skipped: int = 0
+    cost_usd: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "error": self.error,
+            "skipped": self.skipped,
+            "cost_usd": round(self.cost_usd, 6),
+        }
+
+
+Sink = Callable[[CellFinished], None]
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat()
+
+
+def cost_of(dep: Deployment, input_tokens: int, output_tokens: int) -> float:
+    return (input_tokens * dep.pricing.input_per_mtok + output_tokens * dep.pricing.output_per_mtok) / 1e6
+
+
+def interleave(cells: list[Cell]) -> list[Cell]:
+    """Round-robin across deployments so every lane has work from the start."""
+    lanes: dict[str, list[Cell]] = {}
+    for c in cells:
+        lanes.setdefault(c.deployment, []).append(c)
+    return [c for group in zip_longest(*lanes.values()) for c in group if c is not None]
+
+
+@dataclass
+class Runner:
+    plan: Plan
+    providers: dict[str, Provider]
+    journal: JournalWriter
+    sink: Sink
+    options: RunOptions = RunOptions()
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    tally: Tally = field(default_factory=Tally)
+
+    def __post_init__(self) -> None:
+        suite = self.plan.project.suite
+        self.graders: dict[str, list[tuple[BuiltGrader, float, str]]] = {
+            tid: [(build_grader(g.name, g.args), g.weight, g.grader_id) for g in t.graders]
+            for tid, t in suite.tasks.items()
+        }
+        table = self.plan.project.models.deployments
+        self.sems = {d: asyncio.Semaphore(table[d].concurrency or self.options.per_deployment) for d in self.plan.modes}
+
+    async def run(self, cells: list[Cell]) -> Tally:
+        queue: asyncio.Queue[Cell] = asyncio.Queue()
+        for c in interleave(cells):
+            queue.put_nowait(c)
+        workers = [asyncio.create_task(self._worker(queue)) for _ in range(max(1, self.options.concurrency))]
+        try:
+            await asyncio.gather(*workers)
+        finally:
+            for w in workers:
+                w.cancel()
+            self.journal.flush()
+        return self.tally
+
+    async def _worker(self, queue: asyncio.Queue[Cell]) -> None:
+        while not self.stop.is_set():
+            try:
+                cell = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            if self.plan.modes[cell.deployment] == "skipped":
+                self._finish(cell, None, FailureClass.skipped_auth, "no credentials for this deployment", 0)
+                continue
+            async with self.sems[cell.deployment]:
+                completion, failure, message, attempts = await self._call(cell)
+            self._finish(cell, completion, failure, message, attempts)
+
+    async def _call(self, cell: Cell) -> tuple[Completion | None, FailureClass | None, str | None, int]:
+        provider = self.providers[cell.deployment]
+        scale = self.options.sim_time_scale if provider.simulated else 1.0
+        for attempt in range(1, self.options.max_attempts + 1):
+            request = cell.request if attempt == 1 else replace(cell.request, attempt=attempt)
+            started, t0 = now(), time.perf_counter()
+            try:
+                completion = await asyncio.wait_for(provider.complete(request), self.options.timeout_s)
+            except ProviderError as e:
+                err: ProviderError = e
+            except TimeoutError:
+                err = ProviderError(FailureClass.timeout, f"no answer within {self.options.timeout_s:g} s")
+            except Exception as e:  # a provider bug must not stop the fan-out: record it
+                err = ProviderError(FailureClass.invalid_response, f"{type(e).__name__}: {e}")
+            else:
+                if not completion.latency_ms:  # simulators report their own (scaled) latency
+                    completion = replace(completion, latency_ms=round((time.perf_counter() - t0) * 1000, 3))
+                self._attempt(cell, attempt, started, completion.latency_ms, completion=completion)
+                return completion, None, None, attempt
+            self._attempt(cell, attempt, started, (time.perf_counter() - t0) * 1000, error=err)
+            if not err.retryable or attempt == self.options.max_attempts or self.stop.is_set():
+                return None, err.failure_class, err.message, attempt
+            await asyncio.sleep(self._backoff(attempt, err.retry_after) * scale)
+        raise AssertionError("unreachable")
+
+    def _backoff(self, attempt: int, retry_after: float | None) -> float:
+        cap = min(self.options.backoff_max_s, self.options.backoff_initial_s * 2 ** (attempt - 1))
+        wait = random.uniform(0, cap)  # full jitter
+        return max(wait, retry_after or 0.0)
+
+    def _attempt(
+        self,
+        cell: Cell,
+        n: int,
+        started: str,
+        latency_ms: float,
+        completion: Completion | None = None,
+        error: ProviderError | None = None,
+    ) -> None:
+        usage = completion.usage if completion else None
+        self.journal.write(
+            {
+                "type": "attempt",
+                "attempt_id": f"{cell.key}:{n}",
+                "cell_key": cell.key,
+                "run_id": self.plan.run_id,
+                "n": n,
+                "deployment": cell.deployment,
+                "status": "ok" if completion else "error",
+                "error_class": error.failure_class.value if error else None,
+                "error_message": error.message if error else None,
+                "http_status": error.status if error else None,
+                "retry_after": error.retry_after if error else None,
+                "latency_ms": round(latency_ms, 3),
+                "input_tokens": usage.input_tokens if usage else None,
+                "output_tokens": usage.output_tokens if usage else None,
+                "request_id": completion.request_id if completion else (error.request_id if error else None),
+                "started_at": started,
+                "simulated": self.plan.modes[cell.deployment] == "sim",
+            }
+        )
+
+    def _grade(self, cell: Cell, completion: Completion) -> list[Grade]:
+        sample = Sample(completion.text, cell.case.expected, completion.tool_calls, cell.case.input, cell.task_class)
+        grades = []
+        for built, weight, grader_id in self.graders[cell.task]:
+            try:
+                s = built.fn(sample)
+                grades.append(Grade(grader_id, built.version, s.value, s.passed, s.reason, None, weight))
+            except GraderError as e:
+                grades.append(Grade(grader_id, built.version, None, None, "", str(e), weight))
+            except Exception as e:  # a grader bug is recorded as an error on this cell, not a crash
+                grades.append(Grade(grader_id, built.version, None, None, "", f"{type(e).__name__}: {e}", weight))
+        return grades
+
+    def _finish(
+        self,
+        cell: Cell,
+        completion: Completion | None,
+        failure: FailureClass | None,
+        message: str | None,
+        attempts: int,
+    ) -> None:
+        dep = self.plan.project.models.deployments[cell.deployment]
+        mode = self.plan.modes[cell.deployment]
+        status = "ok" if completion else ("skipped" if failure == FailureClass.skipped_auth else "error")
+        usage = completion.usage if completion else None
+        cost = cost_of(dep, usage.input_tokens, usage.output_tokens) if usage else 0.0
+        self.journal.write(
+            _cell_record(self.plan, cell, dep, mode, status, completion, failure, message, attempts, cost)
+        )
+        score = passed = None
+        if completion is not None:
+            grades = self._grade(cell, completion)
+            graded_at = now()
+            for g in grades:
+                self.journal.write(
+                    {"type": "grade", "cell_key": cell.key, "run_id": self.plan.run_id, "grader_id": g.grader_id,
+                     "grader_version": g.grader_version, "value": g.value, "passed": g.passed, "reason": g.reason,
+                     "error": g.error, "weight": g.weight, "judge_deployment": None, "graded_at": graded_at}
+                )  # fmt: skip
+            if grades and all(g.error is None for g in grades):
+                total = sum(g.weight for g in grades)
+                score = sum((g.value or 0.0) * g.weight for g in grades) / total
+                threshold = self.plan.project.suite.tasks[cell.task].pass_threshold
+                passed = all(g.passed for g in grades) and score >= threshold - 1e-9
+        setattr(self.tally, status, getattr(self.tally, status) + 1)
+        self.tally.cost_usd += cost
+        self.sink(
+            CellFinished(cell.task, cell.deployment, cell.variant, status, failure.value if failure else None, cost,
+                         score, passed, mode == "sim", completion.latency_ms if completion else None)
+        )  # fmt: skip
+
+
+def _cell_record(
+    plan: Plan,
+    cell: Cell,
+    dep: Deployment,
+    mode: str,
+    status: str,
+    completion: Completion | None,
+    failure: FailureClass | None,
+    message: str | None,
+    attempts: int,
+    cost: float,
+) -> dict[str, Any]:
+    c = completion
+    return {
+        "type": "cell", "cell_key": cell.key, "run_id": plan.run_id, "task": cell.task,
+        "task_class": cell.task_class, "dataset": cell.dataset.name, "dataset_version": cell.dataset.version,
+        "dataset_sha256": cell.dataset.sha256, "case_id": cell.case.id, "cluster": cell.case.cluster,
+        "tags": list(cell.case.tags), "deployment": cell.deployment, "provider": dep.provider,
+        "model": dep.model, "family": dep.family, "role": cell.role, "variant": cell.variant,
+        "sample": cell.sample, "template_path": cell.template.path, "template_hash": cell.template.hash,
+        "prompt_hash": cell.request.prompt_hash, "options_hash": cell.options_hash,
+        "request_hash": cell.request_hash, "status": status, "output": c.text if c else None,
+        "tool_calls": [{"name": t.name, "arguments": t.arguments} for t in c.tool_calls] if c else None,
+        "finish_reason": c.finish_reason if c else None,
+        "error_class": failure.value if failure else None, "error_message": message,
+        "input_tokens": c.usage.input_tokens if c else None, "output_tokens": c.usage.output_tokens if c else None,
+        "cost_usd": cost, "latency_ms": c.latency_ms if c else None, "attempts": attempts,
+        "cache_hit": False, "mode": mode, "simulated": mode == "sim",
+        "served_deployment": cell.deployment if c else None, "chain_position": None,
+        "pass_threshold": plan.project.suite.tasks[cell.task].pass_threshold, "finished_at": now(),
+    }  # fmt: skip

@@ -1,0 +1,211 @@
+"""The DuckDB index: short-lived connections, numbered migrations, and the journal loader.
+
+DuckDB locks the whole file for any connection, so no process keeps one open: the loader opens, appends a
+batch, closes; readers open, query, close, retrying briefly while someone else holds the file. Loads are
+serialised by an advisory lock, `results/.ingest.lock`, that names its holder's PID.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness.errors import DatabaseLockedError
+from harness.store.journal import read_records
+from harness.store.migrations import MIGRATIONS
+
+DB_NAME = "harness.duckdb"
+LOCK_NAME = ".ingest.lock"
+
+
+def db_path(results_dir: Path) -> Path:
+    return results_dir / DB_NAME
+
+
+def _is_lock_error(e: Exception) -> bool:
+    return "lock" in str(e).lower()
+
+
+def connect(path: Path, *, read_only: bool = False, wait: float = 5.0) -> Any:
+    """Open the database, retrying while another process holds its lock (up to `wait` seconds)."""
+    import duckdb
+
+    deadline = time.monotonic() + wait
+    delay = 0.02
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as e:
+            if not _is_lock_error(e) or time.monotonic() >= deadline:
+                if _is_lock_error(e):
+                    raise DatabaseLockedError(f"{path} is locked by another process: {e}") from None
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.25)
+
+
+def migrate(con: Any) -> int:
+    """Apply pending migrations; return the schema version."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ)"
+    )
+    current = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+    for number, name, sql in MIGRATIONS:
+        if number > current:
+            con.execute("BEGIN")
+            con.execute(sql)
+            con.execute("INSERT INTO schema_version VALUES (?, ?, ?)", [number, name, _now()])
+            con.execute("COMMIT")
+            current = number
+    return int(current)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@contextlib.contextmanager
+def ingest_lock(results_dir: Path, wait: float = 30.0) -> Iterator[None]:
+    """Hold `results/.ingest.lock` (flock + our PID in the file) for the duration of a load."""
+    results_dir.mkdir(parents=True, exist_ok=True)
+    path = results_dir / LOCK_NAME
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
+                    raise DatabaseLockedError(
+                        f"another loader holds {path} (PID {holder}); it will load your journal too, "
+                        "or run `harness db load` later"
+                    ) from None
+                time.sleep(0.05)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+        os.close(fd)  # closing releases the flock
+
+
+#: Journal record type -> table. Every column of the table is read from the record's key of the same name.
+TABLES = {"run": "runs", "cell": "cells", "attempt": "attempts", "grade": "grades"}
+#: Columns stored as JSON text; the journal holds them as JSON values.
+JSON_COLS = {"packages", "hashes", "fingerprint", "deployment_modes", "tool_calls", "counts"}
+
+
+def _columns(con: Any, table: str) -> list[tuple[str, str]]:
+    return [
+        (name, dtype)
+        for name, dtype in con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+            "ORDER BY ordinal_position",
+            [table],
+        ).fetchall()
+    ]
+
+
+def _insert_from_file(con: Any, table: str, kind: str, path: Path) -> None:
+    """Bulk insert one record type from an NDJSON file (executemany is ~1000x slower in DuckDB)."""
+    cols = _columns(con, table)
+    spec = ", ".join(
+        f"'{name}': '{'JSON' if name in JSON_COLS else dtype}'" for name, dtype in [("type", "VARCHAR"), *cols]
+    )
+    names = ", ".join(name for name, _ in cols)
+    source = str(path).replace("'", "''")
+    con.execute(
+        f"INSERT OR IGNORE INTO {table} ({names}) SELECT {names} FROM read_json('{source}', "
+        f"format='newline_delimited', columns={{{spec}}}) WHERE type = '{kind}'"
+    )
+
+
+@dataclass
+class LoadStats:
+    journals: int = 0
+    records: int = 0
+    cells: int = 0
+
+
+def load_journal(con: Any, path: Path, offset: int, lines: int) -> tuple[int, int, int, int]:
+    """Load the complete records of one journal after `offset`; return new offset, lines, records, cells."""
+    kinds: dict[str, int] = {}
+    ends: list[dict[str, Any]] = []
+    new_offset, n = offset, 0
+    for _, end, record in read_records(path, offset, first_line=lines + 1):
+        kind = record["type"]
+        kinds[kind] = kinds.get(kind, 0) + 1
+        if kind == "run_end":
+            ends.append(record)
+        new_offset, n = end, n + 1
+    if not n:
+        return offset, lines, 0, 0
+    slice_path = path.parent.parent / f".load-{os.getpid()}.jsonl"
+    with open(path, "rb") as src, open(slice_path, "wb") as dst:
+        src.seek(offset)
+        dst.write(src.read(new_offset - offset))
+    try:
+        con.execute("BEGIN")
+        for kind, table in TABLES.items():
+            if kinds.get(kind):
+                _insert_from_file(con, table, kind, slice_path)
+        for e in ends:
+            con.execute(
+                "UPDATE runs SET status = ?, ended_at = ?, counts = ? WHERE run_id = ?",
+                [e["status"], e.get("ended_at"), json.dumps(e.get("counts", {})), e["run_id"]],
+            )
+        con.execute(
+            "INSERT OR REPLACE INTO journals VALUES (?, ?, ?, ?, ?)",
+            [path.name, path.stem, new_offset, lines + n, _now()],
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        slice_path.unlink(missing_ok=True)
+    return new_offset, lines + n, n, kinds.get("cell", 0)
+
+
+def load(results_dir: Path, *, wait: float = 30.0) -> LoadStats:
+    """Bring the database up to date with every journal under `results/runs/`."""
+    stats = LoadStats()
+    runs_dir = results_dir / "runs"
+    with ingest_lock(results_dir, wait=wait):
+        con = connect(db_path(results_dir), wait=wait)
+        try:
+            migrate(con)
+            done = {p: (o, n) for p, o, n in con.execute("SELECT path, byte_offset, lines FROM journals").fetchall()}
+            for journal in sorted(runs_dir.glob("*.jsonl")):
+                offset, lines = done.get(journal.name, (0, 0))
+                if journal.stat().st_size <= offset:
+                    continue
+                _, _, n, cells = load_journal(con, journal, offset, lines)
+                stats.journals += 1 if n else 0
+                stats.records += n
+                stats.cells += cells
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+    return stats
+
+
+def query(results_dir: Path, sql: str, params: list[Any] | None = None, wait: float = 10.0) -> list[tuple[Any, ...]]:
+    """Open read-only, run one query, close."""
+    con = connect(db_path(results_dir), read_only=True, wait=wait)
+    try:
+        return list(con.execute(sql, params or []).fetchall())
+    finally:
+        con.close()

@@ -1,0 +1,105 @@
+"""Numbered, named schema migrations for `results/harness.duckdb`, applied once each, in order.
+
+Never edit a released migration: add the next number. The views are documented in README.md (Storage).
+"""
+
+from __future__ import annotations
+
+M001_INITIAL = """
+CREATE TABLE runs (
+    run_id VARCHAR PRIMARY KEY,
+    suite VARCHAR, suite_path VARCHAR,
+    started_at TIMESTAMPTZ, ended_at TIMESTAMPTZ,
+    status VARCHAR,                 -- running | complete | cancelled | crashed | failed
+    mode VARCHAR,                   -- requested mode: auto | live | sim
+    simulated BOOLEAN,              -- true when any deployment of the run was answered by a simulator
+    sim_seed BIGINT,
+    git_commit VARCHAR, git_dirty BOOLEAN,
+    harness_version VARCHAR,
+    packages VARCHAR,               -- JSON: versions of the packages that shape results
+    hashes VARCHAR,                 -- JSON: suite, model table, routing table file hashes
+    fingerprint VARCHAR,            -- JSON: everything resume must find unchanged
+    deployment_modes VARCHAR,       -- JSON: deployment -> live | sim | local | skipped
+    tasks VARCHAR[], deployments VARCHAR[], variants VARCHAR[],
+    planned_cells INTEGER,
+    counts VARCHAR,                 -- JSON, at the end: ok / error / skipped
+    pid INTEGER, host VARCHAR
+);
+CREATE TABLE cells (
+    cell_key VARCHAR PRIMARY KEY,
+    run_id VARCHAR NOT NULL,
+    task VARCHAR, task_class VARCHAR,
+    dataset VARCHAR, dataset_version VARCHAR, dataset_sha256 VARCHAR,
+    case_id VARCHAR, cluster VARCHAR, tags VARCHAR[],
+    deployment VARCHAR, provider VARCHAR, model VARCHAR, family VARCHAR, role VARCHAR,
+    variant VARCHAR, sample INTEGER,
+    template_path VARCHAR, template_hash VARCHAR, prompt_hash VARCHAR,
+    options_hash VARCHAR, request_hash VARCHAR,
+    status VARCHAR,                 -- ok | error | skipped
+    output VARCHAR, tool_calls VARCHAR, finish_reason VARCHAR,
+    error_class VARCHAR, error_message VARCHAR,
+    input_tokens INTEGER, output_tokens INTEGER, cost_usd DOUBLE, latency_ms DOUBLE,
+    attempts INTEGER, cache_hit BOOLEAN,
+    mode VARCHAR,                   -- live | sim | local
+    simulated BOOLEAN,
+    served_deployment VARCHAR, chain_position INTEGER,
+    pass_threshold DOUBLE,
+    finished_at TIMESTAMPTZ
+);
+CREATE TABLE attempts (
+    attempt_id VARCHAR PRIMARY KEY,
+    cell_key VARCHAR NOT NULL, run_id VARCHAR NOT NULL, n INTEGER,
+    deployment VARCHAR, status VARCHAR, error_class VARCHAR, error_message VARCHAR,
+    http_status INTEGER, retry_after DOUBLE, latency_ms DOUBLE,
+    input_tokens INTEGER, output_tokens INTEGER, request_id VARCHAR,
+    started_at TIMESTAMPTZ, simulated BOOLEAN
+);
+CREATE TABLE grades (
+    cell_key VARCHAR NOT NULL, run_id VARCHAR NOT NULL,
+    grader_id VARCHAR NOT NULL, grader_version VARCHAR NOT NULL,
+    value DOUBLE, passed BOOLEAN, reason VARCHAR, error VARCHAR, weight DOUBLE,
+    judge_deployment VARCHAR, graded_at TIMESTAMPTZ,
+    PRIMARY KEY (cell_key, grader_id, grader_version)
+);
+CREATE TABLE journals (
+    path VARCHAR PRIMARY KEY, run_id VARCHAR, byte_offset BIGINT, lines BIGINT, loaded_at TIMESTAMPTZ
+);
+CREATE VIEW cell_scores AS
+SELECT cell_key,
+       sum(value * weight) / sum(weight) AS score,
+       bool_and(passed) AS all_passed,
+       count(*) FILTER (WHERE error IS NOT NULL) AS grade_errors,
+       count(*) AS graders
+FROM (
+    SELECT * FROM grades
+    QUALIFY row_number() OVER (PARTITION BY cell_key, grader_id ORDER BY graded_at DESC, grader_version DESC) = 1
+)
+GROUP BY cell_key;
+CREATE VIEW results AS
+SELECT c.run_id, r.suite, c.task, c.task_class, c.dataset, c.dataset_version, c.case_id, c.cluster, c.tags,
+       c.deployment, c.provider, c.model, c.family, c.role, c.variant, c.sample,
+       c.status, c.error_class, c.output, c.tool_calls, c.finish_reason,
+       CASE WHEN s.grade_errors > 0 THEN NULL ELSE s.score END AS score,
+       CASE WHEN s.grade_errors > 0 OR s.graders IS NULL THEN NULL
+            ELSE s.all_passed AND s.score >= c.pass_threshold - 1e-9 END AS passed,
+       s.grade_errors,
+       c.input_tokens, c.output_tokens, c.cost_usd, c.latency_ms, c.attempts, c.cache_hit,
+       c.mode, c.simulated, c.template_path, c.template_hash, c.prompt_hash, c.dataset_sha256,
+       c.served_deployment, c.chain_position, c.cell_key, c.finished_at
+FROM cells c
+LEFT JOIN cell_scores s USING (cell_key)
+LEFT JOIN runs r USING (run_id);
+CREATE VIEW case_results AS
+SELECT run_id, task, deployment, variant, case_id, any_value(cluster) AS cluster,
+       count(*) AS samples,
+       count(*) FILTER (WHERE status = 'ok') AS ok_samples,
+       avg(score) AS score,
+       avg(CASE WHEN passed THEN 1.0 WHEN passed = false THEN 0.0 END) AS pass_rate,
+       bool_or(simulated) AS simulated
+FROM results
+GROUP BY run_id, task, deployment, variant, case_id;
+"""
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (1, "initial", M001_INITIAL),
+]

@@ -1,0 +1,94 @@
+"""Records shared by every layer: messages, requests, completions, grades.
+
+Plain frozen dataclasses: the pydantic models live at the edges (files a human edits), these live inside.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Role = Literal["system", "user", "assistant"]
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    role: Role
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    name: str
+    arguments: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class RequestOptions:
+    """Generation options that change what a model returns; hashed into the cell key."""
+
+    temperature: float | None = 0.0
+    max_tokens: int = 1024
+    stop: tuple[str, ...] = ()
+    seed: int | None = None
+    json_mode: bool = False
+    tools: tuple[dict[str, Any], ...] = ()
+    tool_choice: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SimHint:
+    """What the simulator needs to shape a right or plausibly wrong answer. Real providers never see it."""
+
+    task_class: str
+    case_id: str
+    expected: Any
+    labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One call to one deployment."""
+
+    deployment: str
+    model: str
+    messages: tuple[Message, ...]
+    options: RequestOptions
+    prompt_hash: str
+    sample: int = 0
+    attempt: int = 1
+    sim: SimHint | None = None
+    case_input: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    """A provider's answer, normalised across providers."""
+
+    text: str
+    usage: Usage = Usage()
+    tool_calls: tuple[ToolCall, ...] = ()
+    finish_reason: str = "stop"
+    latency_ms: float = 0.0
+    request_id: str | None = None
+    served_model: str | None = None
+    simulated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    """One grader's verdict on one output: value in [0, 1], or an error and no value."""
+
+    grader_id: str
+    grader_version: str
+    value: float | None
+    passed: bool | None
+    reason: str = ""
+    error: str | None = None
+    weight: float = 1.0

@@ -1,0 +1,98 @@
+import asyncio
+import json
+
+import pytest
+
+from harness.errors import ProviderError
+from harness.models import Deployment, ModelTable, SimProfile
+from harness.providers.base import ProviderSettings
+from harness.providers.sim import SimProvider
+from harness.types import Message, Request, RequestOptions, SimHint
+
+LABELS = ("billing", "shipping", "technical", "refund")
+
+
+def provider(seed: int = 0, **profile: object) -> SimProvider:
+    dep = Deployment(provider="anthropic", model="m", family="claude", sim=SimProfile(**profile))  # type: ignore[arg-type]
+    return SimProvider("m@x", dep, ProviderSettings(ModelTable(deployments={"m@x": dep}), sim_seed=seed))
+
+
+def request(case: str, expected: object, task_class: str = "classification", prompt: str = "p", attempt: int = 1,
+            inp: dict[str, object] | None = None) -> Request:  # fmt: skip
+    hint = SimHint(task_class, case, expected, LABELS)
+    return Request("m@x", "m", (Message("user", prompt),), RequestOptions(), f"h-{prompt}", 0, attempt, hint, inp or {})
+
+
+def run(p: SimProvider, r: Request):  # type: ignore[no-untyped-def]
+    return asyncio.run(p.complete(r))
+
+
+def test_deterministic_and_seed_sensitive() -> None:
+    outs = [run(provider(0), request(f"c{i}", "billing")).text for i in range(40)]
+    assert outs == [run(provider(0), request(f"c{i}", "billing")).text for i in range(40)]
+    assert outs != [run(provider(1), request(f"c{i}", "billing")).text for i in range(40)]
+
+
+def test_prompt_edit_reshuffles() -> None:
+    a = [run(provider(), request(f"c{i}", "billing", prompt="v1")).text for i in range(40)]
+    b = [run(provider(), request(f"c{i}", "billing", prompt="v2")).text for i in range(40)]
+    assert a != b
+
+
+def test_accuracy_follows_profile() -> None:
+    p = provider(accuracy={"classification": 0.7})
+    right = sum(run(p, request(f"c{i}", "billing")).text.lower() == "billing" for i in range(2000))
+    assert 0.65 < right / 2000 < 0.75
+
+
+def test_wrong_labels_come_from_the_label_set() -> None:
+    p = provider(default_accuracy=0.0)
+    outs = {run(p, request(f"c{i}", "billing")).text.lower() for i in range(50)}
+    assert outs <= set(LABELS) - {"billing"} and outs
+
+
+def test_extraction_outputs_json_and_marks_simulated() -> None:
+    want = {"vendor": "Acme", "total": 12.5, "date": "2026-03-04"}
+    c = run(provider(default_accuracy=1.0), request("c", want, "extraction"))
+    assert json.loads(c.text.removeprefix("```json\n").removesuffix("\n```")) == want
+    assert c.simulated and c.served_model == "sim:m" and c.usage.input_tokens > 0
+
+
+def test_function_calls_shape() -> None:
+    expected = [{"name": "get_weather", "arguments": {"city": ["Paris", "Paris, France"], "unit": ["", "celsius"]}}]
+    c = run(provider(default_accuracy=1.0), request("c", expected, "function-calling"))
+    assert [(t.name, t.arguments) for t in c.tool_calls] == [("get_weather", {"city": "Paris", "unit": "celsius"})]
+
+
+def test_faults_are_per_attempt() -> None:
+    p = provider(rate_limited=0.5)
+    failures = 0
+    for i in range(200):
+        try:
+            run(p, request(f"c{i}", "billing"))
+        except ProviderError as e:
+            assert e.failure_class == "rate_limited" and e.retryable
+            failures += 1
+    assert 70 < failures < 130
+    # the same cell on a later attempt draws again
+    attempts = set()
+    for attempt in range(1, 20):
+        try:
+            run(p, request("c0", "billing", attempt=attempt))
+            attempts.add("ok")
+        except ProviderError:
+            attempts.add("err")
+    assert attempts == {"ok", "err"}
+
+
+def test_latency_follows_profile() -> None:
+    p = provider(latency_ms_p50=500, latency_ms_p95=1500)
+    lat = sorted(run(p, request(f"c{i}", "billing")).latency_ms for i in range(1000))
+    assert 430 < lat[500] < 570 and 1250 < lat[950] < 1800
+
+
+def test_profile_validation() -> None:
+    with pytest.raises(ValueError):
+        SimProfile(latency_ms_p50=100, latency_ms_p95=50)
+    with pytest.raises(ValueError):
+        SimProfile(accuracy={"qa": 1.5})
