@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SUITE ?= evals/example.yaml
 
 .DEFAULT_GOAL := help
-.PHONY: help eval test lint format typecheck schema clean
+.PHONY: help eval test test-chaos lint format typecheck schema clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,6 +23,9 @@ eval: $(STAMP) ## Run the example suite (simulated fleet + local models when no 
 
 test: $(STAMP) ## Run the test suite (offline)
 	$(BIN)/python -m pytest
+
+test-chaos: $(STAMP) ## Crash tests at the reliability plan's full N (20 kills, 30 corrupt WALs, ...)
+	HARNESS_CHAOS=1 $(BIN)/python -m pytest tests/test_durability.py
 
 lint: $(STAMP) ## Ruff lint and format check, mypy
 	$(BIN)/ruff check harness tests

@@ -85,10 +85,13 @@ def run(
         float, typer.Option(min=0.0, help="Real seconds slept per simulated second (0: don't wait).")
     ] = 0.0,
     results_dir: ResultsOpt = Path("results"),
+    resume: Annotated[
+        str | None, typer.Option(help="Finish run RUN_ID: only cells without a final result, same fingerprint.")
+    ] = None,
 ) -> None:
     """Run a suite: every task's cases on every candidate deployment, graded, journaled, loaded into DuckDB."""
     from harness import display
-    from harness.launch import start_run
+    from harness.launch import resume_run, start_run
     from harness.plan import Plan, Selection
     from harness.runner import RunOptions
 
@@ -106,11 +109,23 @@ def run(
         display.note(f"run {plan.run_id}: {len(plan.cells)} cells")
         progress.append(display.RunProgress(len(plan.cells), plan.run_id).__enter__())
 
+    def sink(e: Any) -> None:
+        progress[0].advance(e.status, e.cost_usd)
+
     try:
-        result = start_run(
-            suite, selection, results_dir=results_dir, options=options, sim_seed=sim_seed,
-            sink=lambda e: progress[0].advance(e.status, e.cost_usd), on_plan=on_plan,
-        )  # fmt: skip
+        if resume:
+            result = resume_run(suite, resume, results_dir=results_dir, options=options, sink=sink, on_plan=on_plan)
+            display.note(f"resumed run {resume}: {result.resumed} cells were already done")
+        else:
+            result = start_run(
+                suite,
+                selection,
+                results_dir=results_dir,
+                options=options,
+                sim_seed=sim_seed,
+                sink=sink,
+                on_plan=on_plan,
+            )
     finally:
         if progress:
             progress[0].__exit__()
@@ -273,22 +288,26 @@ def db_load(results_dir: ResultsOpt = Path("results")) -> None:
     display.plain(f"loaded {stats.records} records ({stats.cells} cells) from {stats.journals} journal(s)")
 
 
-@runs_app.command("list")
+@db_app.command("rebuild")
 @cli_errors
-def runs_list(results_dir: ResultsOpt = Path("results")) -> None:
-    """Runs with their status, mode and cell counts."""
+def db_rebuild(results_dir: ResultsOpt = Path("results")) -> None:
+    """Rebuild harness.duckdb from the journals (the old file is replaced only when the new one is complete)."""
     from harness import display
     from harness.store import db
 
-    if not db.db_path(results_dir).exists():
-        raise InputError(f"no database in {results_dir}", fix="run `harness run` first")
-    rows = db.query(
-        results_dir,
-        "SELECT r.run_id, r.suite, r.status, CASE WHEN r.simulated THEN 'SIM' ELSE 'real' END, r.planned_cells,"
-        " count(c.cell_key) FILTER (WHERE c.status = 'ok'), count(c.cell_key) FILTER (WHERE c.status <> 'ok'),"
-        " r.started_at FROM runs r LEFT JOIN cells c USING (run_id) GROUP BY ALL ORDER BY r.started_at",
-    )
-    display.print_table(None, ["run", "suite", "status", "mode", "planned", "ok", "errors", "started"], rows)
+    stats = db.rebuild(results_dir)
+    display.plain(f"rebuilt {db.db_path(results_dir)}: {stats.cells} cells from {stats.journals} journal(s)")
+
+
+@runs_app.command("list")
+@cli_errors
+def runs_list(results_dir: ResultsOpt = Path("results")) -> None:
+    """Runs with their status (running, complete, cancelled, crashed), mode and cell counts."""
+    from harness import display
+    from harness.runs import list_runs
+
+    rows = list_runs(results_dir)
+    display.print_table(None, ["run", "suite", "status", "mode", "planned", "done", "errors", "started"], rows)
 
 
 def main() -> None:

@@ -1,8 +1,8 @@
 """One run end to end: load the suite, plan, journal the run, execute, load the journal into DuckDB.
 
-`start_run` is what `harness run` and the tests call. It owns the run's lifecycle records (`run`, `run_end`),
-signal handling (Ctrl-C / SIGTERM: stop scheduling, give in-flight calls up to 10 s, mark the run cancelled)
-and the periodic loads that keep the database current while the run goes on.
+`start_run` and `resume_run` are what `harness run` and the tests call. They own the run's lifecycle records
+(`run`, `resume`, `run_end`), signal handling (Ctrl-C / SIGTERM: stop scheduling, give in-flight calls up to
+10 s, mark the run cancelled) and the periodic loads that keep the database current while the run goes on.
 """
 
 from __future__ import annotations
@@ -10,17 +10,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import os
 import secrets
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from harness import __version__
-from harness.errors import DatabaseLockedError
-from harness.plan import Plan, Selection, build_plan
+from harness.errors import DatabaseLockedError, InputError, StoreError
+from harness.plan import Cell, Plan, Selection, build_plan
 from harness.provenance import git_state, host, package_versions
 from harness.providers.base import Provider, ProviderSettings, make_provider
+from harness.resume import JournalState, cut_torn_tail, fingerprint_changes, journal_path, read_state
 from harness.runner import CellFinished, Runner, RunOptions, Tally, now
 from harness.store import db
 from harness.store.journal import JournalWriter
@@ -28,6 +31,8 @@ from harness.suite import load_suite
 
 GRACE_SECONDS = 10.0
 LOAD_EVERY_SECONDS = 5.0
+#: How long the load at the end of a run waits for a busy database before leaving it for later.
+FINAL_LOAD_WAIT = float(os.environ.get("HARNESS_LOAD_WAIT", "30"))
 
 
 def new_run_id() -> str:
@@ -44,6 +49,8 @@ class RunResult:
     loaded: bool
     load_note: str = ""
     events: list[CellFinished] = field(default_factory=list)
+    resumed: int = 0
+    """Cells that were already final in the journal (resume only)."""
 
 
 def make_providers(plan: Plan, options: RunOptions, sim_seed: int) -> dict[str, Provider]:
@@ -58,17 +65,26 @@ def make_providers(plan: Plan, options: RunOptions, sim_seed: int) -> dict[str, 
     return providers
 
 
-def run_record(plan: Plan, sim_seed: int, mode: str) -> dict[str, object]:
+def crash_point(name: str) -> None:
+    """Fault injection for the crash tests: `HARNESS_CRASH_AT=name` kills the process here, like `kill -9`."""
+    if os.environ.get("HARNESS_CRASH_AT") == name:
+        os._exit(137)
+
+
+def run_record(plan: Plan, sim_seed: int) -> dict[str, object]:
     commit, dirty = git_state(plan.project.suite_path.parent)
     pid, hostname = host()
+    sel = plan.selection
     return {
         "type": "run", "run_id": plan.run_id, "suite": plan.project.suite.name,
-        "suite_path": str(plan.project.suite_path), "started_at": now(), "status": "running", "mode": mode,
+        "suite_path": str(plan.project.suite_path), "started_at": now(), "status": "running", "mode": sel.mode,
         "simulated": plan.simulated, "sim_seed": sim_seed, "git_commit": commit, "git_dirty": dirty,
         "harness_version": __version__, "packages": package_versions(), "hashes": plan.project.hashes,
         "fingerprint": plan.fingerprint(), "deployment_modes": plan.modes,
         "tasks": sorted({c.task for c in plan.cells}), "deployments": sorted(plan.modes),
-        "variants": plan.selection.variants, "planned_cells": len(plan.cells), "pid": pid, "host": hostname,
+        "variants": sel.variants, "planned_cells": len(plan.cells), "pid": pid, "host": hostname,
+        "selection": {"tasks": sel.tasks, "deployments": sel.deployments, "variants": sel.variants,
+                      "limit": sel.limit, "repeats": sel.repeats, "mode": sel.mode},
     }  # fmt: skip
 
 
@@ -76,18 +92,24 @@ def try_load(results_dir: Path, wait: float) -> tuple[bool, str]:
     try:
         stats = db.load(results_dir, wait=wait)
     except DatabaseLockedError as e:
-        return False, f"database busy, journal kept for a later load: {e}"
-    return True, f"loaded {stats.records} records into {db.db_path(results_dir)}"
+        return False, f"database busy, journal kept for a later load (`harness db load`): {e}"
+    note = f"loaded {stats.records} records into {db.db_path(results_dir)}"
+    return True, f"{stats.note}; {note}" if stats.note else note
 
 
-async def _periodic_load(results_dir: Path, journal: JournalWriter) -> None:
+async def _housekeeping(results_dir: Path, journal: JournalWriter) -> None:
+    """Flush the journal every second (so an idle stretch never holds finished cells in memory) and load the
+    database every few seconds. A journal write error ends this task, and with it the run."""
+    last_load = asyncio.get_running_loop().time()
     while True:
-        await asyncio.sleep(LOAD_EVERY_SECONDS)
+        await asyncio.sleep(1.0)
         journal.flush()
-        await asyncio.to_thread(try_load, results_dir, 0.5)
+        if asyncio.get_running_loop().time() - last_load >= LOAD_EVERY_SECONDS:
+            await asyncio.to_thread(try_load, results_dir, 0.5)
+            last_load = asyncio.get_running_loop().time()
 
 
-async def _execute(runner: Runner, plan: Plan, results_dir: Path, journal: JournalWriter) -> str:
+async def _execute(runner: Runner, cells: list[Cell], results_dir: Path, journal: JournalWriter) -> str:
     loop = asyncio.get_running_loop()
     cancelled = False
 
@@ -99,11 +121,16 @@ async def _execute(runner: Runner, plan: Plan, results_dir: Path, journal: Journ
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, on_signal)
-    loader = asyncio.create_task(_periodic_load(results_dir, journal))
-    work = asyncio.create_task(runner.run(plan.cells))
+    loader = asyncio.create_task(_housekeeping(results_dir, journal))
+    work = asyncio.create_task(runner.run(cells))
     stopping = asyncio.create_task(runner.stop.wait())
     try:
-        done, _ = await asyncio.wait({work, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait({work, stopping, loader}, return_when=asyncio.FIRST_COMPLETED)
+        if loader in done:  # the journal could not be written: stop at once, nothing more counts
+            work.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await work
+            loader.result()
         if work not in done:  # stop requested: no new cells; in-flight ones get a grace period
             done, _ = await asyncio.wait({work}, timeout=GRACE_SECONDS)
             if work not in done:
@@ -118,7 +145,43 @@ async def _execute(runner: Runner, plan: Plan, results_dir: Path, journal: Journ
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.remove_signal_handler(sig)
-    return "cancelled" if cancelled else "complete"
+    return "cancelled" if cancelled or runner.stop.is_set() else "complete"
+
+
+@dataclass
+class _Session:
+    plan: Plan
+    journal: JournalWriter
+    results_dir: Path
+    options: RunOptions
+    sim_seed: int
+    session: int
+    sink: Callable[[CellFinished], None] | None
+    events: list[CellFinished] = field(default_factory=list)
+
+    def collect(self, e: CellFinished) -> None:
+        self.events.append(e)
+        if self.sink:
+            self.sink(e)
+
+    def execute(self, cells: list[Cell], regrade: list[tuple[Cell, dict[str, Any]]]) -> tuple[str, Tally]:
+        providers = make_providers(self.plan, self.options, self.sim_seed)
+        runner = Runner(self.plan, providers, self.journal, self.collect, self.options, session=self.session)
+        status, tally = "failed", runner.tally
+        try:
+            for cell, record in regrade:
+                runner.regrade(cell, record)
+            status = asyncio.run(_execute(runner, cells, self.results_dir, self.journal))
+        finally:
+            end = {"type": "run_end", "run_id": self.plan.run_id, "status": status, "ended_at": now(),
+                   "counts": tally.as_dict(), "session": self.session}  # fmt: skip
+            try:
+                self.journal.write(end)
+                self.journal.close()
+            except StoreError:
+                if status != "failed":  # the journal could not be written: that is the error to report
+                    raise
+        return status, tally
 
 
 def start_run(
@@ -136,28 +199,84 @@ def start_run(
     project = load_suite(suite_path)
     run_id = new_run_id()
     plan = build_plan(project, selection, run_id)
-    providers = make_providers(plan, options, sim_seed)
+    make_providers(plan, options, sim_seed)  # fail on a missing provider before anything is written
     if on_plan:
         on_plan(plan)
-    journal_path = results_dir / "runs" / f"{run_id}.jsonl"
-    journal = JournalWriter(journal_path)
-    events: list[CellFinished] = []
+    path = journal_path(results_dir, run_id)
+    session = _Session(plan, JournalWriter(path), results_dir, options, sim_seed, 0, sink)
+    session.journal.write(run_record(plan, sim_seed))
+    session.journal.flush()
+    crash_point("after-run-record")
+    status, tally = session.execute(plan.cells, [])
+    loaded, note = try_load(results_dir, wait=FINAL_LOAD_WAIT)
+    return RunResult(run_id, plan, tally, status, path, loaded, note, session.events)
 
-    def collect(e: CellFinished) -> None:
-        events.append(e)
-        if sink:
-            sink(e)
 
-    status = "failed"
-    try:
-        journal.write(run_record(plan, sim_seed, selection.mode))
-        journal.flush()
-        runner = Runner(plan, providers, journal, collect, options)
-        status = asyncio.run(_execute(runner, plan, results_dir, journal))
-        tally = runner.tally
-    finally:
-        journal.write({"type": "run_end", "run_id": run_id, "status": status, "ended_at": now(),
-                       "counts": (locals().get("tally") or Tally()).as_dict()})  # fmt: skip
-        journal.close()
-    loaded, note = try_load(results_dir, wait=30.0)
-    return RunResult(run_id, plan, tally, status, journal_path, loaded, note, events)
+def _selection(recorded: dict[str, Any]) -> Selection:
+    return Selection(
+        tasks=recorded.get("tasks"), deployments=recorded.get("deployments"),
+        variants=recorded.get("variants") or ["base"], limit=recorded.get("limit"),
+        repeats=recorded.get("repeats"), mode=recorded.get("mode", "auto"),
+    )  # fmt: skip
+
+
+def _replayed(plan: Plan, state: JournalState) -> list[CellFinished]:
+    """Events for cells finished in earlier sessions, so the summary covers the whole run."""
+    threshold = {t: spec.pass_threshold for t, spec in plan.project.suite.tasks.items()}
+    out = []
+    for key, rec in state.done.items():
+        grades = state.grades.get(key, [])
+        score = passed = None
+        if grades and all(g.get("error") is None for g in grades):
+            total = sum(g["weight"] for g in grades)
+            score = sum((g["value"] or 0.0) * g["weight"] for g in grades) / total
+            passed = all(g["passed"] for g in grades) and score >= threshold.get(rec["task"], 1.0) - 1e-9
+        out.append(
+            CellFinished(rec["task"], rec["deployment"], rec["variant"], rec["status"], rec.get("error_class"),
+                         rec.get("cost_usd") or 0.0, score, passed, bool(rec.get("simulated")), rec.get("latency_ms"))
+        )  # fmt: skip
+    return out
+
+
+def resume_run(
+    suite_path: Path,
+    run_id: str,
+    *,
+    results_dir: Path = Path("results"),
+    options: RunOptions | None = None,
+    sink: Callable[[CellFinished], None] | None = None,
+    on_plan: Callable[[Plan], None] | None = None,
+) -> RunResult:
+    """Run only the cells of RUN_ID without a final result, refusing if anything it depends on changed."""
+    options = options or RunOptions()
+    path = journal_path(results_dir, run_id)
+    if not path.exists():
+        raise InputError(f"no journal for run {run_id!r} in {path.parent}", fix="see `harness runs list`")
+    state = read_state(path)
+    project = load_suite(suite_path)
+    sim_seed = int(state.run.get("sim_seed") or 0)
+    plan = build_plan(project, _selection(state.run.get("selection") or {}), run_id)
+    changes = fingerprint_changes(state.run.get("fingerprint") or {}, plan.fingerprint())
+    if changes:
+        raise InputError(
+            f"cannot resume run {run_id}: {'; '.join(changes)}",
+            fix="restore what changed, or start a new run",
+        )
+    make_providers(plan, options, sim_seed)
+    remaining = [c for c in plan.cells if c.key not in state.done]
+    regrade = [(c, state.done[c.key]) for c in plan.cells if c.key in state.done and c.key not in state.grades
+               and state.done[c.key].get("status") == "ok"]  # fmt: skip
+    if on_plan:
+        on_plan(plan)
+    cut_torn_tail(path)
+    session = _Session(plan, JournalWriter(path), results_dir, options, sim_seed, state.sessions, sink)
+    session.events.extend(_replayed(plan, state))
+    pid, hostname = host()
+    session.journal.write({"type": "resume", "run_id": run_id, "session": state.sessions, "started_at": now(),
+                           "pid": pid, "host": hostname, "remaining": len(remaining)})  # fmt: skip
+    session.journal.flush()
+    crash_point("after-resume-record")
+    status, tally = session.execute(remaining, regrade)
+    loaded, note = try_load(results_dir, wait=FINAL_LOAD_WAIT)
+    result = RunResult(run_id, plan, tally, status, path, loaded, note, session.events, len(state.done))
+    return result

@@ -22,7 +22,7 @@ from harness.models import Deployment
 from harness.plan import Cell, Plan
 from harness.providers.base import Provider
 from harness.store.journal import JournalWriter
-from harness.types import Completion, Grade
+from harness.types import Completion, Grade, ToolCall
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,8 @@ class Runner:
     options: RunOptions = RunOptions()
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tally: Tally = field(default_factory=Tally)
+    session: int = 0
+    """0 for the first execution of a run, k for its k-th resume: keeps attempt ids unique across sessions."""
 
     def __post_init__(self) -> None:
         suite = self.plan.project.suite
@@ -175,7 +177,7 @@ class Runner:
         self.journal.write(
             {
                 "type": "attempt",
-                "attempt_id": f"{cell.key}:{n}",
+                "attempt_id": f"{cell.key}:{self.session}:{n}",
                 "cell_key": cell.key,
                 "run_id": self.plan.run_id,
                 "n": n,
@@ -206,6 +208,18 @@ class Runner:
             except Exception as e:  # a grader bug is recorded as an error on this cell, not a crash
                 grades.append(Grade(grader_id, built.version, None, None, "", f"{type(e).__name__}: {e}", weight))
         return grades
+
+    def regrade(self, cell: Cell, record: dict[str, Any]) -> None:
+        """Grade a journaled cell whose grades were lost (killed between the cell and its grade records)."""
+        calls = tuple(ToolCall(c["name"], c["arguments"]) for c in record.get("tool_calls") or [])
+        completion = Completion(text=record.get("output") or "", tool_calls=calls)
+        graded_at = now()
+        for g in self._grade(cell, completion):
+            self.journal.write(
+                {"type": "grade", "cell_key": cell.key, "run_id": self.plan.run_id, "grader_id": g.grader_id,
+                 "grader_version": g.grader_version, "value": g.value, "passed": g.passed, "reason": g.reason,
+                 "error": g.error, "weight": g.weight, "judge_deployment": None, "graded_at": graded_at}
+            )  # fmt: skip
 
     def _finish(
         self,

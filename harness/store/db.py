@@ -137,17 +137,19 @@ class LoadStats:
     journals: int = 0
     records: int = 0
     cells: int = 0
+    note: str = ""
+    """Set when something unusual happened, e.g. a broken database was set aside."""
 
 
 def load_journal(con: Any, path: Path, offset: int, lines: int) -> tuple[int, int, int, int]:
     """Load the complete records of one journal after `offset`; return new offset, lines, records, cells."""
     kinds: dict[str, int] = {}
-    ends: list[dict[str, Any]] = []
+    ends: list[dict[str, Any]] = []  # run_end and resume records, applied in order
     new_offset, n = offset, 0
     for _, end, record in read_records(path, offset, first_line=lines + 1):
         kind = record["type"]
         kinds[kind] = kinds.get(kind, 0) + 1
-        if kind == "run_end":
+        if kind in ("run_end", "resume"):
             ends.append(record)
         new_offset, n = end, n + 1
     if not n:
@@ -162,10 +164,16 @@ def load_journal(con: Any, path: Path, offset: int, lines: int) -> tuple[int, in
             if kinds.get(kind):
                 _insert_from_file(con, table, kind, slice_path)
         for e in ends:
-            con.execute(
-                "UPDATE runs SET status = ?, ended_at = ?, counts = ? WHERE run_id = ?",
-                [e["status"], e.get("ended_at"), json.dumps(e.get("counts", {})), e["run_id"]],
-            )
+            if e["type"] == "resume":
+                con.execute(
+                    "UPDATE runs SET status = 'running', ended_at = NULL, pid = ?, host = ? WHERE run_id = ?",
+                    [e.get("pid"), e.get("host"), e["run_id"]],
+                )
+            else:
+                con.execute(
+                    "UPDATE runs SET status = ?, ended_at = ?, counts = ? WHERE run_id = ?",
+                    [e["status"], e.get("ended_at"), json.dumps(e.get("counts", {})), e["run_id"]],
+                )
         con.execute(
             "INSERT OR REPLACE INTO journals VALUES (?, ?, ?, ?, ?)",
             [path.name, path.stem, new_offset, lines + n, _now()],
@@ -179,26 +187,70 @@ def load_journal(con: Any, path: Path, offset: int, lines: int) -> tuple[int, in
     return new_offset, lines + n, n, kinds.get("cell", 0)
 
 
+def _set_aside(path: Path) -> Path:
+    """Move a database that will not open (and its WAL) out of the way; journals rebuild it."""
+    stamp = _now().strftime("%Y%m%dT%H%M%S")
+    aside = path.with_name(f"{path.name}.broken-{stamp}")
+    wal = path.with_name(path.name + ".wal")
+    if path.exists():
+        path.rename(aside)
+    if wal.exists():
+        wal.rename(aside.with_name(aside.name + ".wal"))
+    return aside
+
+
+def _open_or_set_aside(path: Path, wait: float, stats: LoadStats) -> Any:
+    import duckdb
+
+    try:
+        return connect(path, wait=wait)
+    except duckdb.Error as e:  # e.g. a write-ahead log that will not replay after a crash
+        aside = _set_aside(path)
+        stats.note = f"{path} would not open ({str(e).splitlines()[0]}); set aside as {aside}, rebuilt from journals"
+        return connect(path, wait=wait)
+
+
+def _load_into(con: Any, runs_dir: Path, stats: LoadStats) -> None:
+    migrate(con)
+    done = {p: (o, n) for p, o, n in con.execute("SELECT path, byte_offset, lines FROM journals").fetchall()}
+    for journal in sorted(runs_dir.glob("*.jsonl")):
+        offset, lines = done.get(journal.name, (0, 0))
+        if journal.stat().st_size <= offset:
+            continue
+        _, _, n, cells = load_journal(con, journal, offset, lines)
+        stats.journals += 1 if n else 0
+        stats.records += n
+        stats.cells += cells
+    con.execute("CHECKPOINT")
+
+
 def load(results_dir: Path, *, wait: float = 30.0) -> LoadStats:
     """Bring the database up to date with every journal under `results/runs/`."""
     stats = LoadStats()
-    runs_dir = results_dir / "runs"
     with ingest_lock(results_dir, wait=wait):
-        con = connect(db_path(results_dir), wait=wait)
+        con = _open_or_set_aside(db_path(results_dir), wait, stats)
         try:
-            migrate(con)
-            done = {p: (o, n) for p, o, n in con.execute("SELECT path, byte_offset, lines FROM journals").fetchall()}
-            for journal in sorted(runs_dir.glob("*.jsonl")):
-                offset, lines = done.get(journal.name, (0, 0))
-                if journal.stat().st_size <= offset:
-                    continue
-                _, _, n, cells = load_journal(con, journal, offset, lines)
-                stats.journals += 1 if n else 0
-                stats.records += n
-                stats.cells += cells
-            con.execute("CHECKPOINT")
+            _load_into(con, results_dir / "runs", stats)
         finally:
             con.close()
+    return stats
+
+
+def rebuild(results_dir: Path, *, wait: float = 30.0) -> LoadStats:
+    """Build a fresh database from the journals and swap it in; the old file is replaced only on success."""
+    stats = LoadStats()
+    target = db_path(results_dir)
+    fresh = target.with_name(target.name + ".rebuilding")
+    with ingest_lock(results_dir, wait=wait):
+        for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        con = connect(fresh, wait=wait)
+        try:
+            _load_into(con, results_dir / "runs", stats)
+        finally:
+            con.close()
+        target.with_name(target.name + ".wal").unlink(missing_ok=True)
+        os.replace(fresh, target)
     return stats
 
 

@@ -7,6 +7,7 @@ hard error naming file:line, because skipping it would lose data silently.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from harness.errors import JournalCorruptError
+from harness.errors import JournalCorruptError, StoreError
 
 FLUSH_RECORDS = 200
 FLUSH_SECONDS = 1.0
@@ -41,18 +42,27 @@ class JournalWriter:
             self.flush()
 
     def flush(self) -> None:
+        """Write and fsync the pending batch. A failed write (disk full) is a StoreError: nothing in the batch
+        counts as done, and whatever part reached the disk is a torn tail that a resume cuts off."""
         if self._pending:
-            self._fh.write(("\n".join(self._pending) + "\n").encode("utf-8"))
+            try:
+                self._fh.write(("\n".join(self._pending) + "\n").encode("utf-8"))
+                self._fh.flush()
+                os.fsync(self._fh.fileno())
+            except OSError as e:
+                self._pending.clear()
+                raise StoreError(f"could not write the journal {self.path}: {e.strerror or e}") from None
             self.records_written += len(self._pending)
             self._pending.clear()
-            self._fh.flush()
-            os.fsync(self._fh.fileno())
         self._last_flush = time.monotonic()
 
     def close(self) -> None:
         if not self._fh.closed:
-            self.flush()
-            self._fh.close()
+            try:
+                self.flush()
+            finally:
+                with contextlib.suppress(OSError):
+                    self._fh.close()
 
 
 def read_records(path: Path, offset: int = 0, first_line: int = 1) -> Iterator[tuple[int, int, dict[str, Any]]]:

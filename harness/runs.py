@@ -1,0 +1,36 @@
+"""Runs as the store sees them, with `crashed` told apart from `running` by whether the process still lives."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+from typing import Any
+
+from harness.errors import DatabaseLockedError, InputError
+from harness.resume import process_alive
+from harness.store import db
+
+RUNS_SQL = """
+SELECT r.run_id, r.suite, r.status, CASE WHEN r.simulated THEN 'SIM' ELSE 'real' END AS mode, r.planned_cells,
+       count(c.cell_key) AS done, count(c.cell_key) FILTER (WHERE c.status <> 'ok') AS errors,
+       strftime(r.started_at, '%Y-%m-%d %H:%M:%S') AS started, r.pid, r.host
+FROM runs r LEFT JOIN cells c USING (run_id)
+GROUP BY ALL ORDER BY started
+"""
+
+
+def list_runs(results_dir: Path) -> list[tuple[Any, ...]]:
+    """One row per run; loads new journal records first (skipped when another loader is busy)."""
+    if not (results_dir / "runs").is_dir():
+        raise InputError(f"no runs in {results_dir}", fix="run `harness run` first, or pass --results-dir")
+    try:
+        db.load(results_dir, wait=2.0)
+    except DatabaseLockedError:
+        pass
+    here = socket.gethostname()
+    rows = []
+    for run_id, suite, status, mode, planned, done, errors, started, pid, host in db.query(results_dir, RUNS_SQL):
+        if status == "running" and host == here and not process_alive(pid):
+            status = "crashed"
+        rows.append((run_id, suite, status, mode, planned, done, errors, started))
+    return rows
