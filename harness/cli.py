@@ -29,10 +29,12 @@ datasets_app = typer.Typer(help="Versioned datasets: list, show, verify, add a v
 prompts_app = typer.Typer(help="Per-(task, model) prompt templates.", no_args_is_help=True)
 db_app = typer.Typer(help="The DuckDB index under the results directory.", no_args_is_help=True)
 runs_app = typer.Typer(help="Runs recorded in the results directory.", no_args_is_help=True)
+routing_app = typer.Typer(help="The routing table: chains, routes, eligibility.", no_args_is_help=True)
 app.add_typer(datasets_app, name="datasets")
 app.add_typer(prompts_app, name="prompts")
 app.add_typer(db_app, name="db")
 app.add_typer(runs_app, name="runs")
+app.add_typer(routing_app, name="routing")
 
 SuiteArg = Annotated[Path, typer.Argument(help="Suite file.")]
 ResultsOpt = Annotated[Path, typer.Option("--results-dir", help="Journals, cache and harness.duckdb live here.")]
@@ -104,8 +106,10 @@ def run(
     options = RunOptions(concurrency=concurrency, per_deployment=per_deployment, sim_time_scale=sim_time_scale)
     progress: list[display.RunProgress] = []
 
-    def on_plan(plan: Plan) -> None:
+    def on_plan(plan: Plan, notes: list[str]) -> None:
         (display.banner if plan.simulated else display.note)(plan.mode_note)
+        for line in notes:
+            display.note(line)
         display.note(f"run {plan.run_id}: {len(plan.cells)} cells")
         progress.append(display.RunProgress(len(plan.cells), plan.run_id).__enter__())
 
@@ -275,6 +279,36 @@ def prompts_show(
     )
     for m in cell.request.messages:
         display.plain(f"--- {m.role} ---\n{m.content}")
+
+
+@routing_app.command("explain")
+@cli_errors
+def routing_explain(
+    task: str,
+    case: Annotated[str, typer.Option("--case", help="Case id.")],
+    suite: Annotated[Path, typer.Option(help="Suite file.")] = DEFAULT_SUITE,
+    variant: Annotated[str, typer.Option(help="Prompt variant.")] = "base",
+) -> None:
+    """Which chain CASE takes in TASK, and why each entry is eligible or dropped."""
+    from harness import display
+    from harness.plan import Selection, build_plan
+    from harness.suite import load_suite
+
+    project = load_suite(suite)
+    plan = build_plan(project, Selection(tasks=[task], variants=[variant], mode="sim"), "explain")
+    record = next((r for r in plan.routes if r["case_id"] == case), None)
+    if record is None:
+        raise InputError(f"no test case {case!r} in task {task!r}", fix="see `harness datasets show`")
+    level = record["risk_level"] or "none"
+    display.plain(
+        f"task {task}, case {case}: ~{record['case_tokens']} tokens, takes {record['route']}, risk level {level}"
+    )
+    rows = [
+        (e["position"], e["deployment"], project.models.deployments[e["deployment"]].provider,
+         "eligible" if e["eligible"] else "dropped", e["reason"] or "")
+        for e in record["entries"]
+    ]  # fmt: skip
+    display.print_table(None, ["pos", "deployment", "provider", "verdict", "reason"], rows)
 
 
 @db_app.command("load")

@@ -53,8 +53,14 @@ class RunResult:
     """Cells that were already final in the journal (resume only)."""
 
 
-def make_providers(plan: Plan, options: RunOptions, sim_seed: int) -> dict[str, Provider]:
-    settings = ProviderSettings(plan.project.models, sim_seed=sim_seed, sim_time_scale=options.sim_time_scale)
+def make_providers(
+    plan: Plan, options: RunOptions, sim_seed: int, results_dir: Path = Path("results"), notes: list[str] | None = None
+) -> dict[str, Provider]:
+    settings = ProviderSettings(
+        plan.project.models, sim_seed=sim_seed, sim_time_scale=options.sim_time_scale,
+        datasets_dir=plan.project.datasets_dir, cache_dir=results_dir / "cache",
+        notes=notes if notes is not None else [],
+    )  # fmt: skip
     providers: dict[str, Provider] = {}
     for dep_id, mode in plan.modes.items():
         dep = plan.project.models.deployments[dep_id]
@@ -81,6 +87,7 @@ def run_record(plan: Plan, sim_seed: int) -> dict[str, object]:
         "simulated": plan.simulated, "sim_seed": sim_seed, "git_commit": commit, "git_dirty": dirty,
         "harness_version": __version__, "packages": package_versions(), "hashes": plan.project.hashes,
         "fingerprint": plan.fingerprint(), "deployment_modes": plan.modes,
+        "routing_table_version": plan.project.routing.table_version,
         "tasks": sorted({c.task for c in plan.cells}), "deployments": sorted(plan.modes),
         "variants": sel.variants, "planned_cells": len(plan.cells), "pid": pid, "host": hostname,
         "selection": {"tasks": sel.tasks, "deployments": sel.deployments, "variants": sel.variants,
@@ -157,6 +164,7 @@ class _Session:
     sim_seed: int
     session: int
     sink: Callable[[CellFinished], None] | None
+    providers: dict[str, Provider]
     events: list[CellFinished] = field(default_factory=list)
 
     def collect(self, e: CellFinished) -> None:
@@ -165,8 +173,7 @@ class _Session:
             self.sink(e)
 
     def execute(self, cells: list[Cell], regrade: list[tuple[Cell, dict[str, Any]]]) -> tuple[str, Tally]:
-        providers = make_providers(self.plan, self.options, self.sim_seed)
-        runner = Runner(self.plan, providers, self.journal, self.collect, self.options, session=self.session)
+        runner = Runner(self.plan, self.providers, self.journal, self.collect, self.options, session=self.session)
         status, tally = "failed", runner.tally
         try:
             for cell, record in regrade:
@@ -192,19 +199,22 @@ def start_run(
     options: RunOptions | None = None,
     sim_seed: int = 0,
     sink: Callable[[CellFinished], None] | None = None,
-    on_plan: Callable[[Plan], None] | None = None,
+    on_plan: Callable[[Plan, list[str]], None] | None = None,
 ) -> RunResult:
     """Plan and execute one run; every planned cell ends as a journaled result or error."""
     options = options or RunOptions()
     project = load_suite(suite_path)
     run_id = new_run_id()
     plan = build_plan(project, selection, run_id)
-    make_providers(plan, options, sim_seed)  # fail on a missing provider before anything is written
+    notes: list[str] = []
+    providers = make_providers(plan, options, sim_seed, results_dir, notes)  # before anything is written
     if on_plan:
-        on_plan(plan)
+        on_plan(plan, notes)
     path = journal_path(results_dir, run_id)
-    session = _Session(plan, JournalWriter(path), results_dir, options, sim_seed, 0, sink)
+    session = _Session(plan, JournalWriter(path), results_dir, options, sim_seed, 0, sink, providers)
     session.journal.write(run_record(plan, sim_seed))
+    for record in plan.routes:
+        session.journal.write(record)
     session.journal.flush()
     crash_point("after-run-record")
     status, tally = session.execute(plan.cells, [])
@@ -245,7 +255,7 @@ def resume_run(
     results_dir: Path = Path("results"),
     options: RunOptions | None = None,
     sink: Callable[[CellFinished], None] | None = None,
-    on_plan: Callable[[Plan], None] | None = None,
+    on_plan: Callable[[Plan, list[str]], None] | None = None,
 ) -> RunResult:
     """Run only the cells of RUN_ID without a final result, refusing if anything it depends on changed."""
     options = options or RunOptions()
@@ -262,14 +272,15 @@ def resume_run(
             f"cannot resume run {run_id}: {'; '.join(changes)}",
             fix="restore what changed, or start a new run",
         )
-    make_providers(plan, options, sim_seed)
+    notes: list[str] = []
+    providers = make_providers(plan, options, sim_seed, results_dir, notes)
     remaining = [c for c in plan.cells if c.key not in state.done]
     regrade = [(c, state.done[c.key]) for c in plan.cells if c.key in state.done and c.key not in state.grades
                and state.done[c.key].get("status") == "ok"]  # fmt: skip
     if on_plan:
-        on_plan(plan)
+        on_plan(plan, notes)
     cut_torn_tail(path)
-    session = _Session(plan, JournalWriter(path), results_dir, options, sim_seed, state.sessions, sink)
+    session = _Session(plan, JournalWriter(path), results_dir, options, sim_seed, state.sessions, sink, providers)
     session.events.extend(_replayed(plan, state))
     pid, hostname = host()
     session.journal.write({"type": "resume", "run_id": run_id, "session": state.sessions, "started_at": now(),

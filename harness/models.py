@@ -78,6 +78,20 @@ class Family(Strict):
     """Average UTF-8 bytes per token of this family's tokenizer on English text (the offline estimator)."""
 
 
+class SklearnSpec(Strict):
+    """A local scikit-learn text classifier trained on a dataset's train split (cached by content hash)."""
+
+    dataset: str
+    """`name@version` of the training data (its `train` split)."""
+    input_field: str = "text"
+    """The case input field holding the text to classify."""
+    pipeline: Literal["tfidf-logreg", "tfidf-svm"] = "tfidf-logreg"
+    ngram_max: int = Field(2, ge=1, le=3)
+    """Word n-grams up to this length."""
+    C: float = Field(4.0, gt=0)
+    """Inverse regularisation strength."""
+
+
 class Deployment(Strict):
     provider: Provider
     """Which adapter calls it."""
@@ -99,11 +113,15 @@ class Deployment(Strict):
     rate_limits: RateLimits = RateLimits()
     credentials_env: str | None = None
     """Name of the env var holding the API key. The key itself is never written anywhere."""
+    latency_p95_ms: float | None = Field(None, gt=0)
+    """Observed p95 latency from your monitoring; routes with a latency budget drop slower deployments."""
     concurrency: int | None = Field(None, gt=0)
     """Maximum calls in flight to this deployment (default: the run's per-provider limit)."""
     sim: SimProfile = SimProfile()
     response: str | dict[str, Any] | list[Any] | None = None
     """`canned` only: the fixed response (text, or JSON written out as text)."""
+    sklearn: SklearnSpec | None = None
+    """`sklearn` only: what the local classifier is trained on."""
     description: str = ""
 
     @model_validator(mode="after")
@@ -112,6 +130,8 @@ class Deployment(Strict):
             raise ValueError("a canned deployment needs `response`")
         if self.provider != "canned" and self.response is not None:
             raise ValueError("`response` is only for provider: canned")
+        if (self.provider == "sklearn") != (self.sklearn is not None):
+            raise ValueError("provider sklearn needs an `sklearn` block, and only it may have one")
         if self.provider not in LOCAL_PROVIDERS and not self.model:
             raise ValueError(f"provider {self.provider} needs `model` (the provider's model name)")
         return self

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from harness.datasets import Case, Dataset, load_dataset
+from harness.eligibility import drop_reason, prompt_tokens, route_case, route_record
 from harness.errors import InputError
 from harness.models import Deployment
 from harness.prompts import BASE_VARIANT, PromptLibrary, Template, prompt_hash
@@ -43,6 +44,10 @@ class Cell:
     options_hash: str
     request_hash: str
     role: str
+    position: int = 0
+    """Position of the deployment in the chain this case takes (0: primary)."""
+    est_input_tokens: int = 0
+    """Offline estimate (family factor + safety margin), reconciled with reported usage in the store."""
 
 
 @dataclass
@@ -66,6 +71,8 @@ class Plan:
     datasets: dict[str, Dataset]
     modes: dict[str, DeploymentMode]
     mode_note: str
+    routes: list[dict[str, Any]] = field(default_factory=list)
+    """One routing decision per (task, case): chain, route taken, every entry eligible or dropped with why."""
 
     @property
     def simulated(self) -> bool:
@@ -84,6 +91,7 @@ class Plan:
             "datasets": {ref: d.sha256 for ref, d in sorted(self.datasets.items())},
             "templates": [list(t) for t in templates],
             "graders": [list(g) for g in graders],
+            "routing_table": self.project.routing.table_version,
             "cells": len(self.cells),
         }
 
@@ -163,12 +171,18 @@ def build_plan(project: Project, selection: Selection, run_id: str) -> Plan:
     library = PromptLibrary(project.prompts_dir)
     datasets: dict[str, Dataset] = {}
     cells: list[Cell] = []
+    routes: list[dict[str, Any]] = []
     for task_id in tasks:
         task = suite.tasks[task_id]
         ds = datasets.get(task.dataset) or load_dataset(project.datasets_dir, task.dataset_name, task.dataset_version)
         datasets[task.dataset] = ds
-        cells += _task_cells(project, library, selection, run_id, task_id, ds, all_deps)
-    return Plan(run_id, project, selection, cells, datasets, modes, note)
+        cells += _task_cells(project, library, selection, run_id, task_id, ds, all_deps, routes)
+    return Plan(run_id, project, selection, cells, datasets, modes, note, routes)
+
+
+def _needs(task_class: str) -> tuple[str, ...]:
+    """Capabilities a remote deployment needs for every case of this task class."""
+    return ("tools",) if task_class == "function-calling" else ()
 
 
 def _task_cells(
@@ -179,34 +193,53 @@ def _task_cells(
     task_id: str,
     ds: Dataset,
     deployments: list[str],
+    routes: list[dict[str, Any]],
 ) -> list[Cell]:
+    """Cells of one task: each case goes to every eligible entry of the chain its route selects."""
     task = project.suite.tasks[task_id]
+    models, table = project.models, project.routing
     cases = ds.split("test")[: sel.limit] if sel.limit else ds.split("test")
     examples = [{"id": c.id, "input": c.input, "expected": c.expected} for c in ds.split("train")[: task.examples]]
     repeats = sel.repeats or task.repeats
     rendered: dict[tuple[str, str], tuple[tuple[Message, ...], str]] = {}
+    templates: dict[tuple[str, str], Template] = {}
     cells = []
-    chain = project.routing.candidates(task_id)
-    for dep_id in [d for d in chain if d in deployments]:
-        dep = project.models.deployments[dep_id]
-        role = project.routing.role(task_id, dep_id)
-        for variant in sel.variants:
-            tmpl = library.resolve(project.prompt_dir(task_id), dep_id, dep.family, variant)
-            for case in cases:
+    for case in cases:
+        route = route_case(table, task_id, case)
+        entries: list[dict[str, Any]] = []
+        hint = SimHint(task.task_class, case.id, case.expected, tuple(ds.manifest.labels))
+        for position, dep_id in enumerate(route.chain):
+            if dep_id not in deployments:
+                continue
+            dep = models.deployments[dep_id]
+            role = ("primary" if position == 0 else f"fallback {position}") + (
+                "" if route.route == "chain" else f" ({route.route})"
+            )
+            options = options_for(task, dep, case)
+            ohash = short_hash(json.dumps(asdict(options), sort_keys=True, default=str))
+            for variant in sel.variants:
+                if (dep_id, variant) not in templates:
+                    templates[(dep_id, variant)] = library.resolve(
+                        project.prompt_dir(task_id), dep_id, dep.family, variant
+                    )
+                tmpl = templates[(dep_id, variant)]
                 key = (tmpl.path, case.id)
                 if key not in rendered:
                     msgs = library.render(tmpl, _context(task_id, ds, case, examples))
                     rendered[key] = (msgs, prompt_hash(msgs))
                 messages, phash = rendered[key]
-                options = options_for(task, dep, case)
-                ohash = short_hash(json.dumps(asdict(options), sort_keys=True, default=str))
-                hint = SimHint(task.task_class, case.id, case.expected, tuple(ds.manifest.labels))
+                why = drop_reason(table, models, route, dep_id, messages, options.max_tokens, _needs(task.task_class))
+                entries.append({"deployment": dep_id, "position": position, "variant": variant, "eligible": why is None,
+                                "reason": why})  # fmt: skip
+                if why is not None:
+                    continue
                 for sample in range(repeats):
                     ckey = short_hash(run_id, task_id, ds.ref, case.id, dep_id, variant, tmpl.hash, ohash, sample)
                     req = Request(dep_id, dep.model, messages, options, phash, sample, 1, hint, case.input)
                     rhash = short_hash(dep.provider, dep.client, dep.model, phash, ohash, sample)
                     cells.append(
                         Cell(ckey, task_id, task.task_class, ds, case, dep_id, variant, sample, tmpl, req, ohash,
-                             rhash, role)
+                             rhash, role, position, prompt_tokens(messages, dep, models))
                     )  # fmt: skip
+        routes.append(route_record(run_id, route, entries))
     return cells

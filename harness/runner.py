@@ -288,6 +288,7 @@ def _cell_record(
         "input_tokens": c.usage.input_tokens if c else None, "output_tokens": c.usage.output_tokens if c else None,
         "cost_usd": cost, "latency_ms": c.latency_ms if c else None, "attempts": attempts,
         "cache_hit": False, "mode": mode, "simulated": mode == "sim",
-        "served_deployment": cell.deployment if c else None, "chain_position": None,
+        "served_deployment": cell.deployment if c else None, "chain_position": cell.position,
+        "est_input_tokens": cell.est_input_tokens,
         "pass_threshold": plan.project.suite.tasks[cell.task].pass_threshold, "finished_at": now(),
     }  # fmt: skip

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 from harness.errors import InputError
@@ -30,8 +31,11 @@ class ProviderSettings:
     sim_seed: int = 0
     sim_time_scale: float = 0.0
     """Simulated latency × this = real seconds slept (0: record latency, do not wait)."""
-    cache_dir: str | None = None
-    extra: dict[str, object] = field(default_factory=dict)
+    datasets_dir: Path | None = None
+    cache_dir: Path | None = None
+    """`results/cache/`: local models and (later) responses are cached here."""
+    notes: list[str] = field(default_factory=list)
+    """Lines providers want the user to see (e.g. a local model's training time and held-out accuracy)."""
 
 
 REGISTRY: dict[str, str] = {

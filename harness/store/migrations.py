@@ -100,6 +100,26 @@ FROM results
 GROUP BY run_id, task, deployment, variant, case_id;
 """
 
+M002_ROUTES = """
+CREATE TABLE routes (
+    run_id VARCHAR NOT NULL, task VARCHAR NOT NULL, case_id VARCHAR NOT NULL,
+    route VARCHAR,                  -- chain | route N
+    chain VARCHAR[], case_tokens INTEGER, risk_level VARCHAR,
+    entries VARCHAR,                -- JSON: [{deployment, position, variant, eligible, reason}]
+    PRIMARY KEY (run_id, task, case_id)
+);
+ALTER TABLE cells ADD COLUMN est_input_tokens INTEGER;
+ALTER TABLE runs ADD COLUMN routing_table_version VARCHAR;
+CREATE VIEW eligibility AS
+SELECT r.run_id, r.task, r.case_id, r.route,
+       e.deployment::VARCHAR AS deployment, e.position::INTEGER AS position, e.variant::VARCHAR AS variant,
+       e.eligible::BOOLEAN AS eligible, e.reason::VARCHAR AS reason
+FROM routes r,
+     unnest(from_json(r.entries, '[{"deployment": "VARCHAR", "position": "INTEGER", "variant": "VARCHAR",
+                                    "eligible": "BOOLEAN", "reason": "VARCHAR"}]')) AS t(e);
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "initial", M001_INITIAL),
+    (2, "routes", M002_ROUTES),
 ]

@@ -138,7 +138,22 @@ def test_migrations_recorded_once(tmp_path: Path) -> None:
     journal(tmp_path, "r1", 1)
     db.load(tmp_path)
     db.load(tmp_path)
-    assert db.query(tmp_path, "SELECT version, name FROM schema_version") == [(1, "initial")]
+    assert db.query(tmp_path, "SELECT version, name FROM schema_version ORDER BY 1") == [(1, "initial"), (2, "routes")]
+
+
+def test_forward_migration_keeps_rows(tmp_path: Path) -> None:
+    from harness.store.migrations import MIGRATIONS
+
+    journal(tmp_path, "r1", 3)
+    con = duckdb.connect(str(db.db_path(tmp_path)))
+    con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ)")
+    con.execute(MIGRATIONS[0][2])
+    con.execute("INSERT INTO schema_version VALUES (1, 'initial', now())")
+    con.execute("INSERT INTO cells (cell_key, run_id, task) VALUES ('old', 'r0', 't')")
+    con.close()
+    db.load(tmp_path)
+    assert db.query(tmp_path, "SELECT count(*), count(*) FILTER (WHERE cell_key = 'old') FROM cells") == [(4, 1)]
+    assert db.query(tmp_path, "SELECT max(version) FROM schema_version") == [(2,)]
 
 
 def test_connect_waits_then_names_the_lock(tmp_path: Path) -> None:

@@ -1,0 +1,199 @@
+"""Routing table: validation at load time, per-case eligibility with reasons, conditional routes."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from harness.cli import app
+from harness.errors import ConfigError
+from harness.plan import Selection, build_plan
+from harness.suite import load_suite
+
+EXTRA_MODELS = """
+  tiny-ctx:
+    provider: openai
+    model: tiny
+    family: gpt
+    context_window: 60
+    compliance: {region: eu-west-1, data_retention: zero, certifications: [iso27001]}
+  pricey:
+    provider: openai
+    model: pricey
+    family: gpt
+    pricing: {input_per_mtok: 900.0, output_per_mtok: 900.0}
+    compliance: {region: us, data_retention: zero}
+"""
+
+
+def routing(project: Path, body: str) -> None:
+    models = project.parent / "models.yaml"
+    if "tiny-ctx" not in models.read_text():
+        models.write_text(models.read_text() + textwrap.dedent(EXTRA_MODELS).replace("\n", "\n  ").rstrip() + "\n")
+    (project.parent / "routing.yaml").write_text(textwrap.dedent(body))
+
+
+BASE = """
+schema_version: 1
+table_version: t1
+risk_levels:
+  eu-only: {regions: ["eu-*"]}
+tasks:
+  invoices:
+    chain: [alpha, beta, fallback-canned]
+"""
+
+
+def entries(project: Path, task: str = "intents") -> dict[str, dict[str, str | None]]:
+    plan = build_plan(load_suite(project), Selection(tasks=[task]), "r")
+    out: dict[str, dict[str, str | None]] = {}
+    for rec in plan.routes:
+        out[rec["case_id"]] = {e["deployment"]: e["reason"] for e in rec["entries"]}
+    return out
+
+
+def test_context_window_and_cost_drops_are_recorded(project: Path) -> None:
+    routing(
+        project,
+        BASE
+        + """
+  intents:
+    constraints: {cost_ceiling_usd: 0.05}
+    chain: [alpha, tiny-ctx, pricey]
+""",
+    )
+    drops = entries(project)
+    reasons = next(iter(drops.values()))
+    assert reasons["alpha"] is None
+    assert reasons["tiny-ctx"] is not None and reasons["tiny-ctx"].startswith("context window: ~")
+    assert reasons["pricey"] is not None and reasons["pricey"].startswith("cost ceiling: ~$")
+    plan = build_plan(load_suite(project), Selection(tasks=["intents"]), "r")
+    assert {c.deployment for c in plan.cells} == {"alpha"}
+
+
+def test_risk_level_drop_only_for_tagged_cases(project: Path) -> None:
+    routing(
+        project,
+        BASE
+        + """
+  intents:
+    chain: [alpha, tiny-ctx]
+    routes:
+      - when: {tags_any: [eu]}
+        risk_level: eu-only
+""",
+    )
+    data = project.parent.parent / "datasets/intents/v1.jsonl"
+    lines = data.read_text().splitlines()
+    first = json.loads(lines[0])
+    first["tags"] = ["eu"]
+    lines[0] = json.dumps(first)
+    from tests.conftest import write_dataset
+
+    write_dataset(project.parent.parent / "datasets", "intents", [json.loads(x) for x in lines], {"text": "m"})
+    drops = entries(project)
+    assert drops["c000"]["alpha"] == "risk level eu-only: region unspecified not in ['eu-*']"
+    assert drops["c001"]["alpha"] is None
+    plan = build_plan(load_suite(project), Selection(tasks=["intents"]), "r")
+    roles = {(c.case.id, c.deployment): (c.role, c.position) for c in plan.cells}
+    assert ("c000", "alpha") not in roles
+    assert roles[("c001", "alpha")] == ("primary", 0)
+
+
+def test_conditional_route_replaces_the_chain(project: Path) -> None:
+    routing(
+        project,
+        BASE
+        + """
+  intents:
+    chain: [beta]
+    routes:
+      - when: {input_tokens: {gt: 14}}
+        chain: [alpha, beta]
+""",
+    )
+    p = load_suite(project)
+    assert p.routing.candidates("intents") == ["beta", "alpha"]
+    plan = build_plan(p, Selection(tasks=["intents"]), "r")
+    by_route: dict[str, set[str]] = {}
+    for rec in plan.routes:
+        by_route.setdefault(rec["route"], set()).add(rec["case_id"])
+    assert set(by_route) == {"chain", "route 1"}  # the crash messages are longer than the others
+    routed = by_route["route 1"]
+    assert {c.deployment for c in plan.cells if c.case.id in routed} == {"alpha", "beta"}
+    assert {c.deployment for c in plan.cells if c.case.id not in routed} == {"beta"}
+    assert {c.role for c in plan.cells if c.case.id in routed and c.deployment == "beta"} == {"fallback 1 (route 1)"}
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("  intents:\n    risk_level: nope\n    chain: [alpha]\n", "unknown risk level 'nope'"),
+        (
+            "  intents:\n    chain: [alpha]\n    routes:\n      - when: {tags_any: [x]}\n        chain: [ghost]\n",
+            "tasks.intents.routes.0.chain[0]: unknown deployment 'ghost'",
+        ),
+        (
+            "  intents:\n    risk_level: eu-only\n    chain: [alpha, tiny-ctx]\n",
+            "chain entry 'alpha' can never be reached: risk level eu-only: region unspecified",
+        ),
+        (
+            "  intents:\n    constraints: {required_capabilities: [vision]}\n    chain: [alpha]\n",
+            "chain entry 'alpha' can never be reached: capability: lacks vision",
+        ),
+        (
+            "  intents:\n    chain: [alpha]\n    routes:\n      - when: {tags_any: [x]}\n",
+            "a route needs `chain`, `risk_level` or `constraints`",
+        ),
+    ],
+)
+def test_validation_names_task_and_entry(project: Path, body: str, message: str) -> None:
+    routing(project, BASE + body)
+    with pytest.raises(ConfigError) as e:
+        load_suite(project)
+    assert message in str(e.value)
+
+
+def test_risk_level_nothing_satisfies(project: Path) -> None:
+    routing(
+        project,
+        BASE.replace('eu-only: {regions: ["eu-*"]}', "mars: {regions: [mars-*]}") + "  intents:\n    chain: [alpha]\n",
+    )
+    with pytest.raises(ConfigError, match="risk level 'mars': no remote deployment in the model table satisfies it"):
+        load_suite(project)
+
+
+def test_yaml_on_is_not_a_retry_key(project: Path) -> None:
+    routing(
+        project,
+        BASE.replace("risk_levels:", "defaults:\n  retry: {on: [transient]}\nrisk_levels:")
+        + "  intents:\n    chain: [alpha]\n",
+    )
+    with pytest.raises(ConfigError, match="defaults.retry"):
+        load_suite(project)
+
+
+def test_explain_command(project: Path) -> None:
+    routing(project, BASE + "  intents:\n    chain: [alpha, tiny-ctx]\n")
+    r = CliRunner().invoke(app, ["routing", "explain", "intents", "--case", "c001", "--suite", str(project)])
+    assert r.exit_code == 0, r.output
+    assert "takes chain" in r.output and "eligible" in r.output and "context window: ~" in r.output
+
+
+def test_routes_are_stored_with_the_run(project: Path, tmp_path: Path) -> None:
+    routing(project, BASE + "  intents:\n    chain: [alpha, tiny-ctx]\n")
+    r = CliRunner().invoke(app, ["run", str(project), "--results-dir", str(tmp_path), "--tasks", "intents"])
+    assert r.exit_code == 0, r.output
+    import duckdb
+
+    con = duckdb.connect(str(tmp_path / "harness.duckdb"), read_only=True)
+    rows = con.execute("SELECT deployment, eligible, count(*) FROM eligibility GROUP BY ALL ORDER BY ALL").fetchall()
+    assert rows == [("alpha", True, 12), ("tiny-ctx", False, 12)]
+    assert con.execute("SELECT DISTINCT chain_position FROM cells").fetchall() == [(0,)]
+    est = con.execute("SELECT min(est_input_tokens) FROM cells").fetchone()
+    con.close()
+    assert est is not None and est[0] > 0
