@@ -123,6 +123,8 @@ def test_cr1_random_sigkills_then_resume(project: Path, tmp_path: Path, clean: O
     time.sleep(rng.uniform(0.8, 2.0))
     kill(p)
     run_id = run_id_of(results)
+    listed = CliRunner().invoke(app, ["runs", "list", "--results-dir", str(results)])
+    assert listed.exit_code == 0 and "crashed" in listed.output, listed.output
     for _ in range(kills - 1):
         p = harness("run", str(project), "--results-dir", str(results), "--resume", run_id, *SLOW)
         time.sleep(rng.uniform(0.6, 1.6))

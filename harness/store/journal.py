@@ -8,6 +8,7 @@ hard error naming file:line, because skipping it would lose data silently.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import time
@@ -32,6 +33,11 @@ class JournalWriter:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._fh = open(path, "ab")  # noqa: SIM115 (closed in close())
+        try:  # one writer per journal: a second process resuming the same run would interleave records
+            fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._fh.close()
+            raise StoreError(f"{path} is being written by another process (that run is still going)") from None
         self._pending: list[str] = []
         self._last_flush = time.monotonic()
         self.records_written = 0

@@ -36,3 +36,13 @@ def test_reading_from_an_offset_keeps_line_numbers(tmp_path: Path) -> None:
     first = next(iter(read_records(p)))
     with pytest.raises(JournalCorruptError, match=":3:"):
         list(read_records(p, first[1], first_line=2))
+
+
+def test_one_writer_per_journal(tmp_path: Path) -> None:
+    from harness.errors import StoreError
+
+    first = JournalWriter(tmp_path / "r.jsonl")
+    with pytest.raises(StoreError, match="being written by another process"):
+        JournalWriter(tmp_path / "r.jsonl")
+    first.close()
+    JournalWriter(tmp_path / "r.jsonl").close()
