@@ -90,6 +90,11 @@ def run(
     resume: Annotated[
         str | None, typer.Option(help="Finish run RUN_ID: only cells without a final result, same fingerprint.")
     ] = None,
+    scenario: Annotated[str | None, typer.Option(help="Inject the faults of a scenario named in the suite.")] = None,
+    fault: Annotated[
+        list[str] | None,
+        typer.Option(help="Inject DEPLOYMENT:FAILURE:RATE (or DEPLOYMENT:+MS:RATE for latency); repeatable."),
+    ] = None,
 ) -> None:
     """Run a suite: every task's cases on every candidate deployment, graded, journaled, loaded into DuckDB."""
     from harness import display
@@ -101,7 +106,7 @@ def run(
         raise InputError(f"--mode must be auto, live or sim, not {mode!r}")
     selection = Selection(
         tasks=_split(tasks), deployments=_split(deployments), variants=_split(variants) or ["base"],
-        limit=limit, repeats=repeats, mode=mode,  # type: ignore[arg-type]
+        limit=limit, repeats=repeats, mode=mode, scenario=scenario, faults=fault or [],  # type: ignore[arg-type]
     )  # fmt: skip
     options = RunOptions(concurrency=concurrency, per_deployment=per_deployment, sim_time_scale=sim_time_scale)
     progress: list[display.RunProgress] = []

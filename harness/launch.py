@@ -20,6 +20,7 @@ from typing import Any
 
 from harness import __version__
 from harness.errors import DatabaseLockedError, InputError, StoreError
+from harness.faults import FaultyProvider
 from harness.plan import Cell, Plan, Selection, build_plan
 from harness.provenance import git_state, host, package_versions
 from harness.providers.base import Provider, ProviderSettings, make_provider
@@ -62,12 +63,19 @@ def make_providers(
         notes=notes if notes is not None else [],
     )  # fmt: skip
     providers: dict[str, Provider] = {}
+    faults = plan.faults()
     for dep_id, mode in plan.modes.items():
         dep = plan.project.models.deployments[dep_id]
         if mode == "skipped":
             continue
         name = "sim" if mode == "sim" else dep.provider
-        providers[dep_id] = make_provider(name, dep_id, dep, settings)
+        provider = make_provider(name, dep_id, dep, settings)
+        mine = [f for f in faults if f.deployment == dep_id]
+        if mine:
+            scale = options.sim_time_scale if provider.simulated else 1.0
+            provider = FaultyProvider(provider, mine, seed=sim_seed, time_scale=scale)
+            settings.notes.append(f"{dep_id}: injecting {len(mine)} fault(s)")
+        providers[dep_id] = provider
     return providers
 
 
@@ -91,7 +99,8 @@ def run_record(plan: Plan, sim_seed: int) -> dict[str, object]:
         "tasks": sorted({c.task for c in plan.cells}), "deployments": sorted(plan.modes),
         "variants": sel.variants, "planned_cells": len(plan.cells), "pid": pid, "host": hostname,
         "selection": {"tasks": sel.tasks, "deployments": sel.deployments, "variants": sel.variants,
-                      "limit": sel.limit, "repeats": sel.repeats, "mode": sel.mode},
+                      "limit": sel.limit, "repeats": sel.repeats, "mode": sel.mode, "scenario": sel.scenario,
+                      "faults": sel.faults},
     }  # fmt: skip
 
 
@@ -226,7 +235,8 @@ def _selection(recorded: dict[str, Any]) -> Selection:
     return Selection(
         tasks=recorded.get("tasks"), deployments=recorded.get("deployments"),
         variants=recorded.get("variants") or ["base"], limit=recorded.get("limit"),
-        repeats=recorded.get("repeats"), mode=recorded.get("mode", "auto"),
+        repeats=recorded.get("repeats"), mode=recorded.get("mode", "auto"), scenario=recorded.get("scenario"),
+        faults=recorded.get("faults") or [],
     )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from harness.datasets import Case, Dataset, load_dataset
 from harness.eligibility import drop_reason, prompt_tokens, route_case, route_record
 from harness.errors import InputError
+from harness.faults import Fault, parse_fault
 from harness.models import Deployment
 from harness.prompts import BASE_VARIANT, PromptLibrary, Template, prompt_hash
 from harness.suite import Project, TaskSpec
@@ -60,6 +61,10 @@ class Selection:
     limit: int | None = None
     repeats: int | None = None
     mode: Mode = "auto"
+    scenario: str | None = None
+    """A fault-injection scenario named in the suite."""
+    faults: list[str] = field(default_factory=list)
+    """Extra `DEPLOYMENT:FAILURE:RATE` faults from the command line."""
 
 
 @dataclass
@@ -77,6 +82,11 @@ class Plan:
     @property
     def simulated(self) -> bool:
         return any(m == "sim" for m in self.modes.values())
+
+    def faults(self) -> list[Fault]:
+        """The faults this run injects: the selected scenario's, then the command line's."""
+        out = list(self.project.suite.scenarios[self.selection.scenario].faults) if self.selection.scenario else []
+        return out + [parse_fault(s) for s in self.selection.faults]
 
     def fingerprint(self) -> dict[str, Any]:
         """Everything a resume must find unchanged."""
@@ -158,6 +168,13 @@ def _pick(requested: list[str] | None, known: list[str], what: str) -> list[str]
 
 def build_plan(project: Project, selection: Selection, run_id: str) -> Plan:
     suite = project.suite
+    if selection.scenario is not None and selection.scenario not in suite.scenarios:
+        known = ", ".join(suite.scenarios) or "none defined"
+        raise InputError(f"unknown scenario {selection.scenario!r}", fix=f"scenarios in the suite: {known}")
+    for spec in selection.faults:
+        fault = parse_fault(spec)
+        if fault.deployment not in project.models.deployments:
+            raise InputError(f"--fault {spec!r}: unknown deployment {fault.deployment!r}")
     tasks = _pick(selection.tasks, list(suite.tasks), "task")
     all_deps = sorted({d for t in tasks for d in project.routing.candidates(t)})
     if selection.deployments:

@@ -14,6 +14,7 @@ from pydantic import Field, StringConstraints, ValidationError, field_validator
 
 from harness.config_base import ID_PATTERN, Strict
 from harness.errors import ConfigError, Where
+from harness.faults import Scenario
 from harness.models import ModelTable, load_models
 from harness.routing import RoutingTable, load_routing
 from harness.yamlfile import file_sha256, load_yaml, validation_error
@@ -110,6 +111,8 @@ class Suite(Strict):
     datasets: str = "../datasets"
     prompts: str = "../prompts"
     tasks: dict[TaskId, TaskSpec] = Field(min_length=1)
+    scenarios: dict[str, Scenario] = {}
+    """Named fault-injection scenarios (`--scenario NAME`)."""
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,13 @@ def load_suite(path: Path) -> Project:
                 f"add `{task}: {{chain: [...]}}` under `tasks:` in {routing_path.name}",
             )
     _check_graders(suite, path, lines)
+    for name, scenario in suite.scenarios.items():
+        for i, fault in enumerate(scenario.faults):
+            if fault.deployment not in models.deployments:
+                raise ConfigError(
+                    f"unknown deployment {fault.deployment!r}",
+                    Where(path, lines.get(("scenarios", name, "faults", i)), f"scenarios.{name}.faults[{i}]"),
+                )
     hashes = {
         "suite": file_sha256(path),
         "models": file_sha256(models_path),

@@ -1,0 +1,128 @@
+"""The response cache: content-addressed provider answers under `results/cache/responses/`.
+
+The key hashes (provider, client, endpoint, model, rendered messages, request options, sample index): the same
+request always maps to the same file, a changed prompt or option never does. Only successful answers are cached
+(errors are not), written atomically. Entries hold the normalised Completion, never credentials: the key material
+holds no header or key either. A bundle (`harness cache export/import`) carries entries to CI without secrets, so
+`--mode replay` can answer from it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from harness.errors import InputError
+from harness.types import Completion, ToolCall, Usage
+
+CacheMode = Literal["rw", "ro", "off"]
+BUNDLE_FORMAT = "harness-cache-bundle/1"
+
+
+def request_key(provider: str, client: str, endpoint: str | None, model: str, prompt_hash: str, options_hash: str,
+                sample: int) -> str:  # fmt: skip
+    raw = "\x1f".join([provider, client, endpoint or "", model, prompt_hash, options_hash, str(sample)])
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def to_record(c: Completion) -> dict[str, Any]:
+    return {
+        "text": c.text,
+        "tool_calls": [{"name": t.name, "arguments": t.arguments} for t in c.tool_calls],
+        "input_tokens": c.usage.input_tokens,
+        "output_tokens": c.usage.output_tokens,
+        "finish_reason": c.finish_reason,
+        "latency_ms": c.latency_ms,
+        "request_id": c.request_id,
+        "served_model": c.served_model,
+    }
+
+
+def from_record(r: dict[str, Any]) -> Completion:
+    return Completion(
+        text=r["text"],
+        usage=Usage(r.get("input_tokens", 0), r.get("output_tokens", 0)),
+        tool_calls=tuple(ToolCall(t["name"], t["arguments"]) for t in r.get("tool_calls", [])),
+        finish_reason=r.get("finish_reason", "stop"),
+        latency_ms=r.get("latency_ms", 0.0),
+        request_id=r.get("request_id"),
+        served_model=r.get("served_model"),
+    )
+
+
+@dataclass
+class ResponseCache:
+    root: Path
+    mode: CacheMode = "rw"
+    hits: int = 0
+    stores: int = 0
+
+    def _path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> Completion | None:
+        if self.mode == "off":
+            return None
+        try:
+            data = json.loads(self._path(key).read_text(encoding="utf-8"))
+        except (FileNotFoundError, ValueError):
+            return None  # a damaged entry is a miss, never an error
+        self.hits += 1
+        return from_record(data)
+
+    def has(self, key: str) -> bool:
+        return self._path(key).exists()
+
+    def put(self, key: str, completion: Completion) -> None:
+        if self.mode != "rw":
+            return
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp-{os.getpid()}")
+        tmp.write_text(json.dumps(to_record(completion), ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+        self.stores += 1
+
+    def keys(self) -> Iterator[str]:
+        for path in self.root.glob("??/*.json"):
+            yield path.stem
+
+
+def export_bundle(cache: ResponseCache, keys: Iterable[str], dest: Path) -> int:
+    """Write the given entries (those present) to a gzipped JSONL bundle; return how many."""
+    n = 0
+    with gzip.open(dest, "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps({"format": BUNDLE_FORMAT}) + "\n")
+        for key in keys:
+            path = cache._path(key)
+            if path.exists():
+                fh.write(json.dumps({"key": key, "entry": json.loads(path.read_text(encoding="utf-8"))}) + "\n")
+                n += 1
+    return n
+
+
+def import_bundle(cache: ResponseCache, src: Path) -> int:
+    """Add a bundle's entries to the cache; return how many."""
+    n = 0
+    try:
+        with gzip.open(src, "rt", encoding="utf-8") as fh:
+            header = json.loads(fh.readline() or "{}")
+            if header.get("format") != BUNDLE_FORMAT:
+                raise InputError(f"{src}: not a harness cache bundle")
+            writer = ResponseCache(cache.root, "rw")
+            for line in fh:
+                rec = json.loads(line)
+                key = rec["key"]
+                if len(key) != 64 or not all(ch in "0123456789abcdef" for ch in key):
+                    raise InputError(f"{src}: bad key {key[:80]!r}")
+                writer.put(key, from_record(rec["entry"]))
+                n += 1
+    except (OSError, ValueError, KeyError) as e:
+        raise InputError(f"{src}: unreadable cache bundle ({e})") from None
+    return n
