@@ -91,6 +91,9 @@ def run(
         str | None, typer.Option(help="Finish run RUN_ID: only cells without a final result, same fingerprint.")
     ] = None,
     scenario: Annotated[str | None, typer.Option(help="Inject the faults of a scenario named in the suite.")] = None,
+    routed: Annotated[
+        bool, typer.Option("--routed", help="Also walk each case through its chain as production would.")
+    ] = False,
     fault: Annotated[
         list[str] | None,
         typer.Option(help="Inject DEPLOYMENT:FAILURE:RATE (or DEPLOYMENT:+MS:RATE for latency); repeatable."),
@@ -107,6 +110,7 @@ def run(
     selection = Selection(
         tasks=_split(tasks), deployments=_split(deployments), variants=_split(variants) or ["base"],
         limit=limit, repeats=repeats, mode=mode, scenario=scenario, faults=fault or [],  # type: ignore[arg-type]
+        routed=routed,
     )  # fmt: skip
     options = RunOptions(concurrency=concurrency, per_deployment=per_deployment, sim_time_scale=sim_time_scale)
     progress: list[display.RunProgress] = []
@@ -141,6 +145,8 @@ def run(
     routing = result.plan.project.routing
     roles = {(t, d): routing.role(t, d) for t in routing.tasks for d in routing.candidates(t)}
     display.show(display.summary_table(result.events, roles))
+    if result.served:
+        display.show(display.routed_table(result.served))
     if result.plan.simulated:
         display.banner(display.SIM_BANNER)
     display.note(f"run {result.run_id} {result.status}: journal {result.journal}; {result.load_note}")

@@ -121,6 +121,30 @@ def summary_table(events: Iterable[Any], roles: dict[tuple[str, str], str]) -> T
     return table
 
 
+def routed_table(served: Iterable[dict[str, Any]]) -> Table:
+    """Routed play per task: who served how often, served quality, end-to-end latency and cost."""
+    by_task: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for rec in served:
+        by_task[rec["task"]].append(rec)
+    table = Table(title="Routed play: each case through its chain", title_justify="left")
+    for c in ("task", "cases", "served by", "unserved", "served score", "p50 ms", "p95 ms", "cost $/1k"):
+        table.add_column(c, justify="left" if c in ("task", "served by") else "right")
+    for task, recs in sorted(by_task.items()):
+        n = len(recs)
+        who = Counter(r["served_deployment"] for r in recs if r["served_deployment"])
+        share = ", ".join(f"{d} {k / n:.0%}" for d, k in who.most_common())
+        scores = [r["score"] for r in recs if r.get("score") is not None]
+        lat = sorted(r["latency_ms"] for r in recs)
+        failed = Counter(r["failure_class"] for r in recs if r["status"] != "ok")
+        unserved = ", ".join(f"{k} {v}" for k, v in failed.most_common()) or "0"
+        table.add_row(
+            task, str(n), share, unserved, f"{statistics.fmean(scores):.3f}" if scores else "-",
+            f"{lat[len(lat) // 2]:.0f}", f"{lat[min(len(lat) - 1, int(len(lat) * 0.95))]:.0f}",
+            f"{sum(r['cost_usd'] for r in recs) / n * 1000:.3f}",
+        )  # fmt: skip
+    return table
+
+
 def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     table = Table(title=title, title_justify="left")
     for c in columns:

@@ -25,6 +25,7 @@ from harness.plan import Cell, Plan, Selection, build_plan
 from harness.provenance import git_state, host, package_versions
 from harness.providers.base import Provider, ProviderSettings, make_provider
 from harness.resume import JournalState, cut_torn_tail, fingerprint_changes, journal_path, read_state
+from harness.routed import served_records
 from harness.runner import CellFinished, Runner, RunOptions, Tally, now
 from harness.store import db
 from harness.store.journal import JournalWriter
@@ -52,6 +53,8 @@ class RunResult:
     events: list[CellFinished] = field(default_factory=list)
     resumed: int = 0
     """Cells that were already final in the journal (resume only)."""
+    served: list[dict[str, Any]] = field(default_factory=list)
+    """Routed play (`--routed`): one record per case and sample."""
 
 
 def make_providers(
@@ -100,7 +103,7 @@ def run_record(plan: Plan, sim_seed: int) -> dict[str, object]:
         "variants": sel.variants, "planned_cells": len(plan.cells), "pid": pid, "host": hostname,
         "selection": {"tasks": sel.tasks, "deployments": sel.deployments, "variants": sel.variants,
                       "limit": sel.limit, "repeats": sel.repeats, "mode": sel.mode, "scenario": sel.scenario,
-                      "faults": sel.faults},
+                      "faults": sel.faults, "routed": sel.routed},
     }  # fmt: skip
 
 
@@ -175,6 +178,24 @@ class _Session:
     sink: Callable[[CellFinished], None] | None
     providers: dict[str, Provider]
     events: list[CellFinished] = field(default_factory=list)
+    served: list[dict[str, Any]] = field(default_factory=list)
+
+    def _play_routed(self) -> list[dict[str, Any]]:
+        """Walk every case through its chain from the journaled cells (no new calls); journal `served` records."""
+        self.journal.flush()
+        state = read_state(self.journal.path)
+        table, suite = self.plan.project.routing, self.plan.project.suite
+        policies = {t: table.policy(t) for t in suite.tasks if t in table.tasks}
+        budgets = {t: table.tasks[t].constraints.latency_budget_ms for t in policies}
+        records = served_records(self.plan.run_id, state.done.values(), state.routes, policies, budgets)
+        for rec in records:
+            score, passed = (None, None)
+            if rec["served_cell"]:
+                threshold = suite.tasks[rec["task"]].pass_threshold
+                score, passed = cell_score(state.grades.get(rec["served_cell"], []), threshold)
+            rec.update(score=score, passed=passed)
+            self.journal.write(rec)
+        return records
 
     def collect(self, e: CellFinished) -> None:
         self.events.append(e)
@@ -188,6 +209,8 @@ class _Session:
             for cell, record in regrade:
                 runner.regrade(cell, record)
             status = asyncio.run(_execute(runner, cells, self.results_dir, self.journal))
+            if status == "complete" and self.plan.selection.routed:
+                self.served = self._play_routed()
         finally:
             end = {"type": "run_end", "run_id": self.plan.run_id, "status": status, "ended_at": now(),
                    "counts": tally.as_dict(), "session": self.session}  # fmt: skip
@@ -228,7 +251,7 @@ def start_run(
     crash_point("after-run-record")
     status, tally = session.execute(plan.cells, [])
     loaded, note = try_load(results_dir, wait=FINAL_LOAD_WAIT)
-    return RunResult(run_id, plan, tally, status, path, loaded, note, session.events)
+    return RunResult(run_id, plan, tally, status, path, loaded, note, session.events, 0, session.served)
 
 
 def _selection(recorded: dict[str, Any]) -> Selection:
@@ -236,8 +259,17 @@ def _selection(recorded: dict[str, Any]) -> Selection:
         tasks=recorded.get("tasks"), deployments=recorded.get("deployments"),
         variants=recorded.get("variants") or ["base"], limit=recorded.get("limit"),
         repeats=recorded.get("repeats"), mode=recorded.get("mode", "auto"), scenario=recorded.get("scenario"),
-        faults=recorded.get("faults") or [],
+        faults=recorded.get("faults") or [], routed=bool(recorded.get("routed")),
     )  # fmt: skip
+
+
+def cell_score(grades: list[dict[str, Any]], threshold: float) -> tuple[float | None, bool | None]:
+    """A cell's weighted score and pass verdict from its grade records (None when ungraded or a grader erred)."""
+    if not grades or any(g.get("error") is not None for g in grades):
+        return None, None
+    total = sum(g["weight"] for g in grades)
+    score = sum((g["value"] or 0.0) * g["weight"] for g in grades) / total
+    return score, all(g["passed"] for g in grades) and score >= threshold - 1e-9
 
 
 def _replayed(plan: Plan, state: JournalState) -> list[CellFinished]:
@@ -245,12 +277,7 @@ def _replayed(plan: Plan, state: JournalState) -> list[CellFinished]:
     threshold = {t: spec.pass_threshold for t, spec in plan.project.suite.tasks.items()}
     out = []
     for key, rec in state.done.items():
-        grades = state.grades.get(key, [])
-        score = passed = None
-        if grades and all(g.get("error") is None for g in grades):
-            total = sum(g["weight"] for g in grades)
-            score = sum((g["value"] or 0.0) * g["weight"] for g in grades) / total
-            passed = all(g["passed"] for g in grades) and score >= threshold.get(rec["task"], 1.0) - 1e-9
+        score, passed = cell_score(state.grades.get(key, []), threshold.get(rec["task"], 1.0))
         out.append(
             CellFinished(rec["task"], rec["deployment"], rec["variant"], rec["status"], rec.get("error_class"),
                          rec.get("cost_usd") or 0.0, score, passed, bool(rec.get("simulated")), rec.get("latency_ms"))
@@ -299,5 +326,5 @@ def resume_run(
     crash_point("after-resume-record")
     status, tally = session.execute(remaining, regrade)
     loaded, note = try_load(results_dir, wait=FINAL_LOAD_WAIT)
-    result = RunResult(run_id, plan, tally, status, path, loaded, note, session.events, len(state.done))
+    result = RunResult(run_id, plan, tally, status, path, loaded, note, session.events, len(state.done), session.served)
     return result

@@ -65,6 +65,8 @@ class Selection:
     """A fault-injection scenario named in the suite."""
     faults: list[str] = field(default_factory=list)
     """Extra `DEPLOYMENT:FAILURE:RATE` faults from the command line."""
+    routed: bool = False
+    """Also walk every case through its chain as production would (served records)."""
 
 
 @dataclass

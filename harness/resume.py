@@ -24,6 +24,8 @@ class JournalState:
     """cell key -> its final `cell` record."""
     grades: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     """cell key -> its grade records."""
+    routes: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    """(task, case id) -> its routing decision."""
     sessions: int = 1
     """1 + the number of resumes so far."""
     status: str = "running"
@@ -47,6 +49,8 @@ def read_state(path: Path) -> JournalState:
             raise InputError(f"{path}: the first record is not a run record", fix="is this a harness journal?")
         elif kind == "cell":
             state.done[rec["cell_key"]] = rec
+        elif kind == "route":
+            state.routes[(rec["task"], rec["case_id"])] = rec
         elif kind == "grade":
             state.grades.setdefault(rec["cell_key"], []).append(rec)
         elif kind == "resume":

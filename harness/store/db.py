@@ -102,9 +102,11 @@ def ingest_lock(results_dir: Path, wait: float = 30.0) -> Iterator[None]:
 
 
 #: Journal record type -> table. Every column of the table is read from the record's key of the same name.
-TABLES = {"run": "runs", "cell": "cells", "attempt": "attempts", "grade": "grades", "route": "routes"}
+TABLES = {
+    "run": "runs", "cell": "cells", "attempt": "attempts", "grade": "grades", "route": "routes", "served": "served",
+}  # fmt: skip
 #: Columns stored as JSON text; the journal holds them as JSON values.
-JSON_COLS = {"packages", "hashes", "fingerprint", "deployment_modes", "tool_calls", "counts", "entries"}
+JSON_COLS = {"packages", "hashes", "fingerprint", "deployment_modes", "tool_calls", "counts", "entries", "path"}
 
 
 def _columns(con: Any, table: str) -> list[tuple[str, str]]:

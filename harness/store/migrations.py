@@ -119,7 +119,22 @@ FROM routes r,
                                     "eligible": "BOOLEAN", "reason": "VARCHAR"}]')) AS t(e);
 """
 
+M003_SERVED = """
+CREATE TABLE served (
+    run_id VARCHAR NOT NULL, task VARCHAR NOT NULL, case_id VARCHAR NOT NULL, variant VARCHAR NOT NULL,
+    sample INTEGER NOT NULL,
+    route VARCHAR, requested VARCHAR, served_deployment VARCHAR, served_position INTEGER, served_cell VARCHAR,
+    status VARCHAR,                 -- ok | error (no position could serve)
+    failure_class VARCHAR,          -- why the walk ended without an answer
+    path VARCHAR,                   -- JSON: [{deployment, position, outcome}] in the order tried
+    latency_ms DOUBLE, cost_usd DOUBLE,   -- end to end, failed attempts included
+    score DOUBLE, passed BOOLEAN,   -- the served cell's
+    PRIMARY KEY (run_id, task, case_id, variant, sample)
+);
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "initial", M001_INITIAL),
     (2, "routes", M002_ROUTES),
+    (3, "served", M003_SERVED),
 ]
