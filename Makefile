@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SUITE ?= evals/example.yaml
 
 .DEFAULT_GOAL := help
-.PHONY: help eval test test-chaos lint format typecheck schema clean
+.PHONY: help eval test test-chaos bench lint format typecheck schema clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -26,6 +26,9 @@ test: $(STAMP) ## Run the test suite (offline)
 
 test-chaos: $(STAMP) ## Crash tests at the reliability plan's full N (20 kills, 30 corrupt WALs, ...)
 	HARNESS_CHAOS=1 $(BIN)/python -m pytest tests/test_durability.py
+
+bench: $(STAMP) ## Benchmarks: harness overhead vs the physical limit; writes reports/bench.json
+	$(BIN)/python bench/run.py
 
 lint: $(STAMP) ## Ruff lint and format check, mypy
 	$(BIN)/ruff check harness tests
