@@ -31,8 +31,9 @@ LABELS = ["billing", "shipping", "technical", "refund"]
 def make_project(root: Path, cases: int, output_kb: int = 0) -> Path:
     """A suite with one classification task over `cases` cases and three simulated deployments."""
     (root / "evals").mkdir(parents=True, exist_ok=True)
+    sim = "{default_accuracy: 0.8, latency_ms_p50: 100, latency_ms_p95: 100}"
     models = "deployments:\n" + "".join(
-        f"  {d}: {{provider: {p}, model: {d}, family: {f}, sim: {{default_accuracy: 0.8, latency_ms_p50: 100, latency_ms_p95: 100}}}}\n"
+        f"  {d}: {{provider: {p}, model: {d}, family: {f}, sim: {sim}}}\n"
         for d, p, f in [("a", "anthropic", "claude"), ("b", "openai", "gpt"), ("c", "google", "gemini")]
     )
     (root / "evals/models.yaml").write_text(models)
@@ -136,7 +137,7 @@ def store_scenario(repeats: int, cells: int = 100_000) -> dict[str, Any]:
                      "status": "ok", "latency_ms": 1.0})  # fmt: skip
             j.write({"type": "cell", "cell_key": key, "run_id": "bench", "task": "t", "deployment": "d",
                      "variant": "base", "sample": 0, "case_id": f"c{i}", "status": "ok", "output": "billing",
-                     "tags": [], "tool_calls": [], "pass_threshold": 1.0, "simulated": True, "mode": "sim"})  # fmt: skip
+                     "tags": [], "tool_calls": [], "pass_threshold": 1.0, "simulated": True})  # fmt: skip
             j.write({"type": "grade", "cell_key": key, "run_id": "bench", "grader_id": "exact",
                      "grader_version": "1", "value": 1.0, "passed": True, "weight": 1.0})  # fmt: skip
         j.close()
