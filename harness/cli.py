@@ -94,6 +94,9 @@ def run(
     routed: Annotated[
         bool, typer.Option("--routed", help="Also walk each case through its chain as production would.")
     ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print cells, cache hits and estimated cost per deployment; send nothing.")
+    ] = False,
     fault: Annotated[
         list[str] | None,
         typer.Option(help="Inject DEPLOYMENT:FAILURE:RATE (or DEPLOYMENT:+MS:RATE for latency); repeatable."),
@@ -124,6 +127,30 @@ def run(
 
     def sink(e: Any) -> None:
         progress[0].advance(e.status, e.cost_usd)
+
+    if dry_run:
+        from harness.dryrun import estimate
+        from harness.plan import build_plan
+        from harness.suite import load_suite
+
+        plan = build_plan(load_suite(suite), selection, "dry-run")
+        (display.banner if plan.simulated else display.note)(plan.mode_note)
+        rows = [
+            (
+                r.deployment,
+                r.mode,
+                r.cells,
+                r.cached,
+                r.input_tokens,
+                f"{r.max_cost_usd:.4f}" if r.mode == "live" else "0",
+            )
+            for r in estimate(plan, results_dir)
+        ]
+        display.print_table("Dry run: nothing was sent", ["deployment", "mode", "cells", "cached", "est. input tokens",
+                                                          "cost ceiling $"], rows)  # fmt: skip
+        total = sum(r.max_cost_usd for r in estimate(plan, results_dir))
+        display.note(f"{len(plan.cells)} cells; at most ${total:.4f} for live calls (outputs at max_tokens)")
+        return
 
     try:
         if resume:

@@ -13,6 +13,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from harness.cache import request_key
 from harness.datasets import Case, Dataset, load_dataset
 from harness.eligibility import drop_reason, prompt_tokens, route_case, route_record
 from harness.errors import InputError
@@ -222,6 +223,7 @@ def _task_cells(
     repeats = sel.repeats or task.repeats
     rendered: dict[tuple[str, str], tuple[tuple[Message, ...], str]] = {}
     templates: dict[tuple[str, str], Template] = {}
+    option_hashes: dict[RequestOptions, str] = {}
     cells = []
     for case in cases:
         route = route_case(table, task_id, case)
@@ -235,7 +237,11 @@ def _task_cells(
                 "" if route.route == "chain" else f" ({route.route})"
             )
             options = options_for(task, dep, case)
-            ohash = short_hash(json.dumps(asdict(options), sort_keys=True, default=str))
+            ohash = option_hashes.get(options) if not options.tools else None  # tools hold dicts: unhashable
+            if ohash is None:
+                ohash = short_hash(json.dumps(asdict(options), sort_keys=True, default=str))
+                if not options.tools:
+                    option_hashes[options] = ohash
             for variant in sel.variants:
                 if (dep_id, variant) not in templates:
                     templates[(dep_id, variant)] = library.resolve(
@@ -255,7 +261,8 @@ def _task_cells(
                 for sample in range(repeats):
                     ckey = short_hash(run_id, task_id, ds.ref, case.id, dep_id, variant, tmpl.hash, ohash, sample)
                     req = Request(dep_id, dep.model, messages, options, phash, sample, 1, hint, case.input)
-                    rhash = short_hash(dep.provider, dep.client, dep.model, phash, ohash, sample)
+                    rhash = request_key(dep.provider, dep.client, dep.base_url or dep.region, dep.model, phash,
+                                        ohash, sample)  # fmt: skip
                     cells.append(
                         Cell(ckey, task_id, task.task_class, ds, case, dep_id, variant, sample, tmpl, req, ohash,
                              rhash, role, position, prompt_tokens(messages, dep, models))

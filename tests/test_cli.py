@@ -177,3 +177,13 @@ def test_runs_list(project: Path, tmp_path: Path) -> None:
     run("run", str(project), "--results-dir", str(tmp_path), "--tasks", "intents")
     code, out = run("runs", "list", "--results-dir", str(tmp_path))
     assert code == 0 and "complete" in out and "SIM" in out
+
+
+def test_dry_run_sends_nothing(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TINY_KEY", "sk-test-not-a-real-key")
+    results = tmp_path / "results"
+    code, out = run("run", str(project), "--results-dir", str(results), "--dry-run")
+    assert code == 0, out
+    assert "Dry run: nothing was sent" in out and "cost ceiling" in out
+    assert "alpha" in out and "live" in out
+    assert not results.exists()
