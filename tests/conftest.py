@@ -18,6 +18,12 @@ CREDENTIAL_VARS = (
 
 
 @pytest.fixture(autouse=True)
+def _own_cwd(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Commands that write relative to the working directory (reports/, results/) write into a temp dir."""
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+
+
+@pytest.fixture(autouse=True)
 def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never reach the network (loopback is ours) and never see real credentials."""
     for var in CREDENTIAL_VARS:
