@@ -94,6 +94,10 @@ def run(
     routed: Annotated[
         bool, typer.Option("--routed", help="Also walk each case through its chain as production would.")
     ] = False,
+    report_dir: Annotated[
+        Path | None, typer.Option(help="Write <run-id>.html and latest.html here at the end (--no-report: don't).")
+    ] = Path("reports"),
+    no_report: Annotated[bool, typer.Option("--no-report", help="Don't write the HTML report.")] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print cells, cache hits and estimated cost per deployment; send nothing.")
     ] = False,
@@ -108,6 +112,8 @@ def run(
     from harness.plan import Plan, Selection
     from harness.runner import RunOptions
 
+    if no_report:
+        report_dir = None
     if mode not in ("auto", "live", "sim"):
         raise InputError(f"--mode must be auto, live or sim, not {mode!r}")
     selection = Selection(
@@ -177,9 +183,53 @@ def run(
     if result.plan.simulated:
         display.banner(display.SIM_BANNER)
     display.note(f"run {result.run_id} {result.status}: journal {result.journal}; {result.load_note}")
+    if result.loaded and report_dir is not None:
+        written = write_reports(results_dir, result.run_id, None, "html", report_dir / f"{result.run_id}.html")
+        display.note(f"report: {written[0]}")
     if result.status == "cancelled":
         display.note(f"resume with: harness run {suite} --resume {result.run_id}", style="bold")
         raise typer.Exit(130)
+
+
+def write_reports(results_dir: Path, run: str | None, baseline: str | None, fmt: str, out: Path | None) -> list[Path]:
+    from harness.report.data import build
+    from harness.report.render import render, write
+
+    if fmt not in ("html", "md", "json"):
+        raise InputError(f"--format must be html, md or json, not {fmt!r}")
+    report = build(results_dir, run, baseline)
+    run_id = report["provenance"]["run_id"]
+    path = out or Path("reports") / f"{run_id}.{fmt}"
+    text = render(report, fmt)  # type: ignore[arg-type]
+    write(text, path)
+    written = [path]
+    if fmt == "html" and out is None or (out is not None and out.name == f"{run_id}.html"):
+        latest = path.with_name("latest.html")
+        write(text, latest)
+        written.append(latest)
+    return written
+
+
+@app.command()
+@cli_errors
+def report(
+    run: Annotated[str | None, typer.Option(help="Run id (default: the latest run).")] = None,
+    baseline: Annotated[str | None, typer.Option(help="Baseline run id to compare against (drift).")] = None,
+    format: Annotated[str, typer.Option("--format", help="html | md | json")] = "html",
+    out: Annotated[Path | None, typer.Option(help="Output file (default: reports/<run-id>.<format>).")] = None,
+    results_dir: ResultsOpt = Path("results"),
+) -> None:
+    """Write a drift and degradation report for a run: self-contained HTML, Markdown (PR comments) or JSON."""
+    from harness import display
+
+    if format == "md" and out is None:
+        from harness.report.data import build
+        from harness.report.render import render
+
+        display.plain(render(build(results_dir, run, baseline), "md"))
+        return
+    for path in write_reports(results_dir, run, baseline, format, out):
+        display.plain(str(path))
 
 
 @app.command()

@@ -120,7 +120,8 @@ def test_cr1_random_sigkills_then_resume(project: Path, tmp_path: Path, clean: O
     results = tmp_path / "r"
     rng = random.Random(1)
     p = harness("run", str(project), "--results-dir", str(results), *SLOW)
-    time.sleep(rng.uniform(0.8, 2.0))
+    wait_for_cells(results, 1)
+    time.sleep(rng.uniform(0.0, 1.0))
     kill(p)
     run_id = run_id_of(results)
     listed = CliRunner().invoke(app, ["runs", "list", "--results-dir", str(results)])

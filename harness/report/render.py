@@ -1,0 +1,88 @@
+"""Render the report's view data to one self-contained HTML file, Markdown, or JSON.
+
+The HTML has inline CSS and one inline script allowed by its sha256 in a strict Content-Security-Policy (no
+network, no other script); every value from runs (model output, case text, names) is escaped by Jinja2's
+autoescaping and never placed inside the script.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+Format = Literal["html", "md", "json"]
+
+
+def _asset(name: str) -> str:
+    return resources.files("harness.report").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def html(report: dict[str, Any]) -> str:
+    import jinja2
+
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    template = env.from_string(_asset("report.html.j2"))
+    script = _asset("report.js")
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    return template.render(
+        p=report["provenance"], overview=report["overview"], ladders=report["ladders"], routed=report["routed"],
+        drift=report["drift"], baseline=report["baseline"], variants=report["variants"],
+        max_cases=report["max_cases"], css=_asset("report.css"), script=script, script_hash=f"sha256-{digest}",
+    )  # fmt: skip
+
+
+def _f(x: float | None, fmt: str = "{:.3f}") -> str:
+    return "-" if x is None else fmt.format(x)
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """A compact summary for PR comments and `$GITHUB_STEP_SUMMARY`."""
+    p = report["provenance"]
+    lines = [f"## harness: {p['suite']} run `{p['run_id']}`", ""]
+    if p["simulated"]:
+        lines += ["> **SIMULATED**: rows marked SIM come from simulated twins; not evidence of model quality."]
+        lines += [""]
+    lines += ["| task | deployment | role | n | score [95% CI] | pass | errors | mode |", "|---" * 8 + "|"]
+    for r in report["overview"]:
+        ci = f" [{r['mean_ci'][0]:.3f}, {r['mean_ci'][1]:.3f}]" if r["mean_ci"] else ""
+        errs = ", ".join(f"{k} {v}" for k, v in r["errors"].items()) or "0"
+        pass_rate = _f(r["pass_rate"], "{:.1%}")
+        mode = "SIM" if r["simulated"] else "real"
+        cols = [r["task"], r["deployment"], r["role"], str(r["n"]), _f(r["mean"]) + ci, pass_rate, errs, mode]
+        lines.append("| " + " | ".join(cols) + " |")
+    for ladder in report["ladders"]:
+        steps = [s for s in ladder["steps"] if "vs_primary" in s]
+        if steps:
+            lines += ["", f"**{ladder['task']}** vs primary `{ladder['primary']}` (margin {ladder['margin']}):"]
+            for s in steps:
+                d = s["vs_primary"]
+                eq = f", {s['equivalence']}" if s.get("equivalence") else ""
+                ci = f"[{d['ci'][0]:+.3f}, {d['ci'][1]:+.3f}]"
+                lines.append(f"- {s['deployment']}: Δ {d['diff']:+.3f} {ci}, {s['non_inferiority']}{eq}")
+    if report["drift"]:
+        lines += ["", f"Drift vs `{report['baseline']}`:", ""]
+        lines += ["| task | deployment | Δ | Holm p | verdict |", "|---|---|---|---|---|"]
+        for d in report["drift"]["pairs"]:
+            lines.append(f"| {d['task']} | {d['deployment']} | {d['diff']:+.3f} | {d['p_holm']:.4f} | {d['verdict']} |")
+    return "\n".join(lines) + "\n"
+
+
+def render(report: dict[str, Any], fmt: Format) -> str:
+    if fmt == "json":
+        return json.dumps(report, indent=2, default=str, ensure_ascii=False) + "\n"
+    if fmt == "md":
+        return markdown(report)
+    return html(report)
+
+
+def write(text: str, path: Path) -> None:
+    """Atomically: a report is never seen half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
