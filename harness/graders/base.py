@@ -9,6 +9,10 @@ def exact(*, ignore_case: bool = True) -> GradeFn:
 A grade function returns a `Score` (value in [0, 1], passed, reason) or raises `GraderError` when it cannot
 decide: the runner records that as a grade error, never as a silent 0. Bump `version` whenever a change could
 move a score: older grades are then marked not comparable.
+
+Every grader is negatable: `negate: true` among its arguments (handled here, not by each grader) turns value v
+into 1 - v and flips passed; a grade error stays an error. A negated grader reports version `<version>-negated`,
+so its grades never compare with the plain grader's.
 """
 
 from __future__ import annotations
@@ -74,19 +78,35 @@ class BuiltGrader:
     fn: GradeFn
 
 
+def negated(fn: GradeFn) -> GradeFn:
+    """The grader's verdict turned around: value 1 - v, passed flipped, the reason kept after `not: `."""
+
+    def grade(sample: Sample) -> Score:
+        s = fn(sample)
+        return Score(1.0 - s.value, not s.passed, f"not: {s.reason}")
+
+    return grade
+
+
 def build_grader(name: str, args: dict[str, Any], where: Where | None = None) -> BuiltGrader:
     """Instantiate a registered grader, turning bad names and arguments into one-line ConfigErrors."""
     reg = REGISTRY.get(name)
     if reg is None:
         known = ", ".join(sorted(REGISTRY))
         raise ConfigError(f"unknown grader {name!r}", where, f"use one of: {known}")
+    args = dict(args)
+    negate = args.pop("negate", False)
+    if not isinstance(negate, bool):
+        raise ConfigError(f"grader {name!r}: negate must be true or false, got {negate!r}", where)
     try:
         inspect.signature(reg.factory).bind(**args)
     except TypeError as e:
-        params = ", ".join(p for p in inspect.signature(reg.factory).parameters)
-        raise ConfigError(f"grader {name!r}: {e}", where, f"its arguments are: {params or 'none'}") from None
+        params = ", ".join([*inspect.signature(reg.factory).parameters, "negate"])
+        raise ConfigError(f"grader {name!r}: {e}", where, f"its arguments are: {params}") from None
     try:
         fn = reg.factory(**args)
     except (TypeError, ValueError) as e:
         raise ConfigError(f"grader {name!r}: {e}", where) from None
+    if negate:
+        return BuiltGrader(name, f"{reg.version}-negated", negated(fn))
     return BuiltGrader(name, reg.version, fn)

@@ -177,11 +177,17 @@ def _answer(hint: SimHint, correct: bool, rng: random.Random, _: dict[str, Any])
     return f"Based on the context, {answer}.", ()
 
 
-def _code(hint: SimHint, correct: bool, rng: random.Random, _: dict[str, Any]) -> tuple[str, tuple[ToolCall, ...]]:
-    solution = str(hint.expected)
-    if correct:
-        return solution, ()
-    return solution.replace("return ", "return None  # ", 1) if "return " in solution else "    pass\n", ()
+def _code(hint: SimHint, correct: bool, rng: random.Random, inp: dict[str, Any]) -> tuple[str, tuple[ToolCall, ...]]:
+    """HumanEval-shaped: the reference `solution` (a function body), as is or as the whole function in a fence;
+    wrong = its first `return` disabled (or an empty body). A plain-string reference is the solution itself."""
+    expected = hint.expected
+    solution = str(expected.get("solution", "")) if isinstance(expected, dict) else str(expected)
+    if not correct:
+        solution = solution.replace("return ", "return None  # ", 1) if "return " in solution else "    pass\n"
+    prompt = inp.get("prompt")
+    if isinstance(prompt, str) and rng.random() < 0.3:
+        return f"```python\n{prompt}{solution}```", ()
+    return solution, ()
 
 
 _SHAPERS = {

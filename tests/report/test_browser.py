@@ -1,0 +1,102 @@
+"""The HTML report in real headless Chromium (Debian's chromium + chromedriver, never a downloaded browser).
+
+Opens a generated report from file://, checks sections and numbers, expands a flipped case, sorts a table, sees no
+console errors, and shows that model outputs carrying script tags, event handlers and </script> breakouts render
+as text and run nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from harness.cli import app
+
+CHROMIUM, DRIVER = shutil.which("chromium") or "/usr/bin/chromium", shutil.which("chromedriver")
+PAYLOAD = (
+    '</script><script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"><b onmouseover=alert(1)>x</b>'
+)
+
+if not (os.path.exists(CHROMIUM) and DRIVER):
+    if os.environ.get("CI") == "true":
+        raise RuntimeError("chromium and chromedriver are required under CI (make test installs them)")
+    pytest.skip("chromium/chromedriver not installed (make test installs them)", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"):  # fmt: skip
+        opts.add_argument(flag)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(DRIVER), options=opts)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def report(project: Path, tmp_path: Path) -> Path:
+    """A report with a baseline, flipped cases, and a canned answer carrying an XSS payload."""
+    runner = CliRunner()
+    args = ["run", str(project), "--results-dir", str(tmp_path), "--no-report"]
+    assert runner.invoke(app, args).exit_code == 0
+    base = sorted((tmp_path / "runs").glob("*.jsonl"))[-1].stem
+    models = project.parent / "models.yaml"
+    canned = "response: {vendor: null, invoice_number: null, total: null}"
+    models.write_text(models.read_text().replace(canned, f"{canned}\n    model: {json.dumps(PAYLOAD)}"))
+    tmpl = project.parent.parent / "prompts/intents/default.j2"
+    tmpl.write_text(tmpl.read_text().replace("Label it.", "Label the message."))
+    assert runner.invoke(app, args).exit_code == 0
+    out = tmp_path / "report.html"
+    r = runner.invoke(app, ["report", "--results-dir", str(tmp_path), "--baseline", base, "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    return out
+
+
+def test_report_in_chromium(browser: object, report: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    d = browser
+    d.get(report.as_uri())  # type: ignore[attr-defined]
+    assert "harness report" in d.title  # type: ignore[attr-defined]
+    for section in ("provenance", "overview", "ladder", "drift"):
+        assert d.find_element(By.ID, section).is_displayed()  # type: ignore[attr-defined]
+    assert "SIMULATED" in d.find_element(By.ID, "sim-banner").text  # type: ignore[attr-defined]
+    rows = d.find_elements(By.CSS_SELECTOR, "#overview-table tbody tr")  # type: ignore[attr-defined]
+    assert len(rows) == 5
+    # the payload is visible as text and ran nothing
+    body = d.find_element(By.TAG_NAME, "body").text  # type: ignore[attr-defined]
+    assert d.execute_script("return window.__pwned === undefined")  # type: ignore[attr-defined]
+    assert d.find_elements(By.CSS_SELECTOR, "img[src=x], b[onmouseover]") == []  # type: ignore[attr-defined]
+
+    # sorting: the deployment column, ascending then descending
+    def first_cells() -> list[str]:
+        cells = d.find_elements(By.CSS_SELECTOR, "#overview-table tbody tr td:nth-child(2)")  # type: ignore[attr-defined]
+        return [c.text for c in cells]
+
+    deps = d.find_elements(By.CSS_SELECTOR, "#overview-table th")[1]  # type: ignore[attr-defined]
+    deps.click()
+    ascending = first_cells()
+    deps.click()
+    assert first_cells() == list(reversed(ascending)) and ascending == sorted(ascending)
+    # expand a flipped case
+    flips = d.find_elements(By.CSS_SELECTOR, "details.flip")  # type: ignore[attr-defined]
+    assert flips, "the prompt edit should flip some of beta's cases"
+    flips[0].find_element(By.TAG_NAME, "summary").click()
+    assert flips[0].get_attribute("open") is not None
+    assert "baseline" in flips[0].text and "this run" in flips[0].text
+    severe = [e for e in d.get_log("browser") if e["level"] == "SEVERE"]  # type: ignore[attr-defined]
+    assert severe == [], severe
+    assert PAYLOAD in body  # shown as text, in the provenance's deployment list
