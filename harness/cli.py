@@ -79,6 +79,14 @@ def run(
     repeats: Annotated[int | None, typer.Option(min=1, help="Samples per case (overrides the suite).")] = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Cells in flight across all deployments.")] = 32,
     per_deployment: Annotated[int, typer.Option(min=1, help="Default cells in flight per deployment.")] = 8,
+    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds per attempt before it counts as a timeout.")] = 120.0,
+    max_attempts: Annotated[
+        int | None, typer.Option(min=1, help="Attempts per cell (default: the routing table's retry policy).")
+    ] = None,
+    max_retry_after: Annotated[
+        float | None,
+        typer.Option(min=0, help="Longest Retry-After to wait; above it the cell ends rate_limited (default: policy)."),
+    ] = None,
     mode: Annotated[
         str, typer.Option(help="auto | live | sim. auto: live where credentials exist, else sim.")
     ] = "auto",
@@ -121,7 +129,10 @@ def run(
         limit=limit, repeats=repeats, mode=mode, scenario=scenario, faults=fault or [],  # type: ignore[arg-type]
         routed=routed,
     )  # fmt: skip
-    options = RunOptions(concurrency=concurrency, per_deployment=per_deployment, sim_time_scale=sim_time_scale)
+    options = RunOptions(
+        concurrency=concurrency, per_deployment=per_deployment, sim_time_scale=sim_time_scale, timeout_s=timeout,
+        max_attempts=max_attempts, max_retry_after_s=max_retry_after,
+    )  # fmt: skip
     progress: list[display.RunProgress] = []
 
     def on_plan(plan: Plan, notes: list[str]) -> None:
@@ -468,6 +479,97 @@ def runs_list(results_dir: ResultsOpt = Path("results")) -> None:
 
     rows = list_runs(results_dir)
     display.print_table(None, ["run", "suite", "status", "mode", "planned", "done", "errors", "started"], rows)
+
+
+# --- CI gate and baselines (harness/gate.py, harness/gate_run.py, harness/baseline.py) ---------------------------
+baseline_app = typer.Typer(help="Committed baseline snapshots the CI gate compares with.", no_args_is_help=True)
+app.add_typer(baseline_app, name="baseline")
+
+
+def _gate_output(result: Any, json_out: Path | None) -> None:
+    import os
+
+    from harness import display
+    from harness import gate_run as out
+
+    for line in result.notes:
+        display.note(line)
+    display.print_table(f"Plan against {result.base} ({result.base_commit[:10]})", out.PLAN_COLS, out.plan_rows(result))
+    if result.pairs:
+        display.print_table("Verdicts against the baseline", out.VERDICT_COLS, out.verdict_rows(result))
+    if result.chains:
+        display.print_table("Fallbacks against their primary", out.CHAIN_COLS, out.chain_rows(result))
+    for problem in result.problems:
+        display.note(problem, style="bold")
+    if result.simulated:
+        display.banner(out.SIM_NOTE)
+    display.plain(out.headline(result))
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary and result.verdict != "planned":
+        with open(summary, "a", encoding="utf-8") as fh:
+            fh.write(out.markdown(result))
+    if json_out is not None:
+        json_out.write_text(out.to_json(result), encoding="utf-8")
+
+
+@app.command()
+@cli_errors
+def gate(
+    suite: SuiteArg = DEFAULT_SUITE,
+    base: Annotated[
+        str | None, typer.Option(help="Git ref to compare with (default: the merge base with the default branch).")
+    ] = None,
+    mode: Annotated[str, typer.Option(help="As for `harness run`; without API keys `auto` simulates.")] = "auto",
+    allow_inconclusive: Annotated[
+        bool, typer.Option("--allow-inconclusive", help="Exit 0 when comparisons are only underpowered.")
+    ] = False,
+    plan_only: Annotated[bool, typer.Option("--plan-only", help="Print what would run and why; run nothing.")] = False,
+    baseline: Annotated[str | None, typer.Option(help="Baseline path in the repository, read at the base ref.")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the result as JSON here.")] = None,
+    results_dir: ResultsOpt = Path("results"),
+) -> None:
+    """Re-evaluate only what changed since a git ref and compare it with the committed baseline.
+
+    Exit codes: 0 pass, 1 degraded, 2 invalid input, 3 inconclusive or incomplete. Writes $GITHUB_STEP_SUMMARY."""
+    from typing import get_args
+
+    from harness import display
+    from harness import gate as gate_lib
+    from harness.gate_run import GateOptions, run_gate
+    from harness.plan import Mode
+
+    if mode not in get_args(Mode):
+        raise InputError(f"--mode must be one of {', '.join(get_args(Mode))}, not {mode!r}")
+    try:
+        result = run_gate(suite, GateOptions(base, mode, results_dir, baseline, plan_only))  # type: ignore[arg-type]
+    except InputError:
+        raise
+    except HarnessError as e:  # the gate could not finish: never a pass, never "degraded"
+        display.error(f"gate incomplete: {e}")
+        raise typer.Exit(3) from None
+    _gate_output(result, json_out)
+    code = 0 if plan_only else gate_lib.exit_code(result.verdict, allow_inconclusive)
+    if code:
+        raise typer.Exit(code)
+
+
+@baseline_app.command("update")
+@cli_errors
+def baseline_update(
+    suite: SuiteArg = DEFAULT_SUITE,
+    run: Annotated[str | None, typer.Option(help="Run id (default: the suite's latest run).")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Baseline file (default: <suite dir>/baselines/<suite>.jsonl).")
+    ] = None,
+    results_dir: ResultsOpt = Path("results"),
+) -> None:
+    """Snapshot a complete run as the suite's baseline; a run of some pairs (a gate run) refreshes just those."""
+    from harness import display
+    from harness.gate_run import update_baseline
+
+    _, notes = update_baseline(suite, run, results_dir, out)
+    for line in notes:
+        display.plain(line)
 
 
 def main() -> None:

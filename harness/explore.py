@@ -5,17 +5,24 @@ import harness
 db = harness.open("results")
 db.runs()
 db.cells(run=db.latest(), task="ticket-routing")
+db.compare(run_a, run_b)                # per case: scores, passes, delta, flipped
+db.compare(run_a, run_b, summary=True)  # per (task, deployment, variant): the report's drift pairs
+db.degradation(run)                     # per chain position: the report's degradation ladder
 db.sql("SELECT deployment, avg(score) FROM results GROUP BY 1")
 ```
 No connection is kept between calls (open, query, close), so a notebook never blocks a run's loader; a call that
-meets the loader's lock retries briefly. New journal records are loaded first unless `load=False`.
+meets the loader's lock retries briefly. New journal records are loaded first unless `load=False`. `compare` and
+`degradation` run the report's own functions (`harness.report.compare`, on `harness.stats`), so their numbers are
+the HTML report's, to the last digit.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from harness.errors import DatabaseLockedError, InputError
 from harness.store import db as store
@@ -23,10 +30,38 @@ from harness.store import db as store
 if TYPE_CHECKING:
     import pandas as pd
 
+T = TypeVar("T")
+Row = dict[str, Any]
+Dtype = str | tuple[str, ...]
+"""A pandas dtype name, or the categories of a categorical column (in display order)."""
+
 CATEGORICAL = (
     "suite", "task", "task_class", "dataset", "dataset_version", "deployment", "provider", "model", "family", "role",
     "variant", "status", "error_class", "mode", "grader_id", "grader_version", "route",
 )  # fmt: skip
+FLIPS = ("pass → fail", "fail → pass")
+VERDICTS = ("regressed", "improved", "inconclusive", "no detectable change")
+NON_INFERIORITY = ("superior", "non-inferior", "inconclusive", "inferior")
+EQUIVALENCE = ("equivalent", "inconclusive", "different")
+
+COMPARE_CASES: dict[str, Dtype] = {
+    "task": "category", "deployment": "category", "variant": "category", "case_id": "str",
+    "score_a": "float64", "score_b": "float64", "delta": "float64", "passed_a": "boolean", "passed_b": "boolean",
+    "flipped": FLIPS, "output_a": "str", "output_b": "str",
+}  # fmt: skip
+COMPARE_SUMMARY: dict[str, Dtype] = {
+    "task": "category", "deployment": "category", "variant": "category", "n": "int64",
+    "mean_a": "float64", "mean_b": "float64", "diff": "float64", "se": "float64", "ci_low": "float64",
+    "ci_high": "float64", "p": "float64", "mde": "float64", "correlation": "float64", "mcnemar_p": "float64",
+    "pass_to_fail": "int64", "fail_to_pass": "int64", "p_holm": "float64", "verdict": VERDICTS,
+}  # fmt: skip
+DEGRADATION: dict[str, Dtype] = {
+    "task": "category", "variant": "category", "deployment": "category", "role": "category", "position": "int64",
+    "primary": "category", "n": "int64", "mean": "float64", "n_paired": "Int64", "mean_primary": "float64",
+    "diff": "float64", "se": "float64", "ci_low": "float64", "ci_high": "float64", "p": "float64", "mde": "float64",
+    "margin": "float64", "non_inferiority": NON_INFERIORITY, "equivalence": EQUIVALENCE, "agreement": "float64",
+    "kappa": "float64", "simulated": "bool",
+}  # fmt: skip
 
 
 def _frame(rel: Any) -> pd.DataFrame:
@@ -37,12 +72,24 @@ def _frame(rel: Any) -> pd.DataFrame:
     return df
 
 
+def _typed(records: list[Row], schema: Mapping[str, Dtype]) -> pd.DataFrame:
+    """A frame with exactly the schema's columns, in order, with its dtypes (None becomes NaN / <NA>)."""
+    import pandas as pd
+
+    df = pd.DataFrame.from_records(records, columns=list(schema))
+    dtypes = {c: pd.CategoricalDtype(list(d)) if isinstance(d, tuple) else d for c, d in schema.items()}
+    return df.astype(dtypes)
+
+
 @dataclass(frozen=True)
 class Results:
     """A results directory (journals + harness.duckdb)."""
 
     path: Path
     wait: float = 10.0
+    """Seconds a call retries while another process holds the database."""
+    autoload: bool = True
+    """Load new journal records before each call."""
 
     def load(self) -> None:
         """Bring the database up to date with the journals (skipped quietly while another loader works)."""
@@ -51,20 +98,25 @@ class Results:
         except DatabaseLockedError:
             pass
 
-    def sql(self, query: str, params: list[Any] | None = None) -> pd.DataFrame:
-        """Any read-only SQL over the tables and views (`results`, `case_results`, `eligibility`, ...)."""
+    def _read(self, query: Callable[[Any], T]) -> T:
+        """Open read-only, run `query` on the connection, close: nothing stays open between calls."""
+        if self.autoload:
+            self.load()
         path = store.db_path(self.path)
         if not path.exists():
             raise InputError(f"no database in {self.path}", fix="run `harness run` (or `harness db load`) first")
         con = store.connect(path, read_only=True, wait=self.wait)
         try:
-            return _frame(con.execute(query, params or []))
+            return query(con)
         finally:
             con.close()
 
+    def sql(self, query: str, params: list[Any] | None = None) -> pd.DataFrame:
+        """Any read-only SQL over the tables and views (`results`, `case_results`, `eligibility`, ...)."""
+        return self._read(lambda con: _frame(con.execute(query, params or [])))
+
     def runs(self) -> pd.DataFrame:
         """One row per run: id, suite, status, mode, simulated, started/ended, git commit, planned cells."""
-        self.load()
         return self.sql(
             "SELECT run_id, suite, status, mode, simulated, started_at, ended_at, git_commit, git_dirty, "
             "sim_seed, planned_cells, routing_table_version FROM runs ORDER BY started_at"
@@ -93,6 +145,30 @@ class Results:
             params,
         )
 
+    def compare(self, run_a: str, run_b: str, *, summary: bool = False) -> pd.DataFrame:
+        """Run `run_b` against `run_a` (the baseline), paired on the cases both have.
+
+        Per case (default): one row per (task, deployment, variant, case) present in both runs. With `summary=True`:
+        one row per (task, deployment, variant) with at least two scored cases in common, exactly the report's drift
+        pairs (difference b − a, CI, McNemar, Holm-adjusted one-sided p, MDE, verdict)."""
+        from harness.report.compare import drift
+
+        base, cur, margins = self._read(lambda con: _two_runs(con, run_a, run_b))
+        if summary:
+            return _typed([_flat(p) for p in drift(base, cur, margins, 0)["pairs"]], COMPARE_SUMMARY)
+        return _typed(_case_pairs(base, cur), COMPARE_CASES)
+
+    def degradation(self, run: str | None = None, *, same_model: Mapping[str, str] | None = None) -> pd.DataFrame:
+        """Each chain position of a run (default: the latest) against its task's primary: the report's ladder.
+
+        `same_model` maps deployment ids to an underlying model name; a position that shares its primary's gets a
+        TOST equivalence verdict (the report passes none, so by default `equivalence` is empty)."""
+        from harness.report.compare import ladders
+
+        rows, margins = self._read(lambda con: _one_run(con, run))
+        steps = ladders(rows, margins, dict(same_model) if same_model else None)
+        return _typed(_ladder_rows(rows, steps), DEGRADATION)
+
 
 def _filters(prefix: str = "", **values: str | None) -> tuple[str, list[Any]]:
     clauses, params = [], []
@@ -103,11 +179,98 @@ def _filters(prefix: str = "", **values: str | None) -> tuple[str, list[Any]]:
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
+# --- what the report reads, read the report's way -----------------------------------------------------------------
+
+
+def _one_run(con: Any, run_id: str | None) -> tuple[list[Row], dict[str, dict[str, float]]]:
+    from harness.report.data import _margins, load_cells, resolve_run  # _margins: the report's quality bars
+
+    run = resolve_run(con, run_id)
+    return load_cells(con, run["run_id"]).rows, _margins(con, run)
+
+
+def _two_runs(con: Any, run_a: str, run_b: str) -> tuple[list[Row], list[Row], dict[str, dict[str, float]]]:
+    """The baseline's cells, the current run's cells and the current run's quality bars (as `report --baseline`)."""
+    from harness.report.data import load_cells, resolve_run
+
+    base = load_cells(con, resolve_run(con, run_a)["run_id"]).rows
+    cur, margins = _one_run(con, run_b)
+    return base, cur, margins
+
+
+# --- records for the frames ----------------------------------------------------------------------------------------
+
+
+def _flat(pair: Row) -> Row:
+    low, high = pair["ci"]
+    return {**pair, "ci_low": low, "ci_high": high}
+
+
+def _groups(rows: list[Row]) -> dict[tuple[str, str, str], list[Row]]:
+    out: dict[tuple[str, str, str], list[Row]] = defaultdict(list)
+    for r in rows:
+        out[(r["task"], r["deployment"], r["variant"])].append(r)
+    return out
+
+
+def _flip(a: tuple[float, bool, str | None] | None, b: tuple[float, bool, str | None] | None) -> str | None:
+    if a is None or b is None or a[1] == b[1]:
+        return None
+    return FLIPS[0] if a[1] else FLIPS[1]
+
+
+def _case_pairs(base: list[Row], cur: list[Row]) -> list[Row]:
+    """Scores and passes per case as the report pairs them (`case_scores`: mean over samples, all samples passed).
+
+    A case with an unscored sample in either run keeps its row with NaN scores and no flip, as the paired
+    statistics leave it out: `delta.mean()` per group is the summary's `diff`."""
+    from harness.report.compare import case_scores
+
+    a_groups, b_groups = _groups(base), _groups(cur)
+    out: list[Row] = []
+    for key in sorted(set(a_groups) & set(b_groups)):
+        a_rows, b_rows = a_groups[key], b_groups[key]
+        a, b = case_scores(a_rows), case_scores(b_rows)
+        a_out = {r["case_id"]: r["output"] for r in a_rows if r["sample"] == 0}
+        b_out = {r["case_id"]: r["output"] for r in b_rows if r["sample"] == 0}
+        for case in sorted({r["case_id"] for r in a_rows} & {r["case_id"] for r in b_rows}):
+            x, y = a.get(case), b.get(case)
+            out.append({
+                "task": key[0], "deployment": key[1], "variant": key[2], "case_id": case,
+                "score_a": x[0] if x else None, "score_b": y[0] if y else None,
+                "delta": y[0] - x[0] if x and y else None,
+                "passed_a": x[1] if x else None, "passed_b": y[1] if y else None, "flipped": _flip(x, y),
+                "output_a": a_out.get(case), "output_b": b_out.get(case),
+            })  # fmt: skip
+    return out
+
+
+def _ladder_rows(rows: list[Row], ladders: list[Row]) -> list[Row]:
+    """One record per ladder step; `position` is the deployment's chain position (0 = primary), as in the report."""
+    position: dict[tuple[str, str, str], int] = {}
+    for r in rows:
+        key = (r["task"], r["variant"], r["deployment"])
+        position[key] = min(position.get(key, r["chain_position"] or 0), r["chain_position"] or 0)
+    out: list[Row] = []
+    for ladder in ladders:
+        for step in ladder["steps"]:
+            vs = step.get("vs_primary") or {}
+            low, high = vs.get("ci") or (None, None)
+            out.append({
+                "task": ladder["task"], "variant": ladder["variant"], "deployment": step["deployment"],
+                "role": step["role"], "position": position[(ladder["task"], ladder["variant"], step["deployment"])],
+                "primary": ladder["primary"], "n": step["n"], "mean": step["mean"], "n_paired": vs.get("n"),
+                "mean_primary": vs.get("mean_a"), "diff": vs.get("diff"), "se": vs.get("se"), "ci_low": low,
+                "ci_high": high, "p": vs.get("p"), "mde": vs.get("mde"), "margin": ladder["margin"],
+                "non_inferiority": step.get("non_inferiority"), "equivalence": step.get("equivalence"),
+                "agreement": step.get("agreement"), "kappa": step.get("kappa"), "simulated": step["simulated"],
+            })  # fmt: skip
+    return out
+
+
 def open(path: str | Path = "results", *, load: bool = True) -> Results:  # noqa: A001 (the public name)
-    """Open a results directory for exploration."""
-    results = Results(Path(path))
+    """Open a results directory for exploration; `load=False` reads the database as it is, without loading."""
+    results = Results(Path(path), autoload=load)
     if not results.path.is_dir():
         raise InputError(f"no results directory {results.path}", fix="pass the --results-dir your runs used")
-    if load:
-        results.load()
     return results

@@ -61,7 +61,7 @@ def make_providers(
     plan: Plan, options: RunOptions, sim_seed: int, results_dir: Path = Path("results"), notes: list[str] | None = None
 ) -> dict[str, Provider]:
     settings = ProviderSettings(
-        plan.project.models, sim_seed=sim_seed, sim_time_scale=options.sim_time_scale,
+        plan.project.models, sim_seed=sim_seed, sim_time_scale=options.sim_time_scale, timeout_s=options.timeout_s,
         datasets_dir=plan.project.datasets_dir, cache_dir=results_dir / "cache",
         notes=notes if notes is not None else [],
     )  # fmt: skip

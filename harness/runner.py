@@ -8,8 +8,8 @@ exception that stops the fan-out.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
-import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -21,8 +21,9 @@ from harness.graders import BuiltGrader, Sample, build_grader
 from harness.models import Deployment
 from harness.plan import Cell, Plan
 from harness.providers.base import Provider
+from harness.retry import FLAG_REASONS, AuthBreaker, Decision, RetryPolicy, decide, flag
 from harness.store.journal import JournalWriter
-from harness.types import Completion, Grade, ToolCall
+from harness.types import Completion, Grade, Request, ToolCall
 
 
 @dataclass(frozen=True)
@@ -31,11 +32,22 @@ class RunOptions:
     """Cells in flight across all deployments."""
     per_deployment: int = 8
     """Default cells in flight per deployment (a deployment's `concurrency` overrides it)."""
-    max_attempts: int = 3
     timeout_s: float = 120.0
-    backoff_initial_s: float = 0.5
-    backoff_max_s: float = 8.0
+    """Per attempt; the live SDKs' own timeouts sit just above it."""
+    max_attempts: int | None = None
+    backoff_initial_s: float | None = None
+    backoff_max_s: float | None = None
+    max_retry_after_s: float | None = None
+    """Overrides of the task's routing.yaml `retry` policy (None: the policy decides)."""
+    retry_budget_s: float = 300.0
+    """No retry of a cell starts later than this after its first attempt."""
+    auth_failures_to_skip: int = 3
+    """After this many auth errors a live deployment's remaining cells end skipped_auth without a call."""
     sim_time_scale: float = 0.0
+
+
+#: Graders slow enough to run in a worker thread instead of on the event loop.
+SLOW_GRADERS = frozenset({"code_exec"})
 
 
 @dataclass(frozen=True)
@@ -98,6 +110,8 @@ class Runner:
     tally: Tally = field(default_factory=Tally)
     session: int = 0
     """0 for the first execution of a run, k for its k-th resume: keeps attempt ids unique across sessions."""
+    breakers: dict[str, AuthBreaker] = field(default_factory=dict, init=False, repr=False)
+    policies: dict[str, RetryPolicy] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         suite = self.plan.project.suite
@@ -107,6 +121,7 @@ class Runner:
         }
         table = self.plan.project.models.deployments
         self.sems = {d: asyncio.Semaphore(table[d].concurrency or self.options.per_deployment) for d in self.plan.modes}
+        self.slow_graders = {tid for tid, t in suite.tasks.items() if any(g.name in SLOW_GRADERS for g in t.graders)}
 
     async def run(self, cells: list[Cell]) -> Tally:
         queue: asyncio.Queue[Cell] = asyncio.Queue()
@@ -119,7 +134,16 @@ class Runner:
             for w in workers:
                 w.cancel()
             self.journal.flush()
+            await self._close_providers()
         return self.tally
+
+    async def _close_providers(self) -> None:
+        """Live providers close their HTTP clients inside the loop that opened them (optional `aclose` hook)."""
+        for provider in self.providers.values():
+            close = getattr(provider, "aclose", None)
+            if close is not None:
+                with contextlib.suppress(Exception):
+                    await close()
 
     async def _worker(self, queue: asyncio.Queue[Cell]) -> None:
         while not self.stop.is_set():
@@ -132,37 +156,79 @@ class Runner:
                 continue
             async with self.sems[cell.deployment]:
                 completion, failure, message, attempts = await self._call(cell)
-            self._finish(cell, completion, failure, message, attempts)
+            grades = None
+            if completion is not None and cell.task in self.slow_graders:
+                # e.g. code execution: tens of ms per sample, seconds on a timeout; keep the event loop free
+                grades = await asyncio.to_thread(self._grade, cell, completion)
+            self._finish(cell, completion, failure, message, attempts, grades)
 
     async def _call(self, cell: Cell) -> tuple[Completion | None, FailureClass | None, str | None, int]:
+        """Attempts until one is accepted or the retry policy stops; every attempt is journaled."""
         provider = self.providers[cell.deployment]
         scale = self.options.sim_time_scale if provider.simulated else 1.0
-        for attempt in range(1, self.options.max_attempts + 1):
-            request = cell.request if attempt == 1 else replace(cell.request, attempt=attempt)
-            started, t0 = now(), time.perf_counter()
-            try:
-                completion = await asyncio.wait_for(provider.complete(request), self.options.timeout_s)
-            except ProviderError as e:
-                err: ProviderError = e
-            except TimeoutError:
-                err = ProviderError(FailureClass.timeout, f"no answer within {self.options.timeout_s:g} s")
-            except Exception as e:  # a provider bug must not stop the fan-out: record it
-                err = ProviderError(FailureClass.invalid_response, f"{type(e).__name__}: {e}")
-            else:
-                if not completion.latency_ms:  # simulators report their own (scaled) latency
-                    completion = replace(completion, latency_ms=round((time.perf_counter() - t0) * 1000, 3))
-                self._attempt(cell, attempt, started, completion.latency_ms, completion=completion)
-                return completion, None, None, attempt
-            self._attempt(cell, attempt, started, (time.perf_counter() - t0) * 1000, error=err)
-            if not err.retryable or attempt == self.options.max_attempts or self.stop.is_set():
-                return None, err.failure_class, err.message, attempt
-            await asyncio.sleep(self._backoff(attempt, err.retry_after) * scale)
-        raise AssertionError("unreachable")
+        policy, breaker = self._policy(cell.task), self._breaker(cell.deployment)
+        first, attempt = time.monotonic(), 0
+        while True:
+            attempt += 1
+            async with breaker.admit():
+                if breaker.reason:  # the lane closed on auth failures: no call
+                    return None, FailureClass.skipped_auth, breaker.reason, attempt - 1
+                request = cell.request if attempt == 1 else replace(cell.request, attempt=attempt)
+                started, t0 = now(), time.perf_counter()
+                completion, err = await self._once(provider, request)
+                latency = (time.perf_counter() - t0) * 1000
+                breaker.record(err.failure_class if err else None, err.message if err else None)
+            if completion is not None:  # simulators report their own (scaled) latency
+                completion = replace(completion, latency_ms=completion.latency_ms or round(latency, 3))
+                latency = completion.latency_ms
+            failure = err.failure_class if err else flag(completion) if completion else None
+            retry_after = err.retry_after if err else None
+            decision = decide(policy, failure, attempt, time.monotonic() - first, retry_after) if failure else None
+            self._attempt(cell, attempt, started, latency, completion, err, decision)
+            if decision is None or not decision.retry or self.stop.is_set():
+                return self._outcome(completion, err, decision, attempt)
+            await asyncio.sleep((decision.wait_s or 0.0) * scale)
 
-    def _backoff(self, attempt: int, retry_after: float | None) -> float:
-        cap = min(self.options.backoff_max_s, self.options.backoff_initial_s * 2 ** (attempt - 1))
-        wait = random.uniform(0, cap)  # full jitter
-        return max(wait, retry_after or 0.0)
+    async def _once(self, provider: Provider, request: Request) -> tuple[Completion | None, ProviderError | None]:
+        try:
+            return await asyncio.wait_for(provider.complete(request), self.options.timeout_s), None
+        except ProviderError as e:
+            return None, e
+        except TimeoutError:
+            return None, ProviderError(FailureClass.timeout, f"no answer within {self.options.timeout_s:g} s")
+        except Exception as e:  # a provider bug must not stop the fan-out: record it
+            return None, ProviderError(FailureClass.invalid_response, f"{type(e).__name__}: {e}")
+
+    @staticmethod
+    def _outcome(
+        completion: Completion | None, err: ProviderError | None, decision: Decision | None, attempts: int
+    ) -> tuple[Completion | None, FailureClass | None, str | None, int]:
+        """A completion is kept (flagged or not); an error ends the cell with its message and why it stopped."""
+        if completion is not None:
+            failure = decision.failure_class if decision else None
+            return completion, failure, FLAG_REASONS.get(failure) if failure else None, attempts
+        assert err is not None
+        reason = f" ({decision.reason})" if decision and decision.reason else ""
+        return None, err.failure_class, err.message + reason, attempts
+
+    def _policy(self, task: str) -> RetryPolicy:
+        if task not in self.policies:
+            o = self.options
+            self.policies[task] = RetryPolicy.from_routing(
+                self.plan.project.routing.policy(task).retry,
+                max_total_s=o.retry_budget_s,
+                max_attempts=o.max_attempts,
+                backoff_initial_s=o.backoff_initial_s,
+                backoff_max_s=o.backoff_max_s,
+                max_retry_after_s=o.max_retry_after_s,
+            )
+        return self.policies[task]
+
+    def _breaker(self, deployment: str) -> AuthBreaker:
+        if deployment not in self.breakers:
+            live = self.plan.modes[deployment] == "live"
+            self.breakers[deployment] = AuthBreaker(self.options.auth_failures_to_skip, proven=not live)
+        return self.breakers[deployment]
 
     def _attempt(
         self,
@@ -172,8 +238,12 @@ class Runner:
         latency_ms: float,
         completion: Completion | None = None,
         error: ProviderError | None = None,
+        decision: Decision | None = None,
     ) -> None:
+        """One journal record per attempt: class, status, request id, latency, tokens billed, what came next."""
         usage = completion.usage if completion else None
+        dep = self.plan.project.models.deployments[cell.deployment]
+        accepted = completion is not None and not (decision and decision.retry)
         self.journal.write(
             {
                 "type": "attempt",
@@ -182,15 +252,22 @@ class Runner:
                 "run_id": self.plan.run_id,
                 "n": n,
                 "deployment": cell.deployment,
-                "status": "ok" if completion else "error",
-                "error_class": error.failure_class.value if error else None,
+                "status": "ok" if accepted else "error",
+                "error_class": decision.failure_class.value if decision else None,
                 "error_message": error.message if error else None,
                 "http_status": error.status if error else None,
                 "retry_after": error.retry_after if error else None,
+                "retryable": decision.retryable if decision else None,
+                "wait_s": round(decision.wait_s, 3) if decision and decision.wait_s is not None else None,
+                "stop_reason": decision.reason if decision else None,
                 "latency_ms": round(latency_ms, 3),
                 "input_tokens": usage.input_tokens if usage else None,
                 "output_tokens": usage.output_tokens if usage else None,
+                "cost_usd": cost_of(dep, usage.input_tokens, usage.output_tokens) if usage else None,
+                "finish_reason": completion.finish_reason if completion else None,
+                "served_model": completion.served_model if completion else None,
                 "request_id": completion.request_id if completion else (error.request_id if error else None),
+                "retry_layer": "harness",
                 "started_at": started,
                 "simulated": self.plan.modes[cell.deployment] == "sim",
             }
@@ -228,6 +305,7 @@ class Runner:
         failure: FailureClass | None,
         message: str | None,
         attempts: int,
+        grades: list[Grade] | None = None,
     ) -> None:
         dep = self.plan.project.models.deployments[cell.deployment]
         mode = self.plan.modes[cell.deployment]
@@ -239,7 +317,7 @@ class Runner:
         )
         score = passed = None
         if completion is not None:
-            grades = self._grade(cell, completion)
+            grades = grades if grades is not None else self._grade(cell, completion)
             graded_at = now()
             for g in grades:
                 self.journal.write(
@@ -283,7 +361,7 @@ def _cell_record(
         "prompt_hash": cell.request.prompt_hash, "options_hash": cell.options_hash,
         "request_hash": cell.request_hash, "status": status, "output": c.text if c else None,
         "tool_calls": [{"name": t.name, "arguments": t.arguments} for t in c.tool_calls] if c else None,
-        "finish_reason": c.finish_reason if c else None,
+        "finish_reason": c.finish_reason if c else None, "served_model": c.served_model if c else None,
         "error_class": failure.value if failure else None, "error_message": message,
         "input_tokens": c.usage.input_tokens if c else None, "output_tokens": c.usage.output_tokens if c else None,
         "cost_usd": cost, "latency_ms": c.latency_ms if c else None, "attempts": attempts,

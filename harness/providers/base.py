@@ -31,6 +31,8 @@ class ProviderSettings:
     sim_seed: int = 0
     sim_time_scale: float = 0.0
     """Simulated latency × this = real seconds slept (0: record latency, do not wait)."""
+    timeout_s: float = 120.0
+    """Per attempt; live SDK clients get it as their own timeout (the runner's per-attempt timeout decides)."""
     datasets_dir: Path | None = None
     cache_dir: Path | None = None
     """`results/cache/`: local models and (later) responses are cached here."""

@@ -7,7 +7,7 @@ import statistics
 from collections import defaultdict
 from typing import Any
 
-from harness import stats_paired
+from harness import stats
 
 Row = dict[str, Any]
 
@@ -31,14 +31,14 @@ def _paired(a: dict[str, tuple[float, bool, str | None]], b: dict[str, tuple[flo
         return None, common
     clusters = [a[c][2] for c in common]
     clustered = any(x is not None for x in clusters)
-    diff = stats_paired.paired_difference(
+    diff = stats.paired_difference(
         [a[c][0] for c in common], [b[c][0] for c in common],
         [x or f"\x00{c}" for x, c in zip(clusters, common, strict=True)] if clustered else None,
     )  # fmt: skip
     return diff, common
 
 
-def _diff_dict(d: stats_paired.PairedDifference) -> dict[str, Any]:
+def _diff_dict(d: stats.PairedDifference) -> dict[str, Any]:
     return {"n": d.n, "diff": d.diff, "se": d.se, "ci": [d.ci.low, d.ci.high], "p": d.p_value, "mde": d.mde,
             "mean_a": d.mean_a, "mean_b": d.mean_b, "correlation": d.correlation}  # fmt: skip
 
@@ -72,25 +72,25 @@ def ladders(rows: list[Row], margins: dict[str, dict[str, float]], base_models: 
                 diff, common = _paired(p_scores, scores)
                 if diff is not None:
                     step["vs_primary"] = _diff_dict(diff)
-                    step["non_inferiority"] = stats_paired.non_inferiority(
+                    step["non_inferiority"] = stats.non_inferiority(
                         diff, bars["non_inferiority_margin"], bars["alpha"]
                     )
                     same = base_models.get(dep) and base_models.get(dep) == base_models.get(primary)
                     if same:
-                        step["equivalence"] = stats_paired.tost(diff, bars["equivalence_margin"], bars["alpha"])
+                        step["equivalence"] = stats.tost(diff, bars["equivalence_margin"], bars["alpha"])
                 outs = _outputs(by_dep[dep])
                 shared = sorted(set(outs) & set(p_out))
                 if shared:
                     step["agreement"] = sum(outs[c] == p_out[c] for c in shared) / len(shared)
                     if rows and by_dep[dep][0]["task_class"] == "classification":
-                        step["kappa"] = stats_paired.cohen_kappa([p_out[c] for c in shared], [outs[c] for c in shared])
+                        step["kappa"] = stats.cohen_kappa([p_out[c] for c in shared], [outs[c] for c in shared])
             steps.append(step)
         out.append({"task": task, "variant": variant, "primary": primary, "steps": steps,
                     "margin": bars["non_inferiority_margin"]})  # fmt: skip
     return out
 
 
-def _verdict(d: stats_paired.PairedDifference, p_adj: float, bars: dict[str, float]) -> str:
+def _verdict(d: stats.PairedDifference, p_adj: float, bars: dict[str, float]) -> str:
     if p_adj < bars["alpha"] and d.diff < 0:
         return "regressed"
     if d.diff > bars["regression_margin"] and d.ci.low > 0:
@@ -100,12 +100,12 @@ def _verdict(d: stats_paired.PairedDifference, p_adj: float, bars: dict[str, flo
     return "no detectable change"
 
 
-def _one_sided_drop_p(d: stats_paired.PairedDifference, margin: float) -> float:
+def _one_sided_drop_p(d: stats.PairedDifference, margin: float) -> float:
     """p for H0: the drop is at most `margin` (diff ≥ −margin) against H1: it is larger."""
     if d.se <= 0:
         return 0.0 if d.diff < -margin else 1.0
     z = (d.diff + margin) / d.se
-    return 0.5 * math.erfc(z / math.sqrt(2))
+    return 0.5 * math.erfc(-z / math.sqrt(2))  # lower tail: small when the drop clearly exceeds the margin
 
 
 def drift(base: list[Row], cur: list[Row], margins: dict[str, dict[str, float]], max_cases: int) -> dict[str, Any]:
@@ -127,13 +127,13 @@ def drift(base: list[Row], cur: list[Row], margins: dict[str, dict[str, float]],
         better = sum(not a[c][1] and b[c][1] for c in common)
         pairs.append((key, diff, common, worse, better, bars))
         pvals.append(_one_sided_drop_p(diff, bars["regression_margin"]))
-    adjusted = stats_paired.holm(pvals) if pvals else []
+    adjusted = stats.holm(pvals) if pvals else []
     out_pairs: list[Row] = []
     flips: list[Row] = []
     outputs_b = {(r["task"], r["deployment"], r["variant"], r["case_id"]): r for r in base if r["sample"] == 0}
     for (key, diff, _common, worse, better, bars), p_adj in zip(pairs, adjusted, strict=True):
         out_pairs.append({"task": key[0], "deployment": key[1], "variant": key[2], **_diff_dict(diff),
-                          "mcnemar_p": stats_paired.mcnemar(worse, better), "pass_to_fail": worse,
+                          "mcnemar_p": stats.mcnemar(worse, better), "pass_to_fail": worse,
                           "fail_to_pass": better, "p_holm": p_adj, "verdict": _verdict(diff, p_adj, bars)})  # fmt: skip
         for r in cgroups[key]:
             before = outputs_b.get((*key, r["case_id"]))

@@ -133,8 +133,20 @@ CREATE TABLE served (
 );
 """
 
+M004_ATTEMPT_DETAIL = """
+ALTER TABLE attempts ADD COLUMN served_model VARCHAR;
+ALTER TABLE attempts ADD COLUMN cost_usd DOUBLE;
+ALTER TABLE attempts ADD COLUMN finish_reason VARCHAR;
+ALTER TABLE attempts ADD COLUMN retryable BOOLEAN;
+ALTER TABLE attempts ADD COLUMN wait_s DOUBLE;          -- backoff / Retry-After waited before the next attempt
+ALTER TABLE attempts ADD COLUMN stop_reason VARCHAR;    -- why no further attempt followed
+ALTER TABLE attempts ADD COLUMN retry_layer VARCHAR;    -- harness (SDK retries are off)
+ALTER TABLE cells ADD COLUMN served_model VARCHAR;      -- the model string the provider says answered
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "initial", M001_INITIAL),
     (2, "routes", M002_ROUTES),
     (3, "served", M003_SERVED),
+    (4, "attempt_detail", M004_ATTEMPT_DETAIL),
 ]

@@ -1,0 +1,363 @@
+"""`harness gate` and `harness baseline update` end to end: git, the run of the affected pairs, the summary.
+
+The files the suite refers to (suite, model and routing tables, datasets, prompts) are materialised at the base ref
+with `git archive` into a temporary directory and loaded by the same code as the working tree. The baseline is
+read at the base ref too, so a pull request cannot rewrite the numbers it is judged against. Only the affected
+pairs run (`harness.launch.start_run`, its plan narrowed to them); verdicts come from `harness.gate`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import tarfile
+import tempfile
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from harness import baseline as bl
+from harness import changes, gate
+from harness.errors import InputError
+from harness.plan import Mode, Plan, Selection
+from harness.suite import Project, load_suite
+
+if TYPE_CHECKING:
+    from harness.launch import RunResult
+
+SIM_NOTE = "SIMULATED: answers come from simulated twins; this verdict tests the pipeline, not the models"
+ACTIVE = ("run", "regrade", "new")
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=120, check=False)
+    except OSError as e:
+        raise InputError(f"cannot run git: {e}", fix="install git; the gate compares against a git ref") from None
+
+
+def repo_root(path: Path) -> Path:
+    r = _git(path.resolve().parent, "rev-parse", "--show-toplevel")
+    if r.returncode:
+        raise InputError(f"{path} is not inside a git repository", fix="run the gate in a clone of the repository")
+    return Path(r.stdout.decode().strip())
+
+
+def relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        raise InputError(f"{path} is outside the git repository {root}") from None
+
+
+def _commit(root: Path, ref: str) -> str | None:
+    r = _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    return r.stdout.decode().strip() if r.returncode == 0 else None
+
+
+def resolve_base(root: Path, ref: str | None) -> tuple[str, str]:
+    """(commit, label) of `--base`, or of the merge base of HEAD with the default branch."""
+    if ref is not None:
+        if ref.startswith("-") or (commit := _commit(root, ref)) is None:
+            fix = "fetch it first (actions/checkout needs fetch-depth: 0) or pass another ref"
+            raise InputError(f"--base {ref!r} is not a commit in {root}", fix=fix)
+        return commit, ref
+    head = _git(root, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD").stdout.decode().strip()
+    for branch in [b for b in (head, "origin/main", "origin/master", "main", "master") if b]:
+        if _commit(root, branch) is None:
+            continue
+        r = _git(root, "merge-base", "HEAD", branch)
+        if r.returncode == 0:
+            return r.stdout.decode().strip(), f"merge base with {branch}"
+    raise InputError("no default branch to compare with (origin/HEAD, main or master)", fix="pass --base REF")
+
+
+def materialise(root: Path, commit: str, paths: list[str], dest: Path) -> list[str]:
+    """Extract `paths` as they are at `commit` into `dest`; return those that exist there."""
+    present = [p for p in paths if _git(root, "cat-file", "-e", f"{commit}:{p}").returncode == 0]
+    if present:
+        r = _git(root, "archive", "--format=tar", commit, "--", *present)
+        if r.returncode:
+            raise InputError(f"git archive {commit[:12]} failed: {r.stderr.decode(errors='replace').strip()}")
+        with tarfile.open(fileobj=io.BytesIO(r.stdout)) as tar:
+            tar.extractall(dest, filter="data")
+    return present
+
+
+@dataclass
+class BaseSide:
+    baseline: bl.Baseline | None
+    signatures: dict[changes.PairKey, changes.Signature] | None
+    chains: dict[str, list[str]]
+    notes: list[str] = field(default_factory=list)
+    text: str | None = None
+    """The baseline file as committed at the base ref."""
+
+
+def _config_paths(project: Project) -> list[Path]:
+    here = project.suite_path.parent
+    s = project.suite
+    return [project.suite_path, here / s.models, here / s.routing, project.datasets_dir, project.prompts_dir]
+
+
+def base_side(root: Path, commit: str, label: str, head: Project, rel_baseline: str, tmp: Path) -> BaseSide:
+    paths = sorted({relative(p, root) for p in _config_paths(head)} | {rel_baseline})
+    present = materialise(root, commit, paths, tmp)
+    text = (tmp / rel_baseline).read_text("utf-8") if rel_baseline in present else None
+    baseline = bl.parse(text, f"{label}:{rel_baseline}") if text is not None else None
+    variants = baseline.variants if baseline else ["base"]
+    rel_suite = relative(head.suite_path, root)
+    if rel_suite not in present:
+        return BaseSide(baseline, {}, {}, [f"the suite {rel_suite} is new since {label}"], text)
+    try:
+        project = load_suite(tmp / rel_suite)
+    except InputError as e:
+        why = e.one_line().replace(str(tmp) + "/", "")
+        return BaseSide(baseline, None, {}, [f"the configuration at {label} does not load ({why})"], text)
+    chains = {t: list(r.chain) for t, r in project.routing.tasks.items()}
+    return BaseSide(baseline, changes.signatures(project, variants), chains, text=text)
+
+
+@dataclass
+class GateOptions:
+    base: str | None = None
+    mode: Mode = "auto"
+    results_dir: Path = Path("results")
+    baseline: str | None = None
+    """Repository-relative path of the baseline, read at the base ref."""
+    plan_only: bool = False
+
+
+@dataclass
+class GateResult:
+    suite: str
+    base: str
+    base_commit: str
+    baseline: str
+    plan: list[changes.PairPlan]
+    pairs: list[gate.PairVerdict] = field(default_factory=list)
+    chains: list[gate.ChainCheck] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    simulated: bool = False
+    run_id: str | None = None
+    verdict: str = "pass"
+
+
+def _run_pairs(suite: Path, wanted: set[changes.PairKey], baseline: bl.Baseline, opts: GateOptions,
+               notes: list[str]) -> RunResult:  # fmt: skip
+    from harness.launch import start_run
+
+    def narrow(plan: Plan, run_notes: list[str]) -> None:
+        plan.cells[:] = [c for c in plan.cells if (c.task, c.deployment, c.variant) in wanted]
+        notes.extend([plan.mode_note, *run_notes, f"gate run {plan.run_id}: {len(plan.cells)} cells"])
+
+    h = baseline.header
+    sel = Selection(
+        tasks=sorted({k[0] for k in wanted}), deployments=sorted({k[1] for k in wanted}),
+        variants=[v for v in baseline.variants if any(k[2] == v for k in wanted)], limit=h.get("limit"),
+        repeats=h.get("repeats"), mode=opts.mode,
+    )  # fmt: skip
+    return start_run(suite, sel, results_dir=opts.results_dir, sim_seed=int(h.get("sim_seed") or 0), on_plan=narrow)
+
+
+def _evidence(head: Project, side: BaseSide, baseline: bl.Baseline, run: RunResult, wanted: set[changes.PairKey]
+              ) -> gate.Evidence:  # fmt: skip
+    from harness.resume import read_state
+
+    tasks = head.suite.tasks
+    rows = bl.journal_rows(read_state(run.journal), {t: s.pass_threshold for t, s in tasks.items()}, wanted)
+    head_chains = {t: list(head.routing.tasks[t].chain) for t in tasks}
+    planned = Counter((c.task, c.deployment, c.variant) for c in run.plan.cells)
+    return gate.Evidence(
+        baseline={k: baseline.rows.get(k, []) for k in baseline.cells}, head=rows, planned=dict(planned),
+        base_modes=baseline.modes, head_modes=dict(run.plan.modes), run_status=run.status,
+        base_chains={t: c for t, c in side.chains.items() if t in tasks}, head_chains=head_chains,
+        bars={t: s.quality.model_dump() for t, s in tasks.items()},
+    )  # fmt: skip
+
+
+def run_gate(suite: Path, opts: GateOptions) -> GateResult:
+    """Plan from git and content hashes, run only the affected pairs, judge them against the baseline."""
+    head = load_suite(suite)
+    root = repo_root(suite)
+    commit, label = resolve_base(root, opts.base)
+    rel_baseline = opts.baseline or relative(bl.default_path(head), root)
+    with tempfile.TemporaryDirectory(prefix="harness-gate-") as tmp:
+        side = base_side(root, commit, label, head, rel_baseline, Path(tmp))
+    variants = side.baseline.variants if side.baseline else ["base"]
+    models = {d: dep.model or dep.provider for d, dep in head.models.deployments.items()}
+    plan = changes.plan_changes(side.signatures, changes.signatures(head, variants),
+                             side.baseline.signatures if side.baseline else None, label, models)  # fmt: skip
+    result = GateResult(head.suite.name, label, commit, rel_baseline, plan, notes=list(side.notes))
+    local = root / rel_baseline
+    if side.text is not None and local.is_file() and local.read_text("utf-8") != side.text:
+        result.notes.append(f"this change edits {rel_baseline}; the gate compares with the baseline at {label}")
+    wanted = {p.key for p in plan if p.action in ACTIVE}
+    if side.baseline is not None:
+        result.problems += side.baseline.problems()
+    elif any(p.action in ("run", "regrade") for p in plan):
+        result.problems.append(f"no baseline at {label}:{rel_baseline}; make one on the default branch "
+                               "with `harness run` then `harness baseline update`")  # fmt: skip
+    elif wanted:
+        result.notes.append("only new pairs and no baseline: nothing to compare until a baseline is committed")
+    if opts.plan_only:
+        result.verdict = "planned"
+        return result
+    if wanted and side.baseline is not None:
+        notes: list[str] = []
+        run = _run_pairs(suite, wanted, side.baseline, opts, notes)
+        result.notes += notes
+        result.run_id, result.simulated = run.run_id, run.plan.simulated
+        result.pairs, result.chains = gate.judge(plan, _evidence(head, side, side.baseline, run, wanted))
+    result.verdict = gate.overall(result.pairs, result.chains, result.problems)
+    return result
+
+
+# --- Baseline update ----------------------------------------------------------------------------------------------
+
+
+def latest_run(results_dir: Path, suite_name: str) -> str:
+    for path in sorted((results_dir / "runs").glob("*.jsonl"), reverse=True):
+        with open(path, encoding="utf-8") as fh:
+            try:
+                first = json.loads(fh.readline() or "{}")
+            except ValueError:
+                continue
+        if first.get("type") == "run" and first.get("suite") == suite_name:
+            return str(first["run_id"])
+    raise InputError(f"no run of suite {suite_name!r} in {results_dir}", fix="run `harness run SUITE` first")
+
+
+def _check_config(project: Project, run: dict[str, Any]) -> None:
+    """Refuse a run made from another configuration than the working tree (the baseline records the latter)."""
+    from harness.plan import build_plan
+    from harness.resume import fingerprint_changes
+
+    sel = run.get("selection") or {}
+    plan = build_plan(project, Selection(tasks=sel.get("tasks"), deployments=sel.get("deployments"),
+                                         variants=sel.get("variants") or ["base"], limit=sel.get("limit"),
+                                         repeats=sel.get("repeats"), mode="sim"), "baseline-check")  # fmt: skip
+    old = {**(run.get("fingerprint") or {}), "cells": None}
+    used = {t[0] for t in old.get("templates", [])}  # a gate run narrows its plan: compare what it used
+    new = {**plan.fingerprint(), "cells": None}
+    new["templates"] = [t for t in new["templates"] if t[0] in used]
+    changes = fingerprint_changes(old, new)
+    if changes:
+        raise InputError(f"run {run['run_id']} was made from another configuration: {'; '.join(changes)}",
+                         fix="run the suite again, then update the baseline")  # fmt: skip
+
+
+def update_baseline(suite: Path, run_id: str | None, results_dir: Path, out: Path | None) -> tuple[Path, list[str]]:
+    """Write the baseline snapshot of a complete run (default: the suite's latest); return its path and notes."""
+    from harness.resume import journal_path, read_state
+
+    project = load_suite(suite)
+    run_id = run_id or latest_run(results_dir, project.suite.name)
+    path = journal_path(results_dir, run_id)
+    if not path.exists():
+        raise InputError(f"no journal for run {run_id!r} in {path.parent}", fix="see `harness runs list`")
+    state = read_state(path)
+    if state.status != "complete":
+        raise InputError(f"run {run_id} is {state.status}: a baseline needs a complete run",
+                         fix=f"finish it with `harness run {suite} --resume {run_id}`")  # fmt: skip
+    _check_config(project, state.run)
+    variants = (state.run.get("selection") or {}).get("variants") or ["base"]
+    signatures = changes.signatures(project, variants)
+    rows = bl.journal_rows(state, {t: s.pass_threshold for t, s in project.suite.tasks.items()}, signatures)
+    skipped = Counter(r["error_class"] for rs in rows.values() for r in rs if r["status"] == "skipped")
+    if skipped:
+        raise InputError(f"run {run_id} skipped {sum(skipped.values())} cells ({', '.join(map(str, skipped))}): "
+                         "a baseline needs every candidate evaluated",
+                         fix="run with --mode sim, or with credentials for every deployment")  # fmt: skip
+    target = out or bl.default_path(project)
+    existing = bl.read(target) if target.is_file() else None
+    snap, notes = bl.snapshot(state.run, rows, signatures, existing)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(bl.dumps(snap), encoding="utf-8")
+    runs = ", ".join(snap.header["runs"])
+    notes.append(f"{target}: {len(snap.signatures)} pairs, {sum(snap.cells.values())} cells from {runs}")
+    return target, notes
+
+
+# --- Output -------------------------------------------------------------------------------------------------------
+
+
+def _pair(key: changes.PairKey) -> str:
+    return " / ".join(key)
+
+
+def plan_rows(result: GateResult) -> list[tuple[str, ...]]:
+    return [(*p.key, p.action, "; ".join(p.reasons)) for p in result.plan]
+
+
+def _fmt(x: float | None, spec: str) -> str:
+    return "-" if x is None else format(x, spec)
+
+
+def verdict_rows(result: GateResult) -> list[tuple[str, ...]]:
+    rows: list[tuple[str, ...]] = []
+    for v in result.pairs:
+        s, e = v.score or {}, v.errors or {}
+        ci = s.get("ci")
+        rows.append((
+            *v.key, v.verdict.upper(), str(s.get("n", "-")), _fmt(s.get("mean_a"), ".3f"), _fmt(s.get("mean_b"), ".3f"),
+            f"{s['diff']:+.3f} [{ci[0]:+.3f}, {ci[1]:+.3f}]" if ci else "-", _fmt(s.get("p_holm"), ".3g"),
+            _fmt(s.get("mde"), ".3f"), f"{e['before']:.1%} → {e['after']:.1%}" if e else "-", "; ".join(v.notes),
+        ))  # fmt: skip
+    return rows
+
+
+def chain_rows(result: GateResult) -> list[tuple[str, ...]]:
+    return [(c.task, c.variant, c.primary, c.fallback, c.before or "-", c.after or "-", c.outcome.upper())
+            for c in result.chains]  # fmt: skip
+
+
+def headline(result: GateResult, sim_note: bool = True) -> str:
+    n = Counter(p.action for p in result.plan)
+    text = (f"GATE {result.verdict.upper()}: {n['run']} pair(s) run, {n['regrade']} re-graded, {n['new']} new, "
+            f"{n['reuse']} reused from the baseline; base {result.base} ({result.base_commit[:10]})")  # fmt: skip
+    return text + (f"; {SIM_NOTE}" if result.simulated and sim_note else "")
+
+
+def _md_table(header: list[str], rows: list[tuple[str, ...]]) -> list[str]:
+    def cell(x: str) -> str:
+        return x.replace("|", "\\|").replace("\n", " ")
+
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return out + ["| " + " | ".join(cell(x) for x in r) + " |" for r in rows]
+
+
+VERDICT_COLS = ["task", "deployment", "variant", "verdict", "n", "baseline", "now", "Δ [95% CI]", "p (Holm)", "MDE",
+                "errors", "why"]  # fmt: skip
+CHAIN_COLS = ["task", "variant", "primary", "fallback", "baseline", "now", "outcome"]
+PLAN_COLS = ["task", "deployment", "variant", "action", "why"]
+
+
+def markdown(result: GateResult) -> str:
+    """The summary for $GITHUB_STEP_SUMMARY or a PR comment: verdict, what was compared, the plan."""
+    lines = [f"## Eval gate: {result.verdict.upper()}", ""]
+    if result.simulated:
+        lines += [f"> **{SIM_NOTE}.**", ""]
+    lines += [f"{headline(result, sim_note=False)}. Suite `{result.suite}`, baseline `{result.baseline}` at the base"
+              + (f", gate run `{result.run_id}`." if result.run_id else "."), ""]  # fmt: skip
+    lines += [f"- {p}" for p in result.problems] + ([""] if result.problems else [])
+    if result.pairs:
+        lines += _md_table(VERDICT_COLS, verdict_rows(result)) + [""]
+        compared = {p.key: p.compared for p in result.plan}
+        lines += ["Compared (dataset · template · model):", ""]
+        lines += [f"- {_pair(v.key)}: {compared.get(v.key, '')}" for v in result.pairs] + [""]
+        flips = [f"- {_pair(v.key)}: {', '.join(v.flips)}" for v in result.pairs if v.flips]
+        lines += ["Cases that passed in the baseline and fail now:", "", *flips, ""] if flips else []
+    if result.chains:
+        lines += ["### Fallbacks against their primary (non-inferiority)", ""]
+        lines += _md_table(CHAIN_COLS, chain_rows(result)) + [""]
+    active = [r for r, p in zip(plan_rows(result), result.plan, strict=True) if p.action != "reuse"]
+    lines += ["### Plan", "", *_md_table(PLAN_COLS, active)] if active else ["Nothing changed since the base."]
+    return "\n".join(lines) + "\n"
+
+
+def to_json(result: GateResult) -> str:
+    return json.dumps(asdict(result), indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"

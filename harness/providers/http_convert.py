@@ -1,0 +1,228 @@
+"""What the three live providers share at the HTTP boundary: credentials, status → FailureClass, Retry-After,
+redaction, and the provider request id of every response.
+
+Pure functions except `api_key` (reads the environment) and the response hook (records into a per-call box).
+Messages built here never contain the API key: every text that came from the wire passes through `redact`.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import os
+import re
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from harness.errors import FailureClass, InputError, ProviderError
+from harness.models import Deployment
+
+#: SDK timeouts sit a little above the runner's, so the runner's clock decides and the SDK's is a backstop.
+SDK_TIMEOUT_MARGIN_S = 5.0
+DEFAULT_TIMEOUT_S = 120.0
+CONNECT_TIMEOUT_S = 10.0
+MAX_MESSAGE = 300
+
+F = FailureClass
+
+_BY_STATUS: dict[int, FailureClass] = {
+    400: F.bad_request, 401: F.auth_error, 402: F.quota_exhausted, 403: F.auth_error, 404: F.not_found,
+    408: F.timeout, 409: F.server_error, 413: F.context_overflow, 422: F.bad_request, 429: F.rate_limited,
+    500: F.server_error, 502: F.server_error, 503: F.overloaded, 504: F.timeout, 529: F.overloaded,
+}  # fmt: skip
+
+# Vendor codes and message fragments that refine a 400 (OpenAI `code`, Anthropic `error.type`, Gemini `status` or
+# message). Checked in order; the first match wins.
+_REFINE_400: tuple[tuple[str, FailureClass], ...] = (
+    ("insufficient_quota", F.quota_exhausted),
+    ("credit balance", F.quota_exhausted),
+    ("context_length_exceeded", F.context_overflow),
+    ("prompt is too long", F.context_overflow),
+    ("maximum context length", F.context_overflow),
+    ("exceeds the maximum number of tokens", F.context_overflow),
+    ("content_policy", F.content_policy),
+    ("content_filter", F.content_policy),
+    ("unsupported_parameter", F.unsupported_param),
+    ("unsupported_value", F.unsupported_param),
+    ("not supported", F.unsupported_param),
+    ("api key not valid", F.auth_error),
+    ("api_key_invalid", F.auth_error),
+)
+_QUOTA = ("insufficient_quota",)  # OpenAI; Gemini's "Quota exceeded for metric" is a per-minute limit
+
+
+def classify(status: int, detail: str = "") -> FailureClass:
+    """The failure class of an HTTP error status, refined by the vendor's code, type or message."""
+    base = _BY_STATUS.get(status) or (F.server_error if status >= 500 else F.bad_request)
+    text = detail.lower()
+    if base == F.bad_request:
+        return next((refined for needle, refined in _REFINE_400 if needle in text), base)
+    if base == F.rate_limited and any(needle in text for needle in _QUOTA):
+        return F.quota_exhausted  # a spent quota does not come back with a retry
+    return base
+
+
+def retry_after(headers: Mapping[str, str], body: Any = None, now: float | None = None) -> float | None:
+    """Seconds the server asked us to wait: `retry-after-ms`, `retry-after` (seconds or HTTP date), or a Gemini
+    `RetryInfo.retryDelay` ("30s") in the error body. None when absent or unreadable."""
+    ms = headers.get("retry-after-ms")
+    if ms:
+        try:
+            return max(0.0, float(ms) / 1000)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value:
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            parsed = email.utils.parsedate_to_datetime(value) if _looks_like_date(value) else None
+            if parsed is not None:
+                return max(0.0, parsed.timestamp() - (time.time() if now is None else now))
+    return _retry_delay(body)
+
+
+def _looks_like_date(value: str) -> bool:
+    return bool(re.match(r"^[A-Za-z]{3}, \d{1,2} [A-Za-z]{3} \d{4} ", value))
+
+
+def _retry_delay(body: Any) -> float | None:
+    details = body.get("error", body).get("details") if isinstance(body, dict) else None
+    for d in details if isinstance(details, list) else []:
+        delay = d.get("retryDelay") if isinstance(d, dict) else None
+        if isinstance(delay, str) and delay.endswith("s"):
+            try:
+                return max(0.0, float(delay[:-1]))
+            except ValueError:
+                return None
+    return None
+
+
+def redact(text: str, secret: str | None) -> str:
+    """`text` without the secret, without any 8-character piece of it, and without key-shaped tokens."""
+    if secret:
+        text = text.replace(secret, "[redacted]")
+        for i in range(max(0, len(secret) - 7)):
+            piece = secret[i : i + 8]
+            if piece in text:
+                text = text.replace(piece, "[redacted]")
+    text = re.sub(r"(sk-[A-Za-z0-9_\-*]{6,}|AIza[0-9A-Za-z_\-]{6,})", "[redacted]", text)
+    return re.sub(r"(?i)(bearer\s+|x-api-key[\"':=\s]+|key=)[^\s\"',&]+", r"\1[redacted]", text)
+
+
+def detail_of(body: Any) -> str:
+    """The human part of a vendor error body: `error.message` plus its type / code / status."""
+    err = body.get("error", body) if isinstance(body, dict) else body
+    if isinstance(err, dict):
+        parts = [str(err[k]) for k in ("type", "code", "status") if err.get(k)]
+        message = err.get("message")
+        return " ".join([*parts, str(message)] if message else parts) or json.dumps(err)[:MAX_MESSAGE]
+    return str(err or "")
+
+
+def status_error(
+    vendor: str,
+    status: int,
+    body: Any,
+    headers: Mapping[str, str],
+    secret: str | None,
+    request_id: str | None = None,
+) -> ProviderError:
+    detail = redact(detail_of(body), secret)[:MAX_MESSAGE]
+    return ProviderError(
+        classify(status, detail),
+        f"{vendor} HTTP {status}: {detail}".rstrip(": "),
+        retry_after=retry_after(headers, body),
+        status=status,
+        request_id=request_id or headers.get("request-id") or headers.get("x-request-id"),
+    )
+
+
+_CONNECTION = {"APIConnectionError", "TransportError", "NetworkError", "ProtocolError", "ConnectionError", "OSError"}
+
+
+def transport_error(
+    vendor: str, exc: BaseException, secret: str | None, request_id: str | None, status: int | None = None
+) -> ProviderError:
+    """Errors without an HTTP status: timeouts, dropped connections, bodies that do not parse. Told apart by
+    class names, so httpx, httpx2 and aiohttp transports map alike."""
+    names = {c.__name__ for c in type(exc).__mro__}
+    if any("Timeout" in n for n in names):
+        cls, what = F.timeout, "timed out"
+    elif names & _CONNECTION:
+        cls, what = F.connection_error, "connection failed"
+    elif isinstance(exc, ValueError) or "APIResponseValidationError" in names:
+        cls, what = F.invalid_response, "response body did not parse (truncated or malformed)"
+    else:
+        cls, what = F.invalid_response, "unexpected error from the SDK"
+    cause = exc.__cause__ or exc.__context__
+    why = redact(f"{type(exc).__name__}: {exc}" + (f" ({type(cause).__name__}: {cause})" if cause else ""), secret)
+    return ProviderError(cls, f"{vendor} {what}: {why[:MAX_MESSAGE]}", status=status, request_id=request_id)
+
+
+def api_key(deployment_id: str, dep: Deployment) -> str:
+    """The deployment's key, from the env var the model table names; never from anywhere else."""
+    env = dep.credentials_env
+    if not env:
+        raise InputError(
+            f"deployment {deployment_id!r} has no `credentials_env`",
+            fix="name the env var holding its API key in models.yaml",
+        )
+    value = os.environ.get(env, "").strip()
+    if not value:
+        raise InputError(
+            f"deployment {deployment_id!r}: the env var {env} is not set",
+            fix=f"export {env}=... or run with --mode sim",
+        )
+    return value
+
+
+def require_client(deployment_id: str, dep: Deployment, allowed: tuple[str, ...]) -> None:
+    if dep.client not in allowed:
+        raise InputError(
+            f"deployment {deployment_id!r}: client {dep.client!r} is not supported for provider {dep.provider!r} "
+            f"yet (supported: {', '.join(allowed)})",
+            fix="use client: direct, or run this deployment with --mode sim",
+        )
+
+
+def sdk_timeout(settings: object) -> float:
+    """The SDK's own timeout: the run's (`ProviderSettings.timeout_s` where the settings carry it) plus a margin,
+    so the runner's clock decides and the SDK's is the backstop that keeps a stalled socket from living on."""
+    value = getattr(settings, "timeout_s", None)
+    return (float(value) if isinstance(value, int | float) else DEFAULT_TIMEOUT_S) + SDK_TIMEOUT_MARGIN_S
+
+
+@dataclass
+class Seen:
+    """The last HTTP response of one provider call, as seen by the SDK's HTTP client."""
+
+    status: int | None = None
+    request_id: str | None = None
+
+
+_seen: ContextVar[Seen | None] = ContextVar("harness_seen_response", default=None)
+
+
+@contextmanager
+def watching() -> Iterator[Seen]:
+    """Collect the request id of the responses of the calls made inside (even ones whose body won't parse)."""
+    seen = Seen()
+    token = _seen.set(seen)
+    try:
+        yield seen
+    finally:
+        _seen.reset(token)
+
+
+async def response_hook(response: Any) -> None:
+    """An httpx event hook: remember the status and request id of each response in the current call's box."""
+    seen = _seen.get()
+    if seen is not None:
+        seen.status = response.status_code
+        h = response.headers
+        seen.request_id = h.get("request-id") or h.get("x-request-id") or h.get("x-goog-request-id") or None

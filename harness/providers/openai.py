@@ -1,0 +1,82 @@
+"""OpenAI Chat Completions through the official SDK, for api.openai.com and any OpenAI-compatible server.
+
+`client: openai-compatible` plus `base_url` reaches vLLM, Ollama, llama.cpp, LM Studio, a LiteLLM proxy or a
+Portkey gateway. Async client, non-streaming, SDK retries off; the key comes only from the env var the model
+table names. One client per event loop, created on first use and closed by `aclose` at the end of the run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import openai
+
+from harness.errors import InputError
+from harness.models import Deployment
+from harness.providers.base import ProviderSettings
+from harness.providers.http_convert import (
+    CONNECT_TIMEOUT_S,
+    api_key,
+    require_client,
+    response_hook,
+    sdk_timeout,
+    watching,
+)
+from harness.providers.openai_convert import to_completion, to_error, to_params
+from harness.types import Completion, Request
+
+
+class OpenAIProvider:
+    simulated = False
+
+    def __init__(self, deployment_id: str, deployment: Deployment, settings: ProviderSettings) -> None:
+        require_client(deployment_id, deployment, ("direct", "openai-compatible"))
+        self.compatible = deployment.client == "openai-compatible"
+        if self.compatible and not deployment.base_url:
+            raise InputError(
+                f"deployment {deployment_id!r}: client openai-compatible needs `base_url`",
+                fix="set base_url, e.g. http://localhost:8000/v1 for vLLM or http://localhost:11434/v1 for Ollama",
+            )
+        self.id = deployment_id
+        self.base_url = deployment.base_url
+        self._key = api_key(deployment_id, deployment)
+        self._timeout = sdk_timeout(settings)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._client: openai.AsyncOpenAI | None = self._new_client()
+
+    def __repr__(self) -> str:
+        return f"OpenAIProvider({self.id!r})"
+
+    def _new_client(self) -> openai.AsyncOpenAI:
+        client = openai.AsyncOpenAI(
+            api_key=self._key,
+            base_url=self.base_url,
+            max_retries=0,  # one retry layer: the runner's
+            timeout=openai.Timeout(self._timeout, connect=CONNECT_TIMEOUT_S),
+            http_client=openai.DefaultAsyncHttpxClient(event_hooks={"response": [response_hook]}),
+        )
+        _ = client.chat.completions  # import the resource now, not inside the first timed call
+        return client
+
+    def _sdk(self) -> openai.AsyncOpenAI:
+        """The client of the running loop: the one built at construction (outside any timed call) for the first
+        loop, a fresh one for any other (connections belong to the loop that opened them)."""
+        loop = asyncio.get_running_loop()
+        if self._client is None or (self._loop is not None and self._loop is not loop):
+            self._client = self._new_client()
+        self._loop = loop
+        return self._client
+
+    async def complete(self, request: Request) -> Completion:
+        client = self._sdk()
+        with watching() as seen:
+            try:
+                response = await client.chat.completions.create(**to_params(request, self.compatible))
+            except Exception as e:  # the call is all that runs here; to_error tells status, transport and body apart
+                raise to_error(e, self._key, seen) from e
+        return to_completion(response)
+
+    async def aclose(self) -> None:
+        client, self._client = self._client, None
+        if client is not None and self._loop in (None, asyncio.get_running_loop()):
+            await client.close()

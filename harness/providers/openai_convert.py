@@ -1,0 +1,103 @@
+"""OpenAI Chat Completions ⇄ harness records, as pure functions over the SDK's own types.
+
+Also serves OpenAI-compatible servers (vLLM, Ollama, llama.cpp, LM Studio, LiteLLM, Portkey): for those the
+output budget goes out as the widely supported `max_tokens`; OpenAI itself gets `max_completion_tokens`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import openai
+from openai.types.chat import ChatCompletion
+
+from harness.errors import FailureClass, ProviderError
+from harness.providers.http_convert import Seen, status_error, transport_error
+from harness.types import Completion, Request, ToolCall, Usage
+
+FINISH = {
+    "stop": "stop",
+    "length": "length",
+    "tool_calls": "tool_calls",
+    "function_call": "tool_calls",
+    "content_filter": "content_filter",
+}
+
+
+def tool_choice(choice: str) -> str | dict[str, Any]:
+    """`auto` | `none` | `required`/`any` | a tool's name."""
+    if choice in ("auto", "none", "required"):
+        return choice
+    if choice == "any":
+        return "required"
+    return {"type": "function", "function": {"name": choice}}
+
+
+def tool_param(tool: dict[str, Any]) -> dict[str, Any]:
+    fn: dict[str, Any] = {"name": tool["name"], "parameters": tool.get("parameters") or {"type": "object"}}
+    if tool.get("description"):
+        fn["description"] = tool["description"]
+    return {"type": "function", "function": fn}
+
+
+def to_params(request: Request, compatible: bool = False) -> dict[str, Any]:
+    """Keyword arguments for `client.chat.completions.create`."""
+    o = request.options
+    params: dict[str, Any] = {
+        "model": request.model,
+        "messages": [{"role": m.role, "content": m.content} for m in request.messages],
+        ("max_tokens" if compatible else "max_completion_tokens"): o.max_tokens,
+    }
+    if o.temperature is not None:
+        params["temperature"] = o.temperature
+    if o.stop:
+        params["stop"] = list(o.stop)
+    if o.seed is not None:
+        params["seed"] = o.seed
+    if o.json_mode:
+        params["response_format"] = {"type": "json_object"}
+    if o.tools:
+        params["tools"] = [tool_param(t) for t in o.tools]
+        if o.tool_choice:
+            params["tool_choice"] = tool_choice(o.tool_choice)
+    return params
+
+
+def parse_arguments(raw: str) -> dict[str, Any]:
+    """A tool call's JSON arguments; text that is not a JSON object is kept under `_unparsed` for the graders."""
+    try:
+        value = json.loads(raw) if raw.strip() else {}
+    except json.JSONDecodeError:
+        return {"_unparsed": raw}
+    return value if isinstance(value, dict) else {"_unparsed": raw}
+
+
+def to_completion(response: ChatCompletion) -> Completion:
+    usage = Usage(response.usage.prompt_tokens, response.usage.completion_tokens) if response.usage else Usage()
+    rid = getattr(response, "_request_id", None)
+    if not response.choices:
+        return Completion("", usage, finish_reason="other", request_id=rid, served_model=response.model)
+    choice = response.choices[0]
+    msg = choice.message
+    calls = tuple(
+        ToolCall(c.function.name, parse_arguments(c.function.arguments))
+        for c in msg.tool_calls or []
+        if c.type == "function"
+    )
+    finish = FINISH.get(choice.finish_reason, "other")
+    if msg.refusal and not msg.content:
+        finish = "refusal"
+    return Completion(msg.content or "", usage, calls, finish, request_id=rid, served_model=response.model)
+
+
+def to_error(exc: Exception, secret: str | None, seen: Seen | None = None) -> ProviderError:
+    """The one mapping of an openai SDK exception (or a body that would not parse) to a ProviderError."""
+    if isinstance(exc, openai.APIStatusError):
+        return status_error("openai", exc.status_code, exc.body, exc.response.headers, secret, exc.request_id)
+    if isinstance(exc, openai.APIResponseValidationError):
+        rid = exc.response.headers.get("x-request-id")
+        message = "openai response did not match the chat completion schema"
+        return ProviderError(FailureClass.invalid_response, message, status=exc.status_code, request_id=rid)
+    seen = seen or Seen()
+    return transport_error("openai", exc, secret, seen.request_id, seen.status)
