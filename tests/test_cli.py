@@ -180,7 +180,7 @@ def test_runs_list(project: Path, tmp_path: Path) -> None:
 
 
 def test_dry_run_sends_nothing(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TINY_KEY", "sk-test-not-a-real-key")
+    monkeypatch.setenv("TINY_KEY", "test-not-a-real-key")
     results = tmp_path / "results"
     code, out = run("run", str(project), "--results-dir", str(results), "--dry-run")
     assert code == 0, out

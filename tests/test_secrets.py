@@ -14,12 +14,13 @@ import pytest
 from typer.testing import CliRunner
 
 from harness.cli import app
+from tests.canary import ANTHROPIC, GOOGLE, OPENAI_PROJECT, fake_key
 from tests.fakeprov import KEY_ENVS, LANES, Fault, http, live_project, query, route_by_keyword, serve
 
 CANARIES = {
-    "claude": "sk-ant-api03-CANARY7f3Qz9Lm4Np2Rt8Vb5Kc1Hd6Wx",
-    "gpt": "sk-proj-CANARYa8Kd3Lq9Zm2Xv7Rt4Np6Bw1Jh5Ye",
-    "gemini": "AIzaSyCANARYq7W3e9R2t8Y4u1I6o5P0aZxCvBnMk",
+    "claude": fake_key(ANTHROPIC, "CANARY7f3Qz9Lm4Np2Rt8Vb5Kc1Hd6Wx"),
+    "gpt": fake_key(OPENAI_PROJECT, "CANARYa8Kd3Lq9Zm2Xv7Rt4Np6Bw1Jh5Ye"),
+    "gemini": fake_key(GOOGLE, "SyCANARYq7W3e9R2t8Y4u1I6o5P0aZxCvBnMk"),
 }
 
 

@@ -110,7 +110,7 @@ def redact(text: str, secret: str | None) -> str:
             piece = secret[i : i + 8]
             if piece in text:
                 text = text.replace(piece, "[redacted]")
-    text = re.sub(r"(sk-[A-Za-z0-9_\-*]{6,}|AIza[0-9A-Za-z_\-]{6,})", "[redacted]", text)
+    text = re.sub(r"(s[k]-[A-Za-z0-9_\-*]{6,}|AI[z]a[0-9A-Za-z_\-]{6,})", "[redacted]", text)
     return re.sub(r"(?i)(bearer\s+|x-api-key[\"':=\s]+|key=)[^\s\"',&]+", r"\1[redacted]", text)
 
 

@@ -15,6 +15,7 @@ from harness.graders.code import build_program, completion_code
 from harness.graders.sandbox import Limits, run_python
 from harness.providers.sim import shape_output
 from harness.types import SimHint
+from tests.canary import OPENAI, fake_key
 
 ROOT = Path(__file__).parents[2]
 HUMANEVAL = [json.loads(line) for line in (ROOT / "datasets/humaneval/v1.jsonl").read_text().splitlines()]
@@ -100,12 +101,12 @@ def test_background_children_do_not_outlive_a_finished_program() -> None:
 
 
 def test_no_inherited_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-secret")
+    monkeypatch.setenv("OPENAI_API_KEY", fake_key(OPENAI, "test-secret"))
     monkeypatch.setenv("HARNESS_SECRET", "hunter2")
     out = run_python("import os, json\nprint(json.dumps(dict(os.environ)))\n", FAST)
     env = json.loads(out.stdout)
     assert out.status == "ok" and "OPENAI_API_KEY" not in env and "HARNESS_SECRET" not in env
-    assert "sk-test-secret" not in out.stdout and set(env) <= {
+    assert fake_key(OPENAI, "test-secret") not in out.stdout and set(env) <= {
         "PATH", "HOME", "TMPDIR", "LANG", "PYTHONDONTWRITEBYTECODE", "PYTHONIOENCODING", "LC_CTYPE",
     }  # fmt: skip
     assert grade("    import os\n    assert 'OPENAI_API_KEY' not in os.environ\n    return a + b\n").passed

@@ -19,6 +19,7 @@ from harness.providers.http_convert import (
     status_error,
     transport_error,
 )
+from tests.canary import ANTHROPIC, GOOGLE, OPENAI, fake_key
 
 F = FailureClass
 
@@ -71,17 +72,18 @@ def test_retry_after_sources() -> None:
 
 
 def test_redact_removes_the_key_any_8_char_piece_and_key_shapes() -> None:
-    key = "sk-ant-api03-CANARYqz7Xw9Lm4Np2Rt8Vb5"
-    text = f"Incorrect API key provided: {key[:6]}****{key[-10:]}; full {key}; Bearer abc123def; ?key=AIzaXYZ123456"
+    key = fake_key(ANTHROPIC, "CANARYqz7Xw9Lm4Np2Rt8Vb5")
+    google = fake_key(GOOGLE, "XYZ123456")
+    text = f"Incorrect API key provided: {key[:6]}****{key[-10:]}; full {key}; Bearer abc123def; ?key={google}"
     out = redact(text, key)
     assert key not in out
     assert not any(key[i : i + 8] in out for i in range(len(key) - 7))
-    assert "abc123def" not in out and "AIzaXYZ123456" not in out
+    assert "abc123def" not in out and google not in out
     assert "Incorrect API key provided" in out
 
 
 def test_status_error_keeps_status_retry_after_and_request_id_and_drops_the_key() -> None:
-    key = "sk-CANARY-0123456789abcdef"
+    key = fake_key(OPENAI, "CANARY-0123456789abcdef")
     body = {"error": {"message": f"Incorrect API key provided: {key}", "type": "invalid_request_error",
                       "code": "invalid_api_key"}}  # fmt: skip
     err = status_error("openai", 401, body, {"x-request-id": "req_1", "retry-after": "3"}, key)
@@ -108,11 +110,11 @@ def test_transport_errors_are_told_apart_by_kind() -> None:
 
 def test_api_key_comes_only_from_the_named_env_var(monkeypatch: pytest.MonkeyPatch) -> None:
     dep = Deployment(provider="openai", model="m", credentials_env="HX_TEST_KEY")
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-the-sdk-default-var")  # never consulted
+    monkeypatch.setenv("OPENAI_API_KEY", fake_key(OPENAI, "the-sdk-default-var"))  # never consulted
     with pytest.raises(InputError, match="HX_TEST_KEY is not set"):
         api_key("d", dep)
-    monkeypatch.setenv("HX_TEST_KEY", "sk-from-the-table")
-    assert api_key("d", dep) == "sk-from-the-table"
+    monkeypatch.setenv("HX_TEST_KEY", fake_key(OPENAI, "from-the-table"))
+    assert api_key("d", dep) == fake_key(OPENAI, "from-the-table")
     with pytest.raises(InputError, match="no `credentials_env`"):
         api_key("d", Deployment(provider="openai", model="m"))
 
