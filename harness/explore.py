@@ -183,10 +183,10 @@ def _filters(prefix: str = "", **values: str | None) -> tuple[str, list[Any]]:
 
 
 def _one_run(con: Any, run_id: str | None) -> tuple[list[Row], dict[str, dict[str, float]]]:
-    from harness.report.data import _margins, load_cells, resolve_run  # _margins: the report's quality bars
+    from harness.report.data import load_cells, quality_bars, resolve_run
 
     run = resolve_run(con, run_id)
-    return load_cells(con, run["run_id"]).rows, _margins(con, run)
+    return load_cells(con, run["run_id"]).rows, quality_bars(con, run)
 
 
 def _two_runs(con: Any, run_a: str, run_b: str) -> tuple[list[Row], list[Row], dict[str, dict[str, float]]]:

@@ -6,8 +6,6 @@ The key comes only from the env var the model table names. One client per event 
 
 from __future__ import annotations
 
-import asyncio
-
 import anthropic
 
 from harness.models import Deployment
@@ -21,6 +19,7 @@ from harness.providers.http_convert import (
     sdk_timeout,
     watching,
 )
+from harness.providers.loop_client import LoopClient
 from harness.types import Completion, Request
 
 
@@ -33,8 +32,7 @@ class AnthropicProvider:
         self.base_url = deployment.base_url
         self._key = api_key(deployment_id, deployment)
         self._timeout = sdk_timeout(settings)
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._client: anthropic.AsyncAnthropic | None = self._new_client()
+        self._clients: LoopClient[anthropic.AsyncAnthropic] = LoopClient(self._new_client, _close)
 
     def __repr__(self) -> str:
         return f"AnthropicProvider({self.id!r})"
@@ -50,17 +48,8 @@ class AnthropicProvider:
         _ = client.messages  # import the resource now, not inside the first timed call
         return client
 
-    def _sdk(self) -> anthropic.AsyncAnthropic:
-        """The client of the running loop: the one built at construction (outside any timed call) for the first
-        loop, a fresh one for any other (connections belong to the loop that opened them)."""
-        loop = asyncio.get_running_loop()
-        if self._client is None or (self._loop is not None and self._loop is not loop):
-            self._client = self._new_client()
-        self._loop = loop
-        return self._client
-
     async def complete(self, request: Request) -> Completion:
-        client = self._sdk()
+        client = self._clients.get()
         with watching() as seen:
             try:
                 message = await client.messages.create(**to_params(request))
@@ -69,6 +58,8 @@ class AnthropicProvider:
         return to_completion(message)
 
     async def aclose(self) -> None:
-        client, self._client = self._client, None
-        if client is not None and self._loop in (None, asyncio.get_running_loop()):
-            await client.close()
+        await self._clients.aclose()
+
+
+async def _close(client: anthropic.AsyncAnthropic) -> None:
+    await client.close()

@@ -7,8 +7,6 @@ set both explicitly. The key comes only from the env var the model table names a
 
 from __future__ import annotations
 
-import asyncio
-
 from google import genai
 from google.genai import types as gt
 
@@ -16,6 +14,7 @@ from harness.models import Deployment
 from harness.providers.base import ProviderSettings
 from harness.providers.google_convert import to_completion, to_error, to_params
 from harness.providers.http_convert import api_key, require_client, response_hook, sdk_timeout, watching
+from harness.providers.loop_client import LoopClient
 from harness.types import Completion, Request
 
 
@@ -28,8 +27,7 @@ class GoogleProvider:
         self.base_url = deployment.base_url
         self._key = api_key(deployment_id, deployment)
         self._timeout = sdk_timeout(settings)
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._client: genai.Client | None = self._new_client()
+        self._clients: LoopClient[genai.Client] = LoopClient(self._new_client, _close)
 
     def __repr__(self) -> str:
         return f"GoogleProvider({self.id!r})"
@@ -45,17 +43,8 @@ class GoogleProvider:
         _ = client.aio.models  # import the resource now, not inside the first timed call
         return client
 
-    def _sdk(self) -> genai.Client:
-        """The client of the running loop: the one built at construction (outside any timed call) for the first
-        loop, a fresh one for any other (connections belong to the loop that opened them)."""
-        loop = asyncio.get_running_loop()
-        if self._client is None or (self._loop is not None and self._loop is not loop):
-            self._client = self._new_client()
-        self._loop = loop
-        return self._client
-
     async def complete(self, request: Request) -> Completion:
-        client = self._sdk()
+        client = self._clients.get()
         with watching() as seen:
             try:
                 response = await client.aio.models.generate_content(**to_params(request))
@@ -64,7 +53,9 @@ class GoogleProvider:
         return to_completion(response, seen.request_id)
 
     async def aclose(self) -> None:
-        client, self._client = self._client, None
-        if client is not None and self._loop in (None, asyncio.get_running_loop()):
-            await client.aio.aclose()
-            client.close()
+        await self._clients.aclose()
+
+
+async def _close(client: genai.Client) -> None:
+    await client.aio.aclose()
+    client.close()

@@ -7,8 +7,6 @@ table names. One client per event loop, created on first use and closed by `aclo
 
 from __future__ import annotations
 
-import asyncio
-
 import openai
 
 from harness.errors import InputError
@@ -22,6 +20,7 @@ from harness.providers.http_convert import (
     sdk_timeout,
     watching,
 )
+from harness.providers.loop_client import LoopClient
 from harness.providers.openai_convert import to_completion, to_error, to_params
 from harness.types import Completion, Request
 
@@ -41,8 +40,7 @@ class OpenAIProvider:
         self.base_url = deployment.base_url
         self._key = api_key(deployment_id, deployment)
         self._timeout = sdk_timeout(settings)
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._client: openai.AsyncOpenAI | None = self._new_client()
+        self._clients: LoopClient[openai.AsyncOpenAI] = LoopClient(self._new_client, _close)
 
     def __repr__(self) -> str:
         return f"OpenAIProvider({self.id!r})"
@@ -58,17 +56,8 @@ class OpenAIProvider:
         _ = client.chat.completions  # import the resource now, not inside the first timed call
         return client
 
-    def _sdk(self) -> openai.AsyncOpenAI:
-        """The client of the running loop: the one built at construction (outside any timed call) for the first
-        loop, a fresh one for any other (connections belong to the loop that opened them)."""
-        loop = asyncio.get_running_loop()
-        if self._client is None or (self._loop is not None and self._loop is not loop):
-            self._client = self._new_client()
-        self._loop = loop
-        return self._client
-
     async def complete(self, request: Request) -> Completion:
-        client = self._sdk()
+        client = self._clients.get()
         with watching() as seen:
             try:
                 response = await client.chat.completions.create(**to_params(request, self.compatible))
@@ -77,6 +66,8 @@ class OpenAIProvider:
         return to_completion(response)
 
     async def aclose(self) -> None:
-        client, self._client = self._client, None
-        if client is not None and self._loop in (None, asyncio.get_running_loop()):
-            await client.close()
+        await self._clients.aclose()
+
+
+async def _close(client: openai.AsyncOpenAI) -> None:
+    await client.close()

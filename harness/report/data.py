@@ -151,7 +151,7 @@ def build(results_dir: Path, run_id: str | None = None, baseline: str | None = N
     try:
         run = resolve_run(con, run_id)
         cells = load_cells(con, run["run_id"])
-        margins = _margins(con, run)
+        margins = quality_bars(con, run)
         base = None
         if baseline is not None:
             base_run = resolve_run(con, baseline)
@@ -172,7 +172,7 @@ def build(results_dir: Path, run_id: str | None = None, baseline: str | None = N
     return report
 
 
-def _margins(con: Any, run: dict[str, Any]) -> dict[str, dict[str, float]]:
+def quality_bars(con: Any, run: dict[str, Any]) -> dict[str, dict[str, float]]:
     """Quality bars per task, from the suite the run used (defaults when it can no longer be read)."""
     from harness.suite import QualityBars, load_suite
 
