@@ -127,7 +127,7 @@ def routed_table(served: Iterable[dict[str, Any]]) -> Table:
     for rec in served:
         by_task[rec["task"]].append(rec)
     table = Table(title="Routed play: each case through its chain", title_justify="left")
-    for c in ("task", "cases", "served by", "unserved", "served score", "p50 ms", "p95 ms", "cost $/1k"):
+    for c in ("task", "cases", "served by", "unserved", "served score", "p50 ms", "p95 ms", "cost $/1k", "mode"):
         table.add_column(c, justify="left" if c in ("task", "served by") else "right")
     for task, recs in sorted(by_task.items()):
         n = len(recs)
@@ -141,6 +141,7 @@ def routed_table(served: Iterable[dict[str, Any]]) -> Table:
             task, str(n), share, unserved, f"{statistics.fmean(scores):.3f}" if scores else "-",
             f"{lat[len(lat) // 2]:.0f}", f"{lat[min(len(lat) - 1, int(len(lat) * 0.95))]:.0f}",
             f"{sum(r['cost_usd'] for r in recs) / n * 1000:.3f}",
+            "SIM" if any(r.get("simulated") for r in recs) else "real",
         )  # fmt: skip
     return table
 

@@ -101,6 +101,8 @@ def served_records(
         route = routes.get((task, case_id))
         chain = route["chain"] if route else [by_pos[p]["deployment"] for p in sorted(by_pos)]
         body = walk(by_pos, len(chain), policies[task], budgets.get(task))
+        tried = {p["position"] for p in body["path"]}
+        body["simulated"] = any(bool(by_pos[p].get("simulated")) for p in tried)  # any simulated answer on the path
         out.append({"type": "served", "run_id": run_id, "task": task, "case_id": case_id, "variant": variant,
                     "sample": sample, "route": route["route"] if route else "chain", "requested": chain[0],
                     **body})  # fmt: skip

@@ -75,7 +75,9 @@ def test_routed_run_with_a_failing_primary(project: Path, tmp_path: Path) -> Non
             "SELECT task, requested, served_deployment, count(*) FROM served GROUP BY ALL ORDER BY ALL"
         ).fetchall()
         paths = con.execute("SELECT DISTINCT json_extract_string(path, '$[0].outcome') FROM served").fetchall()
+        simulated = con.execute("SELECT bool_and(simulated) FROM served").fetchone()
     finally:
         con.close()
     assert served == [("intents", "alpha", "beta", 12), ("invoices", "alpha", "beta", 6)]
     assert paths == [("server_error",)]
+    assert simulated == (True,)  # simulated answers on the path are labelled in the served table

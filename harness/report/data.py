@@ -124,6 +124,7 @@ def routed(con: Any, run_id: str) -> list[dict[str, Any]]:
             "served_mean": statistics.fmean(scores) if scores else None,
             "p50_ms": _quantile(lat, 0.5), "p95_ms": _quantile(lat, 0.95),
             "cost_per_1k": sum(r["cost_usd"] for r in recs) / n * 1000,
+            "simulated": any(r.get("simulated") for r in recs),
         })  # fmt: skip
     return out
 

@@ -144,9 +144,14 @@ ALTER TABLE attempts ADD COLUMN retry_layer VARCHAR;    -- harness (SDK retries 
 ALTER TABLE cells ADD COLUMN served_model VARCHAR;      -- the model string the provider says answered
 """
 
+M005_SERVED_SIMULATED = """
+ALTER TABLE served ADD COLUMN simulated BOOLEAN;    -- a simulated answer was on the walked path
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "initial", M001_INITIAL),
     (2, "routes", M002_ROUTES),
     (3, "served", M003_SERVED),
     (4, "attempt_detail", M004_ATTEMPT_DETAIL),
+    (5, "served_simulated", M005_SERVED_SIMULATED),
 ]
