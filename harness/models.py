@@ -99,6 +99,9 @@ class Deployment(Strict):
     """The provider's model name, pinned to a version where the provider allows it."""
     family: str = "other"
     """`claude`, `gpt`, `gemini`, `llama`, ...: drives prompt resolution (model id → family → default)."""
+    base_model: str | None = None
+    """The same underlying model served elsewhere shares this name (e.g. `claude-sonnet-4` on Anthropic's API
+    and on Bedrock): such deployments are compared for equivalence (TOST against `equivalence_margin`)."""
     client: Client = "direct"
     """Infrastructure variant of the provider's client."""
     base_url: str | None = None

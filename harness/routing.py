@@ -197,7 +197,9 @@ class RoutingTable(Strict):
         return out
 
     def policy(self, task: str) -> Policy:
-        return self.tasks[task].policy or self.defaults
+        """The task's policy; the table's defaults for a task it does not route (e.g. a judge call: task "")."""
+        route = self.tasks.get(task)
+        return (route.policy if route else None) or self.defaults
 
     def role(self, task: str, deployment: str) -> str:
         route = self.tasks[task]

@@ -19,11 +19,11 @@ from typing import Any
 from harness.errors import FailureClass, GraderError, ProviderError
 from harness.graders import BuiltGrader, Sample, build_grader
 from harness.models import Deployment
-from harness.plan import Cell, Plan
+from harness.plan import Cell, Plan, short_hash
 from harness.providers.base import Provider
 from harness.retry import FLAG_REASONS, AuthBreaker, Decision, RetryPolicy, decide, flag
 from harness.store.journal import JournalWriter
-from harness.types import Completion, Grade, Request, ToolCall
+from harness.types import Completion, Grade, Message, Request, RequestOptions, SimHint, ToolCall
 
 
 @dataclass(frozen=True)
@@ -155,27 +155,57 @@ class Runner:
                 self._finish(cell, None, FailureClass.skipped_auth, "no credentials for this deployment", 0)
                 continue
             async with self.sems[cell.deployment]:
-                completion, failure, message, attempts = await self._call(cell)
+                completion, failure, message, attempts = await self._call(
+                    cell.key, cell.task, cell.deployment, cell.request
+                )
             grades = None
             if completion is not None and cell.task in self.slow_graders:
                 # e.g. code execution: tens of ms per sample, seconds on a timeout; keep the event loop free
                 grades = await asyncio.to_thread(self._grade, cell, completion)
             self._finish(cell, completion, failure, message, attempts, grades)
 
-    async def _call(self, cell: Cell) -> tuple[Completion | None, FailureClass | None, str | None, int]:
-        """Attempts until one is accepted or the retry policy stops; every attempt is journaled."""
-        provider = self.providers[cell.deployment]
+    async def call_model(
+        self,
+        deployment: str,
+        messages: tuple[Message, ...],
+        *,
+        options: RequestOptions | None = None,
+        sim: SimHint | None = None,
+        cell_key: str = "",
+        purpose: str = "judge",
+    ) -> Completion:
+        """A grader's model call (see `graders.base.ModelCaller`): same retries, limits and accounting as cells."""
+        if deployment not in self.providers:
+            raise ProviderError(FailureClass.not_found, f"{purpose} deployment {deployment!r} is not part of this run")
+        dep = self.plan.project.models.deployments[deployment]
+        prompt_hash = short_hash(*[(m.role, m.content) for m in messages])
+        request = Request(deployment, dep.model, messages, options or RequestOptions(), prompt_hash, sim=sim)
+        key = f"{cell_key}:{purpose}:{deployment}:{prompt_hash}"
+        sem = self.sems.setdefault(deployment, asyncio.Semaphore(dep.concurrency or self.options.per_deployment))
+        async with sem:
+            completion, failure, message, _ = await self._call(key, "", deployment, request)
+        if completion is None:
+            raise ProviderError(failure or FailureClass.invalid_response, message or "no answer")
+        usage = completion.usage
+        self.tally.cost_usd += cost_of(dep, usage.input_tokens, usage.output_tokens)
+        return completion
+
+    async def _call(
+        self, key: str, task: str, deployment: str, request: Request
+    ) -> tuple[Completion | None, FailureClass | None, str | None, int]:
+        """Attempts until one is accepted or the retry policy stops; every attempt is journaled under `key`."""
+        provider = self.providers[deployment]
         scale = self.options.sim_time_scale if provider.simulated else 1.0
-        policy, breaker = self._policy(cell.task), self._breaker(cell.deployment)
+        policy, breaker = self._policy(task), self._breaker(deployment)
         first, attempt = time.monotonic(), 0
         while True:
             attempt += 1
             async with breaker.admit():
                 if breaker.reason:  # the lane closed on auth failures: no call
                     return None, FailureClass.skipped_auth, breaker.reason, attempt - 1
-                request = cell.request if attempt == 1 else replace(cell.request, attempt=attempt)
+                this = request if attempt == 1 else replace(request, attempt=attempt)
                 started, t0 = now(), time.perf_counter()
-                completion, err = await self._once(provider, request)
+                completion, err = await self._once(provider, this)
                 latency = (time.perf_counter() - t0) * 1000
                 breaker.record(err.failure_class if err else None, err.message if err else None)
             if completion is not None:  # simulators report their own (scaled) latency
@@ -184,7 +214,7 @@ class Runner:
             failure = err.failure_class if err else flag(completion) if completion else None
             retry_after = err.retry_after if err else None
             decision = decide(policy, failure, attempt, time.monotonic() - first, retry_after) if failure else None
-            self._attempt(cell, attempt, started, latency, completion, err, decision)
+            self._attempt(key, deployment, attempt, started, latency, completion, err, decision)
             if decision is None or not decision.retry or self.stop.is_set():
                 return self._outcome(completion, err, decision, attempt)
             await asyncio.sleep((decision.wait_s or 0.0) * scale)
@@ -232,7 +262,8 @@ class Runner:
 
     def _attempt(
         self,
-        cell: Cell,
+        key: str,
+        deployment: str,
         n: int,
         started: str,
         latency_ms: float,
@@ -242,16 +273,16 @@ class Runner:
     ) -> None:
         """One journal record per attempt: class, status, request id, latency, tokens billed, what came next."""
         usage = completion.usage if completion else None
-        dep = self.plan.project.models.deployments[cell.deployment]
+        dep = self.plan.project.models.deployments[deployment]
         accepted = completion is not None and not (decision and decision.retry)
         self.journal.write(
             {
                 "type": "attempt",
-                "attempt_id": f"{cell.key}:{self.session}:{n}",
-                "cell_key": cell.key,
+                "attempt_id": f"{key}:{self.session}:{n}",
+                "cell_key": key,
                 "run_id": self.plan.run_id,
                 "n": n,
-                "deployment": cell.deployment,
+                "deployment": deployment,
                 "status": "ok" if accepted else "error",
                 "error_class": decision.failure_class.value if decision else None,
                 "error_message": error.message if error else None,
@@ -269,7 +300,7 @@ class Runner:
                 "request_id": completion.request_id if completion else (error.request_id if error else None),
                 "retry_layer": "harness",
                 "started_at": started,
-                "simulated": self.plan.modes[cell.deployment] == "sim",
+                "simulated": self.providers[deployment].simulated,
             }
         )
 

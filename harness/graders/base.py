@@ -20,10 +20,10 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from harness.errors import ConfigError, Where
-from harness.types import ToolCall
+from harness.types import Completion, Message, RequestOptions, SimHint, ToolCall
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +45,26 @@ class Score:
 
 
 GradeFn = Callable[[Sample], Score]
+
+
+class ModelCaller(Protocol):
+    """How a grader asks a model (an LLM judge): the runner's own call path, injected as a function.
+
+    It goes through the same cache, rate limits, retry policy and cost accounting as candidate calls and
+    journals its attempts under `cell_key`. It returns the judge's Completion or raises `ProviderError` once
+    the retry policy gives up. Graders never import the runner.
+    """
+
+    async def __call__(
+        self,
+        deployment: str,
+        messages: tuple[Message, ...],
+        *,
+        options: RequestOptions | None = None,
+        sim: SimHint | None = None,
+        cell_key: str = "",
+        purpose: str = "judge",
+    ) -> Completion: ...
 
 
 @dataclass(frozen=True)
