@@ -72,9 +72,7 @@ def ladders(rows: list[Row], margins: dict[str, dict[str, float]], base_models: 
                 diff, common = _paired(p_scores, scores)
                 if diff is not None:
                     step["vs_primary"] = _diff_dict(diff)
-                    step["non_inferiority"] = stats.non_inferiority(
-                        diff, bars["non_inferiority_margin"], bars["alpha"]
-                    )
+                    step["non_inferiority"] = stats.non_inferiority(diff, bars["non_inferiority_margin"], bars["alpha"])
                     same = base_models.get(dep) and base_models.get(dep) == base_models.get(primary)
                     if same:
                         step["equivalence"] = stats.tost(diff, bars["equivalence_margin"], bars["alpha"])
