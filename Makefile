@@ -34,8 +34,8 @@ browser: ## Install Debian's chromium + chromedriver for the report's browser te
 test-chaos: $(STAMP) ## Crash tests at the reliability plan's full N (20 kills, 30 corrupt WALs, ...)
 	HARNESS_CHAOS=1 $(BIN)/python -m pytest tests/test_durability.py
 
-bench: $(STAMP) ## Benchmarks: harness overhead vs the physical limit; writes reports/bench.json
-	$(BIN)/python bench/run.py
+bench: $(STAMP) ## Benchmarks vs the physical limit; writes reports/bench.json (BENCH="--quick" or "--only NAME")
+	$(BIN)/python bench/run.py $(BENCH)
 
 lint: $(STAMP) ## Ruff lint and format check, mypy
 	$(BIN)/ruff check harness tests

@@ -31,6 +31,11 @@ def request_key(provider: str, client: str, endpoint: str | None, model: str, pr
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def sim_key(request_hash: str, sim_seed: int, profile_hash: str) -> str:
+    """A simulated answer depends on the seed and the twin's profile too: its entry never answers a live call."""
+    return hashlib.sha256(f"sim\x1f{request_hash}\x1f{sim_seed}\x1f{profile_hash}".encode()).hexdigest()
+
+
 def to_record(c: Completion) -> dict[str, Any]:
     return {
         "text": c.text,
@@ -41,6 +46,7 @@ def to_record(c: Completion) -> dict[str, Any]:
         "latency_ms": c.latency_ms,
         "request_id": c.request_id,
         "served_model": c.served_model,
+        "simulated": c.simulated,
     }
 
 
@@ -53,6 +59,7 @@ def from_record(r: dict[str, Any]) -> Completion:
         latency_ms=r.get("latency_ms", 0.0),
         request_id=r.get("request_id"),
         served_model=r.get("served_model"),
+        simulated=bool(r.get("simulated", False)),
     )
 
 
@@ -77,7 +84,15 @@ class ResponseCache:
         return from_record(data)
 
     def has(self, key: str) -> bool:
-        return self._path(key).exists()
+        return self.mode != "off" and self._path(key).exists()
+
+    def first(self, keys: Iterable[str]) -> tuple[str, Completion] | None:
+        """The first of `keys` the cache holds, with its answer."""
+        for key in keys:
+            hit = self.get(key)
+            if hit is not None:
+                return key, hit
+        return None
 
     def put(self, key: str, completion: Completion) -> None:
         if self.mode != "rw":

@@ -56,7 +56,9 @@ def _judges(project: Project, task: TaskSpec) -> dict[str, Any]:
     """Judge prompts (files under the prompts root) and judge deployments that grader arguments name."""
     out: dict[str, Any] = {}
     root = project.prompts_dir.resolve()
-    stack: list[Any] = [g.args for g in task.graders]
+    from harness.grading import default_args
+
+    stack: list[Any] = [{**default_args(project, g), **g.args} for g in task.graders]  # default judge prompts too
     while stack:
         value = stack.pop()
         if isinstance(value, dict):
@@ -64,7 +66,7 @@ def _judges(project: Project, task: TaskSpec) -> dict[str, Any]:
         elif isinstance(value, list):
             stack.extend(value)
         elif isinstance(value, str) and value in project.models.deployments:
-            out[f"deployment {value}"] = project.models.deployments[value].model_dump(exclude={"description"})
+            out[f"deployment {value}"] = _dep_fields(project.models.deployments[value])
         elif isinstance(value, str) and len(value) < 300 and "\n" not in value and not value.startswith("/"):
             path = (root / value).resolve()
             if root in path.parents and path.is_file():
@@ -73,11 +75,11 @@ def _judges(project: Project, task: TaskSpec) -> dict[str, Any]:
 
 
 def _task_parts(project: Project, task: TaskSpec) -> Signature:
-    from harness.graders import REGISTRY
+    from harness.grading import grader_version
 
     graders = sorted(
-        ({"id": g.grader_id, "name": g.name, "args": g.args, "weight": g.weight,
-          "version": REGISTRY[g.name].version if g.name in REGISTRY else None} for g in task.graders),
+        ({"id": g.grader_id, "name": g.ref, "args": g.args, "weight": g.weight,
+          "version": grader_version(project, g)} for g in task.graders),
         key=lambda g: str(g["id"]),
     )  # fmt: skip
     return {
@@ -89,9 +91,15 @@ def _task_parts(project: Project, task: TaskSpec) -> Signature:
     }
 
 
+def _dep_fields(dep: Any) -> Signature:
+    """What of a deployment can change its answers or its place in a chain: every field set to a non-default
+    value (so a new optional field in a later harness version leaves existing signatures, and baselines, valid)."""
+    return dict(dep.model_dump(exclude={"description"}, exclude_defaults=True))
+
+
 def _deployment(project: Project, dep_id: str) -> Signature:
     dep = project.models.deployments[dep_id]
-    out = dep.model_dump(exclude={"description"})
+    out = _dep_fields(dep)
     out["bytes_per_token"] = project.models.family(dep.family).bytes_per_token
     if dep.sklearn is not None:
         out["training_data"] = _dataset_sha(project, dep.sklearn.dataset)

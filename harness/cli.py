@@ -88,8 +88,18 @@ def run(
         typer.Option(min=0, help="Longest Retry-After to wait; above it the cell ends rate_limited (default: policy)."),
     ] = None,
     mode: Annotated[
-        str, typer.Option(help="auto | live | sim. auto: live where credentials exist, else sim.")
+        str,
+        typer.Option(
+            help="auto | live | sim | replay. auto: live where credentials exist, else sim; replay: only the cache."
+        ),
     ] = "auto",
+    cache: Annotated[
+        str, typer.Option(help="Response cache: rw (read and write), ro (read only), off. Errors are never cached.")
+    ] = "rw",
+    max_cost: Annotated[
+        float | None,
+        typer.Option(min=0.0, help="Stop starting calls once this many USD are spent; the rest end skipped_budget."),
+    ] = None,
     sim_seed: Annotated[int, typer.Option(help="Seed of the simulated fleet (recorded on the run).")] = 0,
     sim_time_scale: Annotated[
         float, typer.Option(min=0.0, help="Real seconds slept per simulated second (0: don't wait).")
@@ -122,8 +132,10 @@ def run(
 
     if no_report:
         report_dir = None
-    if mode not in ("auto", "live", "sim"):
-        raise InputError(f"--mode must be auto, live or sim, not {mode!r}")
+    if mode not in ("auto", "live", "sim", "replay"):
+        raise InputError(f"--mode must be auto, live, sim or replay, not {mode!r}")
+    if cache not in ("rw", "ro", "off"):
+        raise InputError(f"--cache must be rw, ro or off, not {cache!r}")
     selection = Selection(
         tasks=_split(tasks), deployments=_split(deployments), variants=_split(variants) or ["base"],
         limit=limit, repeats=repeats, mode=mode, scenario=scenario, faults=fault or [],  # type: ignore[arg-type]
@@ -131,7 +143,8 @@ def run(
     )  # fmt: skip
     options = RunOptions(
         concurrency=concurrency, per_deployment=per_deployment, sim_time_scale=sim_time_scale, timeout_s=timeout,
-        max_attempts=max_attempts, max_retry_after_s=max_retry_after,
+        max_attempts=max_attempts, max_retry_after_s=max_retry_after, cache=cache,  # type: ignore[arg-type]
+        max_cost_usd=max_cost,
     )  # fmt: skip
     progress: list[display.RunProgress] = []
 
@@ -146,27 +159,7 @@ def run(
         progress[0].advance(e.status, e.cost_usd)
 
     if dry_run:
-        from harness.dryrun import estimate
-        from harness.plan import build_plan
-        from harness.suite import load_suite
-
-        plan = build_plan(load_suite(suite), selection, "dry-run")
-        (display.banner if plan.simulated else display.note)(plan.mode_note)
-        rows = [
-            (
-                r.deployment,
-                r.mode,
-                r.cells,
-                r.cached,
-                r.input_tokens,
-                f"{r.max_cost_usd:.4f}" if r.mode == "live" else "0",
-            )
-            for r in estimate(plan, results_dir)
-        ]
-        display.print_table("Dry run: nothing was sent", ["deployment", "mode", "cells", "cached", "est. input tokens",
-                                                          "cost ceiling $"], rows)  # fmt: skip
-        total = sum(r.max_cost_usd for r in estimate(plan, results_dir))
-        display.note(f"{len(plan.cells)} cells; at most ${total:.4f} for live calls (outputs at max_tokens)")
+        _dry_run(suite, selection, results_dir, sim_seed)
         return
 
     try:
@@ -191,6 +184,7 @@ def run(
     display.show(display.summary_table(result.events, roles))
     if result.served:
         display.show(display.routed_table(result.served))
+    _spend_notes(result.tally)
     if result.plan.simulated:
         display.banner(display.SIM_BANNER)
     display.note(f"run {result.run_id} {result.status}: journal {result.journal}; {result.load_note}")
@@ -200,6 +194,43 @@ def run(
     if result.status == "cancelled":
         display.note(f"resume with: harness run {suite} --resume {result.run_id}", style="bold")
         raise typer.Exit(130)
+
+
+def _spend_notes(t: Any) -> None:
+    from harness import display
+
+    if t.cached:
+        display.note(f"{t.cached} cell(s) answered from the response cache (no call); ${t.saved_usd:.4f} not re-spent")
+    if t.skipped_budget:
+        display.note(
+            f"budget reached: {t.skipped_budget} cell(s) not started, recorded skipped_budget; spent ${t.cost_usd:.4f}"
+            " (raise --max-cost / budget_usd and rerun: the cache answers what was already paid for)",
+            style="bold",
+        )
+
+
+def _dry_run(suite: Path, selection: Any, results_dir: Path, sim_seed: int) -> None:
+    """Cells, expected cache hits and the cost ceiling per deployment; nothing is sent."""
+    from harness import display
+    from harness.dryrun import estimate
+    from harness.plan import build_plan
+    from harness.suite import load_suite
+
+    plan = build_plan(load_suite(suite), selection, "dry-run")
+    (display.banner if plan.simulated else display.note)(plan.mode_note)
+    estimates = estimate(plan, results_dir, sim_seed)
+    rows = [
+        (r.deployment, r.mode, r.cells, r.cached, r.input_tokens, f"{r.max_cost_usd:.4f}" if r.mode == "live" else "0")
+        for r in estimates
+    ]
+    display.print_table("Dry run: nothing was sent", ["deployment", "mode", "cells", "cached", "est. input tokens",
+                                                      "cost ceiling $"], rows)  # fmt: skip
+    total = sum(r.max_cost_usd for r in estimates)
+    cached = sum(r.cached for r in estimates)
+    display.note(
+        f"{len(plan.cells)} cells, {cached} answered by the cache; at most ${total:.4f} for live calls"
+        " (outputs at max_tokens)"
+    )
 
 
 def write_reports(results_dir: Path, run: str | None, baseline: str | None, fmt: str, out: Path | None) -> list[Path]:
@@ -241,6 +272,26 @@ def report(
         return
     for path in write_reports(results_dir, run, baseline, format, out):
         display.plain(str(path))
+
+
+@app.command()
+@cli_errors
+def show(
+    run: Annotated[str, typer.Argument(help="Run id, or `latest`.")] = "latest",
+    task: Annotated[str | None, typer.Option(help="Task id.")] = None,
+    deployment: Annotated[str | None, typer.Option(help="Deployment id.")] = None,
+    case: Annotated[str | None, typer.Option(help="Case id.")] = None,
+    variant: Annotated[str | None, typer.Option(help="Prompt variant.")] = None,
+    sample: Annotated[int | None, typer.Option(help="Sample index.")] = None,
+    status: Annotated[str | None, typer.Option(help="ok | error | skipped | pass | fail")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="Rows listed when several cells match.")] = 50,
+    full: Annotated[bool, typer.Option("--full", help="Print long inputs whole.")] = False,
+    results_dir: ResultsOpt = Path("results"),
+) -> None:
+    """One cell in full (input, reference, output, tool calls, grades, attempts), or the list of cells that match."""
+    from harness.show import Filter, main
+
+    main(results_dir, run, Filter(task, deployment, case, variant, sample, status, limit), full)
 
 
 @app.command()
@@ -574,3 +625,9 @@ def baseline_update(
 
 def main() -> None:
     app()
+
+
+from harness.cli_cache import cache_app  # noqa: E402  (registers `harness cache`; imports cli_errors from here)
+
+app.add_typer(cache_app, name="cache")
+app.add_typer(__import__("harness.cli_judges", fromlist=["judges_app"]).judges_app, name="judges")  # issue 9

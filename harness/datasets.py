@@ -20,6 +20,8 @@ from pydantic import Field
 
 from harness.config_base import Strict
 from harness.errors import DatasetError, Where
+from harness.images import IMAGES_FIELD, images_digest, load_images
+from harness.types import Image
 from harness.yamlfile import load_model
 
 CASE_ID = re.compile(r"^[A-Za-z0-9_.:-]+$")
@@ -34,6 +36,9 @@ class VersionSpec(Strict):
     cases: int = Field(ge=0)
     created: str = ""
     notes: str = ""
+    images_sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
+    """When cases carry images: one sha256 over every image they reference (path and bytes, in case order), so a
+    recorded version cannot change through its image files either."""
 
 
 class Manifest(Strict):
@@ -61,6 +66,8 @@ class Case:
     tags: tuple[str, ...] = ()
     cluster: str | None = None
     labels: tuple[dict[str, Any], ...] = ()
+    images: tuple[Image, ...] = ()
+    """Loaded from the paths in `input.images` (files in the dataset folder)."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +100,11 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def _case(obj: Any, fields: set[str], where: Where) -> Case:
+#: Built once (`json.loads` with hooks builds a decoder per line).
+_DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
+
+
+def _case(obj: Any, fields: set[str], where: Where, folder: Path) -> Case:
     if not isinstance(obj, dict):
         raise DatasetError("each line must be a JSON object", where)
     unknown = set(obj) - CASE_KEYS
@@ -122,6 +133,7 @@ def _case(obj: Any, fields: set[str], where: Where) -> Case:
         raise DatasetError(f"case {cid}: labels must be a list of objects", where)
     if cluster is not None and not isinstance(cluster, str | int):
         raise DatasetError(f"case {cid}: cluster must be a string or null", where)
+    images = load_images(folder, inp[IMAGES_FIELD], where) if IMAGES_FIELD in inp else ()
     return Case(
         cid,
         inp,
@@ -130,11 +142,14 @@ def _case(obj: Any, fields: set[str], where: Where) -> Case:
         tuple(tags),
         None if cluster is None else str(cluster),
         tuple(labels),
+        images,
     )
 
 
-def parse_cases(data: bytes, path: Path, fields: set[str]) -> list[Case]:
-    """Parse and check JSONL bytes: objects only, no duplicate keys or ids, no NaN, valid UTF-8."""
+def parse_cases(data: bytes, path: Path, fields: set[str], folder: Path | None = None) -> list[Case]:
+    """Parse and check JSONL bytes: objects only, no duplicate keys or ids, no NaN, valid UTF-8. Images named in
+    `input.images` are loaded from `folder` (default: the file's folder)."""
+    folder = path.parent if folder is None else folder
     cases: list[Case] = []
     seen: dict[str, int] = {}
     if data.startswith(b"\xef\xbb\xbf"):
@@ -149,12 +164,12 @@ def parse_cases(data: bytes, path: Path, fields: set[str]) -> list[Case]:
             raise DatasetError(f"line is {len(raw)} bytes, over the {MAX_LINE_BYTES} limit", where)
         try:
             text = raw.decode("utf-8")
-            obj = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
+            obj = _DECODER.decode(text)
         except UnicodeDecodeError as e:
             raise DatasetError(f"invalid UTF-8 at byte {e.start}", where) from None
         except ValueError as e:
             raise DatasetError(f"malformed JSON: {e}", where) from None
-        case = _case(obj, fields, where)
+        case = _case(obj, fields, where, folder)
         if case.id in seen:
             raise DatasetError(f"duplicate case id {case.id!r} (first on line {seen[case.id]})", where)
         seen[case.id] = n
@@ -208,10 +223,29 @@ def load_dataset(root: Path, name: str, version: str) -> Dataset:
             "a recorded version never changes: restore the file, or record it as a new version "
             "with `harness datasets add-version`",
         )
-    cases = parse_cases(data, path, set(manifest.fields))
+    cases = parse_cases(data, path, set(manifest.fields), dataset_dir(root, name))
     if len(cases) != spec.cases:
         raise DatasetError(f"{len(cases)} cases but the manifest records {spec.cases}", Where(path))
+    _check_images(cases, spec, version, mpath)
     return Dataset(name, version, digest, path, manifest, cases)
+
+
+def _check_images(cases: list[Case], spec: VersionSpec, version: str, mpath: Path) -> None:
+    images = [image for case in cases for image in case.images]
+    where = Where(mpath, None, f"versions.{version}.images_sha256")
+    if not images:
+        if spec.images_sha256 is not None:
+            raise DatasetError("recorded, but no case of this version has images", where, "remove it")
+        return
+    digest = images_digest(images)
+    if spec.images_sha256 is None:
+        raise DatasetError("cases carry images but their sha256 is not recorded", where, f"record {digest}")
+    if digest != spec.images_sha256:
+        raise DatasetError(
+            f"the images hash to {digest[:12]}…, not the recorded {spec.images_sha256[:12]}…",
+            where,
+            "a recorded version never changes: restore the image files, or record a new version",
+        )
 
 
 def list_datasets(root: Path) -> list[str]:
@@ -224,7 +258,7 @@ def add_version(root: Path, name: str, source: Path, notes: str = "") -> str:
     """Validate `source`, copy it in as the next version, and record its hash and count."""
     manifest = load_manifest(root, name)
     data = source.read_bytes()
-    cases = parse_cases(data, source, set(manifest.fields))
+    cases = parse_cases(data, source, set(manifest.fields), dataset_dir(root, name))
     digest = hashlib.sha256(data).hexdigest()
     for v, spec in manifest.versions.items():
         if spec.sha256 == digest:
@@ -245,5 +279,8 @@ def add_version(root: Path, name: str, source: Path, notes: str = "") -> str:
         "created": dt.datetime.now(dt.UTC).date().isoformat(),
         "notes": notes,
     }
+    images = [image for case in cases for image in case.images]
+    if images:
+        raw["versions"][version]["images_sha256"] = images_digest(images)
     mpath.write_text(yaml.safe_dump(raw, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return version

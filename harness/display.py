@@ -10,9 +10,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, Group
+from rich.panel import Panel
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 
 def _console(stderr: bool) -> Console:
@@ -153,6 +155,92 @@ def print_table(title: str | None, columns: Sequence[str], rows: Iterable[Sequen
     for r in rows:
         table.add_row(*["" if v is None else str(v) for v in r])
     console.print(table)
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def _clip(text: Any, width: int) -> str:
+    one = " ".join(str(text or "").split())
+    return one if len(one) <= width else one[: width - 1] + "…"
+
+
+def cell_list(run_id: str, rows: Sequence[dict[str, Any]], total: int) -> None:
+    """`harness show` when a filter matches several cells: one compact line each (output clipped)."""
+    title = f"run {run_id}: {total} cell(s)" + (f", first {len(rows)} shown (--limit)" if total > len(rows) else "")
+    table = Table(title=title, title_justify="left")
+    cols = ("task", "deployment", "variant", "case", "sample", "status", "score", "passed", "ms", "mode", "output")
+    for c in cols:
+        table.add_column(c, justify="right" if c in ("sample", "score", "ms") else "left", overflow="fold")
+    for r in rows:
+        status = r["status"] + (f" ({r['error_class']})" if r["error_class"] else "")
+        table.add_row(
+            r["task"], r["deployment"], r["variant"], r["case_id"], str(r["sample"]), status, _fmt(r["score"]),
+            _fmt(r["passed"]), _fmt(r["latency_ms"]), "SIM" if r["simulated"] else "real", _clip(r["output"], 60),
+            style="yellow" if r["simulated"] else None,
+        )  # fmt: skip
+    console.print(table)
+    if total == 0:
+        note("no cell matches: loosen --task / --deployment / --case / --status")
+    elif total > 1:
+        note("narrow the filter to one cell (--task, --deployment, --case, --variant, --sample) to see it in full")
+
+
+def _kv(cell: dict[str, Any]) -> Table:
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    pairs = [
+        ("run", cell["run_id"]), ("task", f"{cell['task']} ({cell['task_class']})"),
+        ("case", f"{cell['case_id']} of {cell['dataset']}@{cell['dataset_version']}"
+                 + (f", cluster {cell['cluster']}" if cell["cluster"] else "")),
+        ("deployment", f"{cell['deployment']} ({cell['provider']} {cell['model']}), {cell['role']}"),
+        ("variant / sample", f"{cell['variant']} / {cell['sample']}"),
+        ("status", cell["status"] + (f": {cell['error_class']}" if cell["error_class"] else "")
+                   + (f" ({cell['error_message']})" if cell.get("error_message") else "")),
+        ("score / passed", f"{_fmt(cell['score'])} / {_fmt(cell['passed'])}"),
+        ("tokens in / out", f"{_fmt(cell['input_tokens'])} / {_fmt(cell['output_tokens'])}"),
+        ("cost / latency", f"${_fmt(cell['cost_usd'])} / {_fmt(cell['latency_ms'])} ms"),
+        ("finish / cache", f"{_fmt(cell['finish_reason'])} / {'hit' if cell['cache_hit'] else 'miss'}"),
+        ("mode", cell["mode"] + (" — SIMULATED: not evidence of the model's quality" if cell["simulated"] else "")),
+        ("template", f"{cell['template_path']} (prompt {str(cell['prompt_hash'] or '')[:16]})"),
+    ]  # fmt: skip
+    for k, v in pairs:
+        table.add_row(k, Text(str(v)))
+    return table
+
+
+def cell_detail(cell: dict[str, Any]) -> None:
+    """`harness show` for one cell: everything about it; model output is printed as text, never as markup."""
+    sim = cell["simulated"]
+    console.print(Panel(_kv(cell), title=Text("cell" + (" [SIMULATED]" if sim else "")), title_align="left",
+                        border_style="yellow" if sim else "blue"))  # fmt: skip
+    for title, body in (("input", cell["input"]), ("reference", cell["reference"]), ("output", cell["output"]),
+                        ("tool calls", cell["tool_calls"])):  # fmt: skip
+        if body not in (None, "", "[]"):
+            console.print(Panel(Text(str(body)), title=Text(title), title_align="left"))
+    grades = Table(title="grades", title_justify="left")
+    for c in ("grader", "version", "value", "passed", "weight", "judge", "reason"):
+        grades.add_column(c, overflow="fold")
+    for g in cell["grades"]:
+        reason = g["reason"] or (f"error: {g['error']}" if g["error"] else "")
+        grades.add_row(*(Text(_fmt(v)) for v in (g["grader_id"], g["grader_version"], g["value"], g["passed"],
+                                                 g["weight"], g["judge_deployment"], reason)))  # fmt: skip
+    attempts = Table(title="attempts", title_justify="left")
+    wanted = ("n", "deployment", "status", "error_class", "http_status", "latency_ms", "retry_after", "wait_s",
+              "stop_reason", "error_message")  # fmt: skip
+    cols = [c for c in wanted if any(c in a for a in cell["attempt_rows"])]
+    for c in cols:
+        attempts.add_column(c, overflow="fold")
+    for a in cell["attempt_rows"]:
+        attempts.add_row(*(Text(_fmt(a.get(c))) for c in cols))
+    console.print(Group(grades if cell["grades"] else Text("no grades"),
+                        attempts if cell["attempt_rows"] else Text("no attempts recorded")))  # fmt: skip
 
 
 def show(renderable: Any) -> None:

@@ -24,7 +24,9 @@ class DeploymentEstimate:
     max_cost_usd: float = 0.0
 
 
-def estimate(plan: Plan, results_dir: Path) -> list[DeploymentEstimate]:
+def estimate(plan: Plan, results_dir: Path, sim_seed: int = 0) -> list[DeploymentEstimate]:
+    from harness.runner import answer_keys
+
     cache = ResponseCache(results_dir / "cache" / "responses", "ro")
     rows: dict[str, DeploymentEstimate] = {}
     table = plan.project.models.deployments
@@ -32,10 +34,10 @@ def estimate(plan: Plan, results_dir: Path) -> list[DeploymentEstimate]:
         mode = plan.modes[cell.deployment]
         row = rows.setdefault(cell.deployment, DeploymentEstimate(cell.deployment, mode))
         row.cells += 1
-        if mode != "live":
-            continue
-        if cache.has(cell.request_hash):
+        if any(cache.has(k) for k in answer_keys(plan, cell.deployment, mode, cell.request_hash, sim_seed)):
             row.cached += 1
+            continue
+        if mode != "live":
             continue
         dep = table[cell.deployment]
         row.input_tokens += cell.est_input_tokens

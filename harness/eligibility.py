@@ -1,7 +1,9 @@
 """Per-case routing: which chain a case takes, and which of its entries may serve it, with reasons.
 
 Decided before any call. A case's size for route conditions is estimated from its input fields; each entry's
-context-window and cost checks use that entry's own rendered prompt and family factor, with the safety margin.
+context-window and cost checks use that entry's own rendered prompt and family factor, with the safety margin
+(images count as width × height / 750 tokens each, at most 1,600). A case with images needs the `vision`
+capability.
 Every dropped entry is kept with its reason: the audit trail `harness routing explain` prints and runs journal.
 """
 
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.datasets import Case
+from harness.images import IMAGES_FIELD, image_tokens
 from harness.models import Deployment, ModelTable
 from harness.routing import Constraints, Route, RoutingTable, static_drop
 from harness.tokens import DEFAULT_BYTES_PER_TOKEN, SAFETY_MARGIN, estimate_tokens
@@ -34,9 +37,11 @@ class CaseRoute:
 
 
 def case_tokens(case: Case) -> int:
-    """Estimated tokens of a case's input fields (default factor, with the safety margin)."""
-    text = "\n".join(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) for v in case.input.values())
-    return estimate_tokens(text, DEFAULT_BYTES_PER_TOKEN, SAFETY_MARGIN)
+    """Estimated tokens of a case's input fields (default factor, with the safety margin) and of its images."""
+    fields = (v for k, v in case.input.items() if not (k == IMAGES_FIELD and case.images))
+    text = "\n".join(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) for v in fields)
+    images = sum(image_tokens(image) for image in case.images)
+    return estimate_tokens(text, DEFAULT_BYTES_PER_TOKEN, SAFETY_MARGIN) + images
 
 
 def route_case(table: RoutingTable, task: str, case: Case) -> CaseRoute:
@@ -58,7 +63,8 @@ def route_case(table: RoutingTable, task: str, case: Case) -> CaseRoute:
 
 def prompt_tokens(messages: tuple[Message, ...], dep: Deployment, models: ModelTable) -> int:
     text = "".join(m.content for m in messages)
-    return estimate_tokens(text, models.family(dep.family).bytes_per_token, SAFETY_MARGIN)
+    images = sum(image_tokens(image) for m in messages for image in m.images)
+    return estimate_tokens(text, models.family(dep.family).bytes_per_token, SAFETY_MARGIN) + images
 
 
 def drop_reason(
@@ -78,6 +84,8 @@ def drop_reason(
     dep = models.deployments[dep_id]
     if dep.local:
         return None
+    if any(m.images for m in messages):
+        needs = (*needs, "vision")
     missing = [c for c in needs if c not in dep.capabilities]
     if missing:
         return f"capability: the case needs {', '.join(missing)}"

@@ -53,14 +53,14 @@ COMPARE_SUMMARY: dict[str, Dtype] = {
     "task": "category", "deployment": "category", "variant": "category", "n": "int64",
     "mean_a": "float64", "mean_b": "float64", "diff": "float64", "se": "float64", "ci_low": "float64",
     "ci_high": "float64", "p": "float64", "mde": "float64", "correlation": "float64", "mcnemar_p": "float64",
-    "pass_to_fail": "int64", "fail_to_pass": "int64", "p_holm": "float64", "verdict": VERDICTS,
+    "pass_to_fail": "int64", "fail_to_pass": "int64", "p_drop": "float64", "p_holm": "float64", "verdict": VERDICTS,
 }  # fmt: skip
 DEGRADATION: dict[str, Dtype] = {
     "task": "category", "variant": "category", "deployment": "category", "role": "category", "position": "int64",
     "primary": "category", "n": "int64", "mean": "float64", "n_paired": "Int64", "mean_primary": "float64",
     "diff": "float64", "se": "float64", "ci_low": "float64", "ci_high": "float64", "p": "float64", "mde": "float64",
-    "margin": "float64", "non_inferiority": NON_INFERIORITY, "equivalence": EQUIVALENCE, "agreement": "float64",
-    "kappa": "float64", "simulated": "bool",
+    "margin": "float64", "non_inferiority": NON_INFERIORITY, "equivalence": EQUIVALENCE, "equivalence_vs": "category",
+    "win_rate": "float64", "agreement": "float64", "kappa": "float64", "simulated": "bool",
 }  # fmt: skip
 
 
@@ -153,7 +153,7 @@ class Results:
         pairs (difference b − a, CI, McNemar, Holm-adjusted one-sided p, MDE, verdict)."""
         from harness.report.compare import drift
 
-        base, cur, margins = self._read(lambda con: _two_runs(con, run_a, run_b))
+        base, cur, margins = self._read(lambda con: _two_runs(con, run_a, run_b, self.path))
         if summary:
             return _typed([_flat(p) for p in drift(base, cur, margins, 0)["pairs"]], COMPARE_SUMMARY)
         return _typed(_case_pairs(base, cur), COMPARE_CASES)
@@ -161,12 +161,14 @@ class Results:
     def degradation(self, run: str | None = None, *, same_model: Mapping[str, str] | None = None) -> pd.DataFrame:
         """Each chain position of a run (default: the latest) against its task's primary: the report's ladder.
 
-        `same_model` maps deployment ids to an underlying model name; a position that shares its primary's gets a
-        TOST equivalence verdict (the report passes none, so by default `equivalence` is empty)."""
-        from harness.report.compare import ladders
+        Positions serving the same underlying model as an earlier one (the model table's `base_model`) get a TOST
+        equivalence verdict against it, as in the report; `same_model` (deployment id -> model name) replaces the
+        model table's `base_model`s. `win_rate` is the pairwise judge's against the primary, where judged."""
+        from harness.report.compare import ladders, pairwise_wins
 
-        rows, margins = self._read(lambda con: _one_run(con, run))
-        steps = ladders(rows, margins, dict(same_model) if same_model else None)
+        rows, ctx, pairwise = self._read(lambda con: _one_run(con, run, self.path))
+        base_models = dict(same_model) if same_model is not None else ctx.base_models
+        steps = ladders(rows, ctx.bars, base_models, pairwise_wins(pairwise))
         return _typed(_ladder_rows(rows, steps), DEGRADATION)
 
 
@@ -182,20 +184,24 @@ def _filters(prefix: str = "", **values: str | None) -> tuple[str, list[Any]]:
 # --- what the report reads, read the report's way -----------------------------------------------------------------
 
 
-def _one_run(con: Any, run_id: str | None) -> tuple[list[Row], dict[str, dict[str, float]]]:
-    from harness.report.data import load_cells, quality_bars, resolve_run
+def _one_run(con: Any, run_id: str | None, results_dir: Path) -> tuple[list[Row], Any, list[Row]]:
+    """The run's cells, its suite context (quality bars, base models, ...) and its pairwise verdicts."""
+    from harness.report.data import load_cells, resolve_run, suite_context
+    from harness.report.history import pairwise_rows
 
     run = resolve_run(con, run_id)
-    return load_cells(con, run["run_id"]).rows, quality_bars(con, run)
+    return load_cells(con, run["run_id"]).rows, suite_context(run, results_dir), pairwise_rows(con, run["run_id"])
 
 
-def _two_runs(con: Any, run_a: str, run_b: str) -> tuple[list[Row], list[Row], dict[str, dict[str, float]]]:
+def _two_runs(
+    con: Any, run_a: str, run_b: str, results_dir: Path
+) -> tuple[list[Row], list[Row], dict[str, dict[str, float]]]:
     """The baseline's cells, the current run's cells and the current run's quality bars (as `report --baseline`)."""
     from harness.report.data import load_cells, resolve_run
 
     base = load_cells(con, resolve_run(con, run_a)["run_id"]).rows
-    cur, margins = _one_run(con, run_b)
-    return base, cur, margins
+    cur, ctx, _ = _one_run(con, run_b, results_dir)
+    return base, cur, ctx.bars
 
 
 # --- records for the frames ----------------------------------------------------------------------------------------
@@ -220,7 +226,7 @@ def _flip(a: tuple[float, bool, str | None] | None, b: tuple[float, bool, str | 
 
 
 def _case_pairs(base: list[Row], cur: list[Row]) -> list[Row]:
-    """Scores and passes per case as the report pairs them (`case_scores`: mean over samples, all samples passed).
+    """Scores and passes per case as the report pairs them (`case_scores`: mean over samples, most samples passed).
 
     A case with an unscored sample in either run keeps its row with NaN scores and no flip, as the paired
     statistics leave it out: `delta.mean()` per group is the summary's `diff`."""
@@ -263,6 +269,7 @@ def _ladder_rows(rows: list[Row], ladders: list[Row]) -> list[Row]:
                 "mean_primary": vs.get("mean_a"), "diff": vs.get("diff"), "se": vs.get("se"), "ci_low": low,
                 "ci_high": high, "p": vs.get("p"), "mde": vs.get("mde"), "margin": ladder["margin"],
                 "non_inferiority": step.get("non_inferiority"), "equivalence": step.get("equivalence"),
+                "equivalence_vs": step.get("equivalence_vs"), "win_rate": (step.get("pairwise") or {}).get("win_rate"),
                 "agreement": step.get("agreement"), "kappa": step.get("kappa"), "simulated": step["simulated"],
             })  # fmt: skip
     return out

@@ -1,11 +1,14 @@
 """The CI gate's verdicts, pure: each pair the gate ran against its baseline, and each chain it touched.
 
-Verdicts reuse the report's paired statistics (`report.compare.drift`: case means over samples, paired
-difference, clustered SE, MDE, flipped cases). A pair is **degraded** on a significant drop beyond
-`regression_margin` (one-sided, Holm across the gated pairs) or a significant rise of its error rate beyond
-`max_error_rate_increase` (Holm across pairs too); **inconclusive** when its MDE exceeds `min_detectable_effect`;
-**incomplete** when the run or the baseline does not cover it. A fallback whose non-inferiority to its primary
-held in the baseline and is lost now degrades the gate. What changed comes from `harness.changes`.
+A pair's score verdict is the report's own (`report.compare.drift`: case means over samples, majority pass,
+paired difference, clustered SE, MDE, the one-sided drop test `stats.drop_p` with Holm across the gated pairs, and
+`stats.drift_verdict`), so the report and the gate cannot disagree. A pair is **degraded** when that verdict is
+`regressed` (a significant drop, estimated beyond `regression_margin`) or on a significant rise of its error rate beyond
+`max_error_rate_increase` (Holm across pairs too); **inconclusive** when the verdict is (its MDE exceeds
+`min_detectable_effect`, `stats.underpowered`, and nothing significant was found) or an error-rate rise above the
+margin is not significant; **incomplete** when the run or the baseline does not cover it. A fallback whose
+non-inferiority to its primary held in the baseline and is lost now degrades the gate. What changed comes from
+`harness.changes`.
 """
 
 from __future__ import annotations
@@ -51,8 +54,8 @@ class PairVerdict:
     verdict: Verdict
     notes: list[str] = field(default_factory=list)
     score: dict[str, Any] | None = None
-    """The report's drift entry (n, diff, se, ci, mde, means, pass_to_fail, fail_to_pass, mcnemar_p) with the
-    one-sided drop test `p_drop` and its Holm adjustment across the gated pairs, `p_holm`."""
+    """The report's drift entry: n, diff, se, ci, mde, means, pass_to_fail, fail_to_pass, mcnemar_p, the one-sided
+    drop test `p_drop`, its Holm adjustment across the gated pairs `p_holm`, and the report's `verdict`."""
     errors: dict[str, Any] | None = None
     """Error rate before / after, its paired difference and Holm-adjusted p."""
     flips: list[str] = field(default_factory=list)
@@ -99,27 +102,11 @@ def _rise_p(d: stats.PairedDifference, margin: float) -> float:
     return 0.5 * math.erfc((d.diff - margin) / d.se / math.sqrt(2))
 
 
-def _drop_p(diff: float, se: float, margin: float) -> float:
-    """p for H0: the score dropped by at most `margin` (diff ≥ −margin), against H1: by more (lower tail)."""
-    if se <= 0:
-        return 0.0 if diff < -margin else 1.0
-    return 0.5 * math.erfc(-(diff + margin) / se / math.sqrt(2))
-
-
-def _score_tests(keys: list[PairKey], report: dict[str, Any], bars: dict[str, dict[str, float]]
-                 ) -> dict[PairKey, dict[str, Any]]:  # fmt: skip
-    """The report's paired differences with the one-sided drop test beyond `regression_margin`, Holm across pairs.
-
-    The p-value is computed here, not taken from the report's drift entry, whose one-sided p uses the upper tail."""
+def _score_tests(keys: list[PairKey], report: dict[str, Any]) -> dict[PairKey, dict[str, Any]]:
+    """The report's drift entries of the gated pairs: paired difference, `p_drop`, `p_holm` (Holm across exactly
+    these pairs, since `drift` ran on them alone) and the verdict of `stats.drift_verdict`."""
     by_key = {(d["task"], d["deployment"], d["variant"]): d for d in report["pairs"]}
-    found = [k for k in keys if k in by_key]
-    raw = [_drop_p(by_key[k]["diff"], by_key[k]["se"], bars[k[0]]["regression_margin"]) for k in found]
-    adjusted = stats.holm(raw) if raw else []
-    out = {}
-    for k, p, p_adj in zip(found, raw, adjusted, strict=True):
-        entry = {n: v for n, v in by_key[k].items() if n not in ("p_holm", "verdict")}
-        out[k] = {**entry, "p_drop": p, "p_holm": p_adj}
-    return out
+    return {k: dict(by_key[k]) for k in keys if k in by_key}
 
 
 def _error_tests(keys: list[PairKey], ev: Evidence) -> dict[PairKey, dict[str, Any]]:
@@ -164,9 +151,9 @@ def _pair_verdict(p: PairPlan, score: dict[str, Any] | None, err: dict[str, Any]
         v.verdict, v.notes = "inconclusive", ["fewer than 2 cases scored on both sides"]
         return v
     lo, hi = score["ci"]
-    if score["p_holm"] < bars["alpha"] and score["diff"] < 0:
-        v.notes.append(f"score {score['diff']:+.3f} [{lo:+.3f}, {hi:+.3f}]: a drop beyond the "
-                       f"{bars['regression_margin']:g} margin (Holm p {score['p_holm']:.3g})")  # fmt: skip
+    if score["verdict"] == "regressed":
+        v.notes.append(f"score {score['diff']:+.3f} [{lo:+.3f}, {hi:+.3f}]: a significant drop beyond "
+                       f"the {bars['regression_margin']:g} margin (Holm p {score['p_holm']:.3g})")  # fmt: skip
         v.verdict = "degraded"
     if err is not None and err["p_holm"] < bars["alpha"]:
         v.notes.append(f"error rate {err['before']:.1%} → {err['after']:.1%}: a rise beyond "
@@ -174,13 +161,13 @@ def _pair_verdict(p: PairPlan, score: dict[str, Any] | None, err: dict[str, Any]
         v.verdict = "degraded"
     if v.verdict == "degraded":
         return v
-    if score["mde"] > bars["min_detectable_effect"]:
+    if score["verdict"] == "inconclusive":
         v.notes.append(f"underpowered: MDE {score['mde']:.3f} > {bars['min_detectable_effect']:g} at n={score['n']}")
         v.verdict = "inconclusive"
     if err is not None and err["diff"] > bars["max_error_rate_increase"]:
         v.notes.append(f"error rate {err['before']:.1%} → {err['after']:.1%}, not significant")
         v.verdict = "inconclusive"
-    if v.verdict == "pass" and score["diff"] > bars["regression_margin"] and lo > 0:
+    if v.verdict == "pass" and score["verdict"] == "improved":
         v.notes.append("improved")
     return v
 
@@ -213,7 +200,7 @@ def judge(plan: list[PairPlan], ev: Evidence) -> tuple[list[PairVerdict], list[C
     keys = [p.key for p in comparable]
     report = drift([r for k in keys for r in ev.baseline[k]], [r for k in keys for r in ev.head.get(k, [])], ev.bars,
                    MAX_FLIPS * max(1, len(keys)))  # fmt: skip
-    scores = _score_tests(keys, report, ev.bars)
+    scores = _score_tests(keys, report)
     errors = _error_tests(keys, ev)
     for p in comparable:
         v = _pair_verdict(p, scores.get(p.key), errors.get(p.key), ev.bars[p.key[0]])

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from harness import baseline as bl
 from harness import changes, gate
+from harness.cache import CacheMode
 from harness.errors import InputError
 from harness.plan import Mode, Plan, Selection
 from harness.suite import Project, load_suite
@@ -128,6 +129,8 @@ class GateOptions:
     baseline: str | None = None
     """Repository-relative path of the baseline, read at the base ref."""
     plan_only: bool = False
+    cache: CacheMode = "rw"
+    """The gate's run reads and writes the response cache like `harness run` (replay reads it only)."""
 
 
 @dataclass
@@ -149,6 +152,7 @@ class GateResult:
 def _run_pairs(suite: Path, wanted: set[changes.PairKey], baseline: bl.Baseline, opts: GateOptions,
                notes: list[str]) -> RunResult:  # fmt: skip
     from harness.launch import start_run
+    from harness.runner import RunOptions
 
     def narrow(plan: Plan, run_notes: list[str]) -> None:
         plan.cells[:] = [c for c in plan.cells if (c.task, c.deployment, c.variant) in wanted]
@@ -160,7 +164,17 @@ def _run_pairs(suite: Path, wanted: set[changes.PairKey], baseline: bl.Baseline,
         variants=[v for v in baseline.variants if any(k[2] == v for k in wanted)], limit=h.get("limit"),
         repeats=h.get("repeats"), mode=opts.mode,
     )  # fmt: skip
-    return start_run(suite, sel, results_dir=opts.results_dir, sim_seed=int(h.get("sim_seed") or 0), on_plan=narrow)
+    result = start_run(suite, sel, results_dir=opts.results_dir, options=RunOptions(cache=opts.cache),
+                       sim_seed=int(h.get("sim_seed") or 0), on_plan=narrow)  # fmt: skip
+    if result.plan.replayed_simulated:
+        notes.append("REPLAY of SIMULATED answers: this verdict tests the pipeline, not the models")
+    return result
+
+
+def _answer_modes(run: RunResult) -> dict[str, str]:
+    """Per deployment, where the answers came from: a replayed answer is as simulated or real as when recorded."""
+    replayed = "sim" if run.plan.replayed_simulated else "live"
+    return {d: (replayed if m == "replay" else m) for d, m in run.plan.modes.items()}
 
 
 def _evidence(head: Project, side: BaseSide, baseline: bl.Baseline, run: RunResult, wanted: set[changes.PairKey]
@@ -173,7 +187,7 @@ def _evidence(head: Project, side: BaseSide, baseline: bl.Baseline, run: RunResu
     planned = Counter((c.task, c.deployment, c.variant) for c in run.plan.cells)
     return gate.Evidence(
         baseline={k: baseline.rows.get(k, []) for k in baseline.cells}, head=rows, planned=dict(planned),
-        base_modes=baseline.modes, head_modes=dict(run.plan.modes), run_status=run.status,
+        base_modes=baseline.modes, head_modes=_answer_modes(run), run_status=run.status,
         base_chains={t: c for t, c in side.chains.items() if t in tasks}, head_chains=head_chains,
         bars={t: s.quality.model_dump() for t, s in tasks.items()},
     )  # fmt: skip

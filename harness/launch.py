@@ -14,11 +14,12 @@ import os
 import secrets
 import signal
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from harness import __version__
+from harness.cache import ResponseCache
 from harness.errors import DatabaseLockedError, InputError, StoreError
 from harness.faults import FaultyProvider
 from harness.plan import Cell, Plan, Selection, build_plan
@@ -26,7 +27,7 @@ from harness.provenance import git_state, host, package_versions
 from harness.providers.base import Provider, ProviderSettings, make_provider
 from harness.resume import JournalState, cut_torn_tail, fingerprint_changes, journal_path, read_state
 from harness.routed import served_records
-from harness.runner import CellFinished, Runner, RunOptions, Tally, now
+from harness.runner import CellFinished, Runner, RunOptions, Tally, answer_keys, now
 from harness.store import db
 from harness.store.journal import JournalWriter
 from harness.suite import load_suite
@@ -67,9 +68,10 @@ def make_providers(
     )  # fmt: skip
     providers: dict[str, Provider] = {}
     faults = plan.faults()
-    for dep_id, mode in plan.modes.items():
+    _judge_notes(plan, settings.notes)
+    for dep_id, mode in {**plan.judges, **plan.modes}.items():  # judges are providers of the run too
         dep = plan.project.models.deployments[dep_id]
-        if mode == "skipped":
+        if mode in ("skipped", "replay"):  # replay answers from the cache: nothing to call
             continue
         name = "sim" if mode == "sim" else dep.provider
         provider = make_provider(name, dep_id, dep, settings)
@@ -80,6 +82,54 @@ def make_providers(
             settings.notes.append(f"{dep_id}: injecting {len(mine)} fault(s)")
         providers[dep_id] = provider
     return providers
+
+
+def _judge_notes(plan: Plan, notes: list[str]) -> None:
+    """How each judge runs, and a warning where a judge grades its own family (self-preference)."""
+    from harness.grading import self_preference
+
+    if plan.judges:
+        notes.append("judges: " + ", ".join(f"{j} ({m})" for j, m in plan.judges.items()))
+    for task in sorted({c.task for c in plan.cells}):
+        notes.extend(self_preference(plan.project, task, sorted({c.deployment for c in plan.cells if c.task == task})))
+
+
+def open_cache(plan: Plan, options: RunOptions, results_dir: Path) -> ResponseCache | None:
+    """The run's response cache. Under `--mode replay`, whether any answer to replay was simulated when recorded
+    is known before anything is shown: the plan's note and `simulated` flag say so."""
+    replaying = any(m == "replay" for m in plan.modes.values())
+    if options.cache == "off" and not replaying:
+        return None
+    cache = ResponseCache(results_dir / "cache" / "responses", "ro" if replaying else options.cache)
+    if replaying:
+        for cell in plan.cells:
+            hit = cache.first(answer_keys(plan, cell.deployment, plan.modes[cell.deployment], cell.request_hash,
+                                          options.sim_seed))  # fmt: skip
+            if hit is not None and hit[1].simulated:
+                plan.replayed_simulated = True
+                plan.mode_note += " (SIMULATED answers among them: not evidence of quality)"
+                break
+        cache.hits = 0
+    return cache
+
+
+def check_replay(plan: Plan, cache: ResponseCache | None, options: RunOptions, cells: list[Cell]) -> None:
+    """Replay never calls a provider: every cell to run must have a cached answer before anything starts,
+    otherwise one error lists the missing cells."""
+    if cache is None:
+        return
+    missing = [
+        c for c in cells
+        if plan.modes[c.deployment] == "replay"
+        and not any(cache.has(k) for k in answer_keys(plan, c.deployment, "replay", c.request_hash, options.sim_seed))
+    ]  # fmt: skip
+    if missing:
+        shown = "; ".join(f"{c.task}/{c.case.id}/{c.deployment}/{c.variant}#{c.sample}" for c in missing[:10])
+        more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+        raise InputError(
+            f"--mode replay: {len(missing)} of {len(cells)} cells have no cached answer: {shown}{more}",
+            fix="import a cache bundle (`harness cache import FILE`), or run them live or in sim first",
+        )
 
 
 def crash_point(name: str) -> None:
@@ -177,6 +227,7 @@ class _Session:
     session: int
     sink: Callable[[CellFinished], None] | None
     providers: dict[str, Provider]
+    cache: ResponseCache | None = None
     events: list[CellFinished] = field(default_factory=list)
     served: list[dict[str, Any]] = field(default_factory=list)
 
@@ -203,12 +254,19 @@ class _Session:
             self.sink(e)
 
     def execute(self, cells: list[Cell], regrade: list[tuple[Cell, dict[str, Any]]]) -> tuple[str, Tally]:
-        runner = Runner(self.plan, self.providers, self.journal, self.collect, self.options, session=self.session)
+        runner = Runner(
+            self.plan, self.providers, self.journal, self.collect, self.options, session=self.session, cache=self.cache
+        )
+        self.runner = runner
         status, tally = "failed", runner.tally
         try:
             for cell, record in regrade:
                 runner.regrade(cell, record)
             status = asyncio.run(_execute(runner, cells, self.results_dir, self.journal))
+            if status == "complete":  # issue 9: pairwise judging, a post-pass over the run's finished cells
+                from harness.pairwise import run_pairwise
+
+                run_pairwise(runner, self.journal)
             if status == "complete" and self.plan.selection.routed:
                 self.served = self._play_routed()
         finally:
@@ -234,16 +292,18 @@ def start_run(
     on_plan: Callable[[Plan, list[str]], None] | None = None,
 ) -> RunResult:
     """Plan and execute one run; every planned cell ends as a journaled result or error."""
-    options = options or RunOptions()
+    options = replace(options or RunOptions(), sim_seed=sim_seed)
     project = load_suite(suite_path)
     run_id = new_run_id()
     plan = build_plan(project, selection, run_id)
     notes: list[str] = []
     providers = make_providers(plan, options, sim_seed, results_dir, notes)  # before anything is written
+    cache = open_cache(plan, options, results_dir)
     if on_plan:
         on_plan(plan, notes)
+    check_replay(plan, cache, options, plan.cells)  # after on_plan, which may narrow the cells (the gate)
     path = journal_path(results_dir, run_id)
-    session = _Session(plan, JournalWriter(path), results_dir, options, sim_seed, 0, sink, providers)
+    session = _Session(plan, JournalWriter(path), results_dir, options, sim_seed, 0, sink, providers, cache)
     session.journal.write(run_record(plan, sim_seed))
     for record in plan.routes:
         session.journal.write(record)
@@ -302,6 +362,7 @@ def resume_run(
     state = read_state(path)
     project = load_suite(suite_path)
     sim_seed = int(state.run.get("sim_seed") or 0)
+    options = replace(options, sim_seed=sim_seed)
     plan = build_plan(project, _selection(state.run.get("selection") or {}), run_id)
     changes = fingerprint_changes(state.run.get("fingerprint") or {}, plan.fingerprint())
     if changes:
@@ -309,15 +370,19 @@ def resume_run(
             f"cannot resume run {run_id}: {'; '.join(changes)}",
             fix="restore what changed, or start a new run",
         )
+    remaining = [c for c in plan.cells if c.key not in state.done]
+    cache = open_cache(plan, options, results_dir)
+    check_replay(plan, cache, options, remaining)
     notes: list[str] = []
     providers = make_providers(plan, options, sim_seed, results_dir, notes)
-    remaining = [c for c in plan.cells if c.key not in state.done]
     regrade = [(c, state.done[c.key]) for c in plan.cells if c.key in state.done and c.key not in state.grades
                and state.done[c.key].get("status") == "ok"]  # fmt: skip
     if on_plan:
         on_plan(plan, notes)
     cut_torn_tail(path)
-    session = _Session(plan, JournalWriter(path), results_dir, options, sim_seed, state.sessions, sink, providers)
+    session = _Session(
+        plan, JournalWriter(path), results_dir, options, sim_seed, state.sessions, sink, providers, cache
+    )
     session.events.extend(_replayed(plan, state))
     pid, hostname = host()
     session.journal.write({"type": "resume", "run_id": run_id, "session": state.sessions, "started_at": now(),

@@ -7,10 +7,11 @@ prompt resolution) and the profile of its simulated twin.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from harness.config_base import ID_PATTERN, Strict
 from harness.yamlfile import load_model
@@ -22,6 +23,12 @@ DeploymentId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 
 #: Providers that always run for real, even in sim mode: they cost nothing and need no keys.
 LOCAL_PROVIDERS: frozenset[str] = frozenset({"sim", "sklearn", "canned"})
+#: The infrastructures each provider's SDK reaches.
+CLIENTS: dict[str, tuple[str, ...]] = {
+    "anthropic": ("direct", "bedrock", "vertex"),
+    "openai": ("direct", "azure", "openai-compatible"),
+    "google": ("direct", "vertex"),
+}
 
 
 class Pricing(Strict):
@@ -103,10 +110,16 @@ class Deployment(Strict):
     """The same underlying model served elsewhere shares this name (e.g. `claude-sonnet-4` on Anthropic's API
     and on Bedrock): such deployments are compared for equivalence (TOST against `equivalence_margin`)."""
     client: Client = "direct"
-    """Infrastructure variant of the provider's client."""
+    """Infrastructure: `direct` (the vendor's API), `bedrock` (anthropic), `vertex` (anthropic, google), `azure`
+    (openai), `openai-compatible` (openai). Credentials come from each cloud's standard variables (README)."""
     base_url: str | None = None
+    """Endpoint override; for `azure`, the resource endpoint (`https://<resource>.openai.azure.com`)."""
     region: str | None = None
-    """Cloud region for Bedrock / Vertex / Azure clients."""
+    """Cloud region: Bedrock (default AWS_REGION), Vertex (required, e.g. `us-east5`, `global`)."""
+    project: str | None = None
+    """Google Cloud project for `vertex` (default: GOOGLE_CLOUD_PROJECT)."""
+    api_version: str | None = None
+    """Azure OpenAI API version for `azure` (required), e.g. `2024-10-21`. `model` is the Azure deployment name."""
     pricing: Pricing = Pricing()
     context_window: int = Field(128_000, gt=0)
     """Maximum input + output tokens."""
@@ -115,7 +128,9 @@ class Deployment(Strict):
     compliance: Compliance = Compliance()
     rate_limits: RateLimits = RateLimits()
     credentials_env: str | None = None
-    """Name of the env var holding the API key. The key itself is never written anywhere."""
+    """Name of the env var holding the API key (`azure`: an API key, else AZURE_OPENAI_AD_TOKEN is used; `vertex`:
+    an optional OAuth access token instead of Application Default Credentials; `bedrock`: not used, AWS's own
+    variables are). The key itself is never written anywhere."""
     latency_p95_ms: float | None = Field(None, gt=0)
     """Observed p95 latency from your monitoring; routes with a latency budget drop slower deployments."""
     concurrency: int | None = Field(None, gt=0)
@@ -127,6 +142,12 @@ class Deployment(Strict):
     """`sklearn` only: what the local classifier is trained on."""
     description: str = ""
 
+    @field_validator("api_version", mode="before")
+    @classmethod
+    def _version_text(cls, value: Any) -> Any:
+        """`api_version: 2024-10-21` unquoted is a YAML date: take it as the text it was."""
+        return value.isoformat() if isinstance(value, dt.date) else value
+
     @model_validator(mode="after")
     def _check(self) -> Deployment:
         if self.provider == "canned" and self.response is None:
@@ -137,7 +158,25 @@ class Deployment(Strict):
             raise ValueError("provider sklearn needs an `sklearn` block, and only it may have one")
         if self.provider not in LOCAL_PROVIDERS and not self.model:
             raise ValueError(f"provider {self.provider} needs `model` (the provider's model name)")
+        self._check_client()
         return self
+
+    def _check_client(self) -> None:
+        allowed = CLIENTS.get(self.provider, ("direct",))
+        if self.client not in allowed:
+            raise ValueError(f"client {self.client} is not available for provider {self.provider} "
+                             f"(choose from: {', '.join(allowed)})")  # fmt: skip
+        if self.client == "azure" and not (self.base_url and self.api_version):
+            raise ValueError("client azure needs `base_url` (https://<resource>.openai.azure.com) and `api_version`")
+        if self.client == "vertex" and not self.region:
+            raise ValueError("client vertex needs `region` (e.g. us-east5, europe-west1, global)")
+        if self.client == "bedrock" and self.credentials_env:
+            raise ValueError("client bedrock reads AWS's own variables (AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY, "
+                             "AWS_BEARER_TOKEN_BEDROCK or AWS_PROFILE): remove `credentials_env`")  # fmt: skip
+        if self.api_version and self.client != "azure":
+            raise ValueError("`api_version` is only for client azure")
+        if self.project and self.client != "vertex":
+            raise ValueError("`project` is only for client vertex")
 
     @property
     def local(self) -> bool:

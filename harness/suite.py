@@ -6,15 +6,16 @@ table and routing table loaded and cross-checked, plus the content hashes every 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, ValidationError, field_validator
+from pydantic import Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from harness.config_base import ID_PATTERN, Strict
 from harness.errors import ConfigError, Where
 from harness.faults import Scenario
+from harness.graders.base import Registered
 from harness.models import ModelTable, load_models
 from harness.routing import RoutingTable, load_routing
 from harness.yamlfile import file_sha256, load_yaml, validation_error
@@ -24,18 +25,51 @@ TaskId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 
 
 class GraderSpec(Strict):
-    name: str
-    """A registered grader name (`harness graders` lists them)."""
+    name: str | None = None
+    """A registered grader name (`harness graders` lists them), built-in or from a package's entry point."""
+    python: str | None = None
+    """Or your own: `path/to/file.py:function`, relative to the project root (see README, Your own graders)."""
     args: dict[str, Any] = {}
     """Keyword arguments of the grader."""
     weight: float = Field(1.0, gt=0)
     """Weight in the cell's score (weighted mean over graders)."""
     id: str | None = None
-    """Distinguishes two uses of the same grader in one task (default: the name)."""
+    """Distinguishes two uses of the same grader in one task (default: the name, or the function's name)."""
+
+    @model_validator(mode="after")
+    def _one(self) -> GraderSpec:
+        if (self.name is None) == (self.python is None):
+            raise ValueError("give a grader either `name` or `python`")
+        return self
+
+    @property
+    def ref(self) -> str:
+        """How the grader is looked up: its name, or `python:<path>:<function>`."""
+        return self.name if self.name is not None else f"python:{self.python}"
 
     @property
     def grader_id(self) -> str:
-        return self.id or self.name
+        if self.id:
+            return self.id
+        return self.name if self.name is not None else str(self.python).rpartition(":")[2]
+
+
+class PairwiseSpec(Strict):
+    """Pairwise judging after the cells of a run: each candidate against `against`, both orders asked."""
+
+    judge: str
+    """The judge deployment (a model-table id)."""
+    against: str = "primary"
+    """`primary` (position 0 of the chain each case takes) or a deployment id."""
+    prompt: str = "judges/pairwise.j2"
+    """The judge prompt, under the prompts root."""
+    criteria: str = ""
+    """What makes one answer better (default: the prompt's own)."""
+    input_fields: list[str] | None = None
+    """Case input fields the judge sees (default: all)."""
+    max_tokens: int = Field(300, gt=0)
+    prescreen: bool = True
+    """Flagged outputs lose without a judge call (both flagged: a tie)."""
 
 
 class QualityBars(Strict):
@@ -79,6 +113,8 @@ class TaskSpec(Strict):
     """How many train cases templates get as `examples` (few-shot variants)."""
     options: Options = Options()
     quality: QualityBars = QualityBars()
+    pairwise: PairwiseSpec | None = None
+    """Judge each candidate against the primary on the same case, both orders (a post-pass of the run)."""
     description: str = ""
 
     @field_validator("dataset")
@@ -113,6 +149,8 @@ class Suite(Strict):
     tasks: dict[TaskId, TaskSpec] = Field(min_length=1)
     scenarios: dict[str, Scenario] = {}
     """Named fault-injection scenarios (`--scenario NAME`)."""
+    budget_usd: float | None = Field(None, gt=0)
+    """Stop scheduling new calls once a run has spent this much (USD); the rest end `skipped_budget`."""
 
 
 @dataclass(frozen=True)
@@ -126,9 +164,51 @@ class Project:
     datasets_dir: Path
     prompts_dir: Path
     hashes: dict[str, str]
+    custom: dict[str, Registered] = field(default_factory=dict)
+    """`python:` graders of the suite, loaded from their files."""
 
     def prompt_dir(self, task: str) -> str:
         return self.suite.tasks[task].prompts or task
+
+    @property
+    def root(self) -> Path:
+        """The project root: `python:` grader paths are relative to it (the suite directory's parent)."""
+        return self.suite_path.parent.parent
+
+    def registered(self, spec: GraderSpec, where: Where | None = None) -> Registered:
+        from harness.graders.base import lookup
+        from harness.graders.custom import load_file_grader
+
+        if spec.name is not None:
+            return lookup(spec.name, where)
+        if spec.ref not in self.custom:
+            self.custom[spec.ref] = load_file_grader(str(spec.python), self.root, where)
+        return self.custom[spec.ref]
+
+    def judges(self, task: str) -> list[str]:
+        """Judge deployments the task's graders and pairwise judging name (`judge:` arguments), in order."""
+        spec = self.suite.tasks[task]
+        out: list[str] = []
+        for g in spec.graders:
+            if "call_model" in _params(self.registered(g)):
+                out += _judge_names(g.args.get("judge"))
+        if spec.pairwise is not None:
+            out.append(spec.pairwise.judge)
+        return list(dict.fromkeys(out))
+
+
+def _params(reg: Registered) -> Any:
+    import inspect
+
+    return inspect.signature(reg.factory).parameters
+
+
+def _judge_names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
 
 
 def load_suite(path: Path) -> Project:
@@ -150,7 +230,8 @@ def load_suite(path: Path) -> Project:
                 Where(path, lines.get(("tasks", task)), f"tasks.{task}"),
                 f"add `{task}: {{chain: [...]}}` under `tasks:` in {routing_path.name}",
             )
-    _check_graders(suite, path, lines)
+    project = Project(path, suite, models, routing, base / suite.datasets, base / suite.prompts, {})
+    _check_graders(project, lines)
     for name, scenario in suite.scenarios.items():
         for i, fault in enumerate(scenario.faults):
             if fault.deployment not in models.deployments:
@@ -158,22 +239,48 @@ def load_suite(path: Path) -> Project:
                     f"unknown deployment {fault.deployment!r}",
                     Where(path, lines.get(("scenarios", name, "faults", i)), f"scenarios.{name}.faults[{i}]"),
                 )
-    hashes = {
-        "suite": file_sha256(path),
-        "models": file_sha256(models_path),
-        "routing": file_sha256(routing_path),
-    }
-    return Project(path, suite, models, routing, base / suite.datasets, base / suite.prompts, hashes)
+    project.hashes.update(suite=file_sha256(path), models=file_sha256(models_path), routing=file_sha256(routing_path))
+    return project
 
 
-def _check_graders(suite: Suite, path: Path, lines: dict[Any, int]) -> None:
+def _check_graders(project: Project, lines: dict[Any, int]) -> None:
+    """Build every grader once (bad names, arguments, judge prompts fail here) and check the judges it names."""
     from harness.graders import build_grader
+    from harness.prompts import PromptLibrary
 
-    for task_id, task in suite.tasks.items():
+    library = PromptLibrary(project.prompts_dir)
+    path = project.suite_path
+    for task_id, task in project.suite.tasks.items():
         seen: set[str] = set()
         for i, spec in enumerate(task.graders):
-            where = Where(path, lines.get(("tasks", task_id, "graders", i)), f"tasks.{task_id}.graders[{i}]")
+            key = ("tasks", task_id, "graders", i)
+            where = Where(path, lines.get(key), f"tasks.{task_id}.graders[{i}]")
             if spec.grader_id in seen:
                 raise ConfigError(f"grader id {spec.grader_id!r} used twice", where, "give one an `id`")
             seen.add(spec.grader_id)
-            build_grader(spec.name, spec.args, where)
+            reg = project.registered(spec, where)
+            if "call_model" in _params(reg):
+                for name in _judge_names(spec.args.get("judge")):
+                    line = lines.get((*key, "args", "judge")) or where.line
+                    check_judge(project, name, Where(path, line, f"{where.key}.args.judge"))
+            build_grader(reg, spec.args, where, {"prompt_library": library})
+        if task.pairwise is not None:
+            at = ("tasks", task_id, "pairwise")
+            check_judge(
+                project, task.pairwise.judge, Where(path, lines.get((*at, "judge")), f"tasks.{task_id}.pairwise.judge")
+            )
+            against, candidates = task.pairwise.against, project.routing.candidates(task_id)
+            if against != "primary" and against not in candidates:
+                raise ConfigError(f"pairwise.against: {against!r} is not a candidate of task {task_id!r}",
+                                  Where(path, lines.get((*at, "against")), f"tasks.{task_id}.pairwise.against"),
+                                  "use `primary` or one of: " + ", ".join(candidates))  # fmt: skip
+            library.load(task.pairwise.prompt)
+
+
+def check_judge(project: Project, name: str, where: Where) -> None:
+    dep = project.models.deployments.get(name)
+    if dep is None:
+        known = ", ".join(d for d, v in project.models.deployments.items() if not v.local)
+        raise ConfigError(f"unknown judge deployment {name!r}", where, f"use one of the model table's: {known}")
+    if dep.provider in ("canned", "sklearn"):
+        raise ConfigError(f"judge {name!r} is a {dep.provider} deployment, not a model that can judge", where)

@@ -12,9 +12,26 @@ Role = Literal["system", "user", "assistant"]
 
 
 @dataclass(frozen=True, slots=True)
+class Image:
+    """An image a case carries (a file in its dataset folder), sent as image content to vision deployments."""
+
+    media_type: str
+    """`image/png`, `image/jpeg`, `image/gif` or `image/webp`, from the file's magic bytes."""
+    data: bytes = field(repr=False)
+    sha256: str
+    """Of `data`: the prompt hash covers the image through it."""
+    path: str = ""
+    """As the case names it, relative to the dataset folder."""
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Message:
     role: Role
     content: str
+    images: tuple[Image, ...] = ()
+    """Images sent with this message (user messages only), before its text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,3 +109,10 @@ class Grade:
     reason: str = ""
     error: str | None = None
     weight: float = 1.0
+    judge_deployment: str | None = None
+    """LLM judges: the deployment(s) that decided, comma-separated."""
+    judge_prompt_hash: str | None = None
+    judge_simulated: bool | None = None
+    """True when a simulated judge decided."""
+    flagged: bool = False
+    """The pre-screen flagged the output as addressing the judge: failed, never a silent pass."""

@@ -8,6 +8,7 @@ ANTHROPIC = "s" + "k-ant-api03-"
 OPENAI_PROJECT = "s" + "k-proj-"
 OPENAI = "s" + "k-"
 GOOGLE = "AI" + "za"
+AWS_ACCESS_KEY = "AK" + "IA"  # then 16 upper-case letters and digits
 
 
 def fake_key(prefix: str, body: str) -> str:

@@ -14,6 +14,9 @@ import pytest
 CREDENTIAL_VARS = (
     "ANTHROPIC_API_KEY", "OPENAI_API_KEY", "AZURE_OPENAI_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY",
     "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "TINY_KEY",
+    # the clouds' own variables (harness/providers/cloud.py): credentials, profiles, regions, projects
+    "AWS_SESSION_TOKEN", "AWS_BEARER_TOKEN_BEDROCK", "AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION",
+    "AZURE_OPENAI_AD_TOKEN", "GOOGLE_APPLICATION_CREDENTIALS", "GOOGLE_CLOUD_PROJECT", "ANTHROPIC_VERTEX_PROJECT_ID",
 )  # fmt: skip
 
 
@@ -28,6 +31,7 @@ def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never reach the network (loopback is ours) and never see real credentials."""
     for var in CREDENTIAL_VARS:
         monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("CLOUDSDK_CONFIG", "/nonexistent/gcloud")  # a developer's gcloud login is not ours
     real_connect = socket.socket.connect
 
     def guarded(self: socket.socket, address: Any) -> Any:

@@ -40,7 +40,8 @@ def test_injected_failures_reach_the_store(project: Path, tmp_path: Path) -> Non
     beta = rows(tmp_path, "SELECT DISTINCT status, error_class FROM cells WHERE deployment = 'beta' ORDER BY 1")
     assert beta == [("error", "auth_error"), ("skipped", "skipped_auth")]  # the lane stops after a few
     calls = rows(tmp_path, "SELECT count(*) FROM attempts WHERE deployment = 'beta'")[0][0]
-    assert isinstance(calls, int) and 1 <= calls <= 8  # at most the calls already in flight (per-deployment 8)
+    # a simulated key counts as proven, so calls already in flight (per-deployment 8) finish: 3 failures + 7 more
+    assert isinstance(calls, int) and 1 <= calls <= 3 + 8 - 1
     alpha = rows(tmp_path, "SELECT max(attempts) FROM cells WHERE deployment = 'alpha'")
     assert alpha[0][0] >= 2  # overloaded is retried
     sql = "SELECT count(*) FROM attempts WHERE error_class = 'overloaded' AND http_status = 529"

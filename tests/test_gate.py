@@ -365,8 +365,10 @@ def test_incomplete_never_passes() -> None:
 def test_drop_test_is_one_sided_on_the_lower_tail() -> None:
     from scipy.stats import norm
 
+    from harness import stats  # the gate takes the report's drop test (stats.drop_p) and verdict
+
     for diff, se in [(-0.5, 0.15), (0.2, 0.1), (-0.04, 0.01)]:
-        assert math.isclose(gate._drop_p(diff, se, 0.03), norm.cdf((diff + 0.03) / se), rel_tol=1e-9)
+        assert math.isclose(stats.drop_p(diff, se, 0.03), norm.cdf((diff + 0.03) / se), rel_tol=1e-9)
 
 
 def test_exit_codes() -> None:

@@ -1,16 +1,22 @@
-"""Anthropic's Messages API through the official SDK: async client, non-streaming, SDK retries off.
+"""Claude through the anthropic SDK's own clients: Anthropic's Messages API (`client: direct`), Amazon Bedrock
+(`bedrock`: `AsyncAnthropicBedrock`, SigV4-signed or a Bedrock API key) and Google Vertex AI (`vertex`:
+`AsyncAnthropicVertex`, an OAuth bearer token). One request shape for all three: the SDK moves the model into
+the URL for the clouds. Async, non-streaming, SDK retries off.
 
-The key comes only from the env var the model table names. One client per event loop, created on first use
-(so building a provider to validate a plan opens nothing) and closed by `aclose` at the end of the run.
+Credentials are read once, at construction, from the variables `cloud.py` documents. One client per event loop,
+created on first use (so building a provider to validate a plan opens nothing) and closed by `aclose`.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import anthropic
 
-from harness.models import Deployment
+from harness.models import CLIENTS, Deployment
 from harness.providers.anthropic_convert import to_completion, to_error, to_params
 from harness.providers.base import ProviderSettings
+from harness.providers.cloud import aws_auth, quiet_signing_logs, vertex_auth
 from harness.providers.http_convert import (
     CONNECT_TIMEOUT_S,
     api_key,
@@ -22,29 +28,61 @@ from harness.providers.http_convert import (
 from harness.providers.loop_client import LoopClient
 from harness.types import Completion, Request
 
+Client = anthropic.AsyncAnthropic | anthropic.AsyncAnthropicBedrock | anthropic.AsyncAnthropicVertex
+
 
 class AnthropicProvider:
     simulated = False
 
     def __init__(self, deployment_id: str, deployment: Deployment, settings: ProviderSettings) -> None:
-        require_client(deployment_id, deployment, ("direct",))
+        require_client(deployment_id, deployment, CLIENTS["anthropic"])
         self.id = deployment_id
+        self.client = deployment.client
         self.base_url = deployment.base_url
-        self._key = api_key(deployment_id, deployment)
         self._timeout = sdk_timeout(settings)
-        self._clients: LoopClient[anthropic.AsyncAnthropic] = LoopClient(self._new_client, _close)
+        self._auth: dict[str, Any]
+        if deployment.client == "bedrock":
+            aws = aws_auth(deployment_id, deployment)
+            quiet_signing_logs()
+            self._secrets = aws.secrets
+            self._auth = {"aws_region": aws.region}
+            if aws.bearer:
+                self._auth["api_key"] = aws.bearer
+            elif aws.access_key:
+                self._auth.update(aws_access_key=aws.access_key, aws_secret_key=aws.secret_key,
+                                  aws_session_token=aws.session_token)  # fmt: skip
+            else:
+                self._auth["aws_profile"] = aws.profile
+        elif deployment.client == "vertex":
+            gcp = vertex_auth(deployment_id, deployment)
+            self._secrets = gcp.secrets
+            # no access token: the SDK loads Application Default Credentials and refreshes them itself
+            self._auth = {"region": gcp.region, "project_id": gcp.project, "access_token": gcp.access_token}
+        else:
+            key = api_key(deployment_id, deployment)
+            self._secrets = (key,)
+            self._auth = {"api_key": key}
+        self._clients: LoopClient[Client] = LoopClient(self._new_client, _close)
 
     def __repr__(self) -> str:
-        return f"AnthropicProvider({self.id!r})"
+        return f"AnthropicProvider({self.id!r}, client={self.client!r})"
 
-    def _new_client(self) -> anthropic.AsyncAnthropic:
-        client = anthropic.AsyncAnthropic(
-            api_key=self._key,
-            base_url=self.base_url,
-            max_retries=0,  # one retry layer: the runner's
-            timeout=anthropic.Timeout(self._timeout, connect=CONNECT_TIMEOUT_S),
-            http_client=anthropic.DefaultAsyncHttpxClient(event_hooks={"response": [response_hook]}),
-        )
+    def _new_client(self) -> Client:
+        common: dict[str, Any] = {
+            "base_url": self.base_url,
+            "max_retries": 0,  # one retry layer: the runner's
+            "timeout": anthropic.Timeout(self._timeout, connect=CONNECT_TIMEOUT_S),
+            "http_client": anthropic.DefaultAsyncHttpxClient(event_hooks={"response": [response_hook]}),
+        }
+        client: Client
+        if self.client == "bedrock":
+            import botocore.auth  # noqa: F401  (signing imports botocore: do it now, not inside the first timed call)
+
+            client = anthropic.AsyncAnthropicBedrock(**self._auth, **common)
+        elif self.client == "vertex":
+            client = anthropic.AsyncAnthropicVertex(**self._auth, **common)
+        else:
+            client = anthropic.AsyncAnthropic(**self._auth, **common)
         _ = client.messages  # import the resource now, not inside the first timed call
         return client
 
@@ -54,12 +92,12 @@ class AnthropicProvider:
             try:
                 message = await client.messages.create(**to_params(request))
             except Exception as e:  # the call is all that runs here; to_error tells status, transport and body apart
-                raise to_error(e, self._key, seen) from e
-        return to_completion(message)
+                raise to_error(e, self._secrets, seen) from e
+        return to_completion(message, seen.request_id)
 
     async def aclose(self) -> None:
         await self._clients.aclose()
 
 
-async def _close(client: anthropic.AsyncAnthropic) -> None:
+async def _close(client: Client) -> None:
     await client.close()

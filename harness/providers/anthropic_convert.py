@@ -1,6 +1,8 @@
 """Anthropic Messages API ⇄ harness records, as pure functions over the SDK's own types.
 
-Placement: system messages go to the top-level `system` parameter; user/assistant turns stay in order.
+Placement: system messages go to the top-level `system` parameter; user/assistant turns stay in order. A message
+with images becomes content blocks: each image as a base64 `image` block, then the text (Anthropic's advice).
+The same parameters serve Bedrock and Vertex: their SDK clients move `model` into the URL.
 Not sent, because API version 2026-10-21 (anthropic SDK 2.x) rejects or lacks them: `temperature` (sampling
 parameters were removed: any value is a 400), `seed` (no such parameter) and schema-less JSON mode (Anthropic's
 structured output needs a schema; say "answer in JSON" in the Claude prompt instead).
@@ -8,14 +10,15 @@ structured output needs a schema; say "answer in JSON" in the Claude prompt inst
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import anthropic
-from anthropic.types import Message
+from anthropic.types import Message as AnthropicMessage
 
 from harness.errors import FailureClass, ProviderError
-from harness.providers.http_convert import Seen, status_error, transport_error
-from harness.types import Completion, Request, ToolCall, Usage
+from harness.providers.http_convert import Secrets, Seen, status_error, transport_error
+from harness.types import Completion, Message, Request, ToolCall, Usage
 
 #: Anthropic stop_reason -> the harness's normalised finish reason.
 FINISH = {
@@ -48,6 +51,18 @@ def tool_param(tool: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def content(m: Message) -> str | list[dict[str, Any]]:
+    """A message's content: plain text, or image blocks followed by the text."""
+    if not m.images:
+        return m.content
+    blocks: list[dict[str, Any]] = [
+        {"type": "image", "source": {"type": "base64", "media_type": image.media_type,
+                                     "data": base64.b64encode(image.data).decode("ascii")}}
+        for image in m.images
+    ]  # fmt: skip
+    return [*blocks, {"type": "text", "text": m.content}] if m.content else blocks
+
+
 def to_params(request: Request) -> dict[str, Any]:
     """Keyword arguments for `client.messages.create`."""
     o = request.options
@@ -55,7 +70,7 @@ def to_params(request: Request) -> dict[str, Any]:
     params: dict[str, Any] = {
         "model": request.model,
         "max_tokens": o.max_tokens,
-        "messages": [{"role": m.role, "content": m.content} for m in request.messages if m.role != "system"],
+        "messages": [{"role": m.role, "content": content(m)} for m in request.messages if m.role != "system"],
     }
     if system:
         params["system"] = system
@@ -68,7 +83,8 @@ def to_params(request: Request) -> dict[str, Any]:
     return params
 
 
-def to_completion(message: Message) -> Completion:
+def to_completion(message: AnthropicMessage, request_id: str | None = None) -> Completion:
+    """`request_id`: the id the HTTP layer saw, for clouds whose header the SDK does not read (Bedrock's)."""
     text = "".join(block.text for block in message.content if block.type == "text")
     calls = tuple(ToolCall(b.name, dict(b.input)) for b in message.content if b.type == "tool_use")
     u = message.usage
@@ -78,17 +94,18 @@ def to_completion(message: Message) -> Completion:
         usage=Usage(input_tokens, u.output_tokens),
         tool_calls=calls,
         finish_reason=FINISH.get(message.stop_reason or "", "other"),
-        request_id=getattr(message, "_request_id", None),
+        request_id=getattr(message, "_request_id", None) or request_id,
         served_model=message.model,
     )
 
 
-def to_error(exc: Exception, secret: str | None, seen: Seen | None = None) -> ProviderError:
+def to_error(exc: Exception, secret: Secrets, seen: Seen | None = None) -> ProviderError:
     """The one mapping of an anthropic SDK exception (or a body that would not parse) to a ProviderError."""
     if isinstance(exc, anthropic.APIStatusError):
-        return status_error("anthropic", exc.status_code, exc.body, exc.response.headers, secret, exc.request_id)
+        rid = exc.request_id or (seen.request_id if seen else None)
+        return status_error("anthropic", exc.status_code, exc.body, exc.response.headers, secret, rid)
     if isinstance(exc, anthropic.APIResponseValidationError):
-        rid = exc.response.headers.get("request-id")
+        rid = exc.response.headers.get("request-id") or (seen.request_id if seen else None)
         message = "anthropic response did not match the Messages schema"
         return ProviderError(FailureClass.invalid_response, message, status=exc.status_code, request_id=rid)
     seen = seen or Seen()

@@ -1,17 +1,23 @@
-"""The Gemini API through google-genai: async client, non-streaming, SDK retries off, an explicit timeout.
+"""Gemini through google-genai: the Gemini API (`client: direct`) or Vertex AI (`client: vertex`). Async client,
+non-streaming, SDK retries off, an explicit timeout.
 
 google-genai has no timeout by default (a stalled call would hang for ever) and retries only when asked; we
-set both explicitly. The key comes only from the env var the model table names and travels in the
-`x-goog-api-key` header, never in the URL. One client per event loop, created on first use, closed by `aclose`.
+set both explicitly. Direct: the key comes only from the env var the model table names and travels in the
+`x-goog-api-key` header, never in the URL. Vertex: project and region from the deployment (see `cloud.py`), and
+an OAuth bearer token: the one `credentials_env` names, else Application Default Credentials, which the SDK
+loads and refreshes. One client per event loop, created on first use, closed by `aclose`.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from google import genai
 from google.genai import types as gt
 
-from harness.models import Deployment
+from harness.models import CLIENTS, Deployment
 from harness.providers.base import ProviderSettings
+from harness.providers.cloud import vertex_auth
 from harness.providers.google_convert import to_completion, to_error, to_params
 from harness.providers.http_convert import api_key, require_client, response_hook, sdk_timeout, watching
 from harness.providers.loop_client import LoopClient
@@ -22,15 +28,26 @@ class GoogleProvider:
     simulated = False
 
     def __init__(self, deployment_id: str, deployment: Deployment, settings: ProviderSettings) -> None:
-        require_client(deployment_id, deployment, ("direct",))
+        require_client(deployment_id, deployment, CLIENTS["google"])
         self.id = deployment_id
+        self.client = deployment.client
         self.base_url = deployment.base_url
-        self._key = api_key(deployment_id, deployment)
+        self._auth: dict[str, Any]
+        if deployment.client == "vertex":
+            gcp = vertex_auth(deployment_id, deployment)
+            self._secrets = gcp.secrets
+            self._auth = {"vertexai": True, "project": gcp.project, "location": gcp.region}
+            if gcp.access_token:
+                self._auth["credentials"] = _token_credentials(gcp.access_token)
+        else:
+            key = api_key(deployment_id, deployment)
+            self._secrets = (key,)
+            self._auth = {"vertexai": False, "api_key": key}
         self._timeout = sdk_timeout(settings)
         self._clients: LoopClient[genai.Client] = LoopClient(self._new_client, _close)
 
     def __repr__(self) -> str:
-        return f"GoogleProvider({self.id!r})"
+        return f"GoogleProvider({self.id!r}, client={self.client!r})"
 
     def _new_client(self) -> genai.Client:
         options = gt.HttpOptions(
@@ -39,7 +56,7 @@ class GoogleProvider:
             retry_options=gt.HttpRetryOptions(attempts=1),  # one retry layer: the runner's
             async_client_args={"event_hooks": {"response": [response_hook]}},
         )
-        client = genai.Client(vertexai=False, api_key=self._key, http_options=options)
+        client = genai.Client(**self._auth, http_options=options)
         _ = client.aio.models  # import the resource now, not inside the first timed call
         return client
 
@@ -49,11 +66,18 @@ class GoogleProvider:
             try:
                 response = await client.aio.models.generate_content(**to_params(request))
             except Exception as e:  # the call is all that runs here; to_error tells status, transport and body apart
-                raise to_error(e, self._key, seen) from e
+                raise to_error(e, self._secrets, seen) from e
         return to_completion(response, seen.request_id)
 
     async def aclose(self) -> None:
         await self._clients.aclose()
+
+
+def _token_credentials(token: str) -> Any:
+    """A fixed OAuth access token as google-auth credentials (no refresh: a new token means a new run)."""
+    from google.oauth2.credentials import Credentials
+
+    return Credentials(token)  # type: ignore[no-untyped-call]
 
 
 async def _close(client: genai.Client) -> None:

@@ -2,7 +2,8 @@
 
 Placement: system messages become `system_instruction`; assistant turns are role `model`. JSON mode is
 `response_mime_type: application/json`. Output tokens include thinking tokens (`thoughts_token_count`), which
-are billed as output.
+are billed as output. A message with images becomes parts: each image as `inline_data` (bytes, sent base64),
+then the text. Vertex AI takes the same request.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from google.genai import errors as genai_errors
 from google.genai import types as gt
 
 from harness.errors import ProviderError
-from harness.providers.http_convert import Seen, status_error, transport_error
-from harness.types import Completion, Request, ToolCall, Usage
+from harness.providers.http_convert import Secrets, Seen, status_error, transport_error
+from harness.types import Completion, Message, Request, ToolCall, Usage
 
 _FILTERED = {
     "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY",
@@ -42,9 +43,14 @@ def tool_config(choice: str) -> gt.ToolConfig:
     )
 
 
+def parts(m: Message) -> list[gt.Part]:
+    images = [gt.Part(inline_data=gt.Blob(mime_type=image.media_type, data=image.data)) for image in m.images]
+    return [*images, gt.Part(text=m.content)] if m.content or not images else images
+
+
 def to_contents(request: Request) -> list[gt.Content]:
     return [
-        gt.Content(role="model" if m.role == "assistant" else "user", parts=[gt.Part(text=m.content)])
+        gt.Content(role="model" if m.role == "assistant" else "user", parts=parts(m))
         for m in request.messages
         if m.role != "system"
     ]
@@ -102,7 +108,7 @@ def to_completion(response: gt.GenerateContentResponse, request_id: str | None =
     return Completion(text, usage, calls, finish, request_id=rid, served_model=response.model_version)
 
 
-def to_error(exc: Exception, secret: str | None, seen: Seen | None = None) -> ProviderError:
+def to_error(exc: Exception, secret: Secrets, seen: Seen | None = None) -> ProviderError:
     """The one mapping of a google-genai exception (or a transport error, or a body that would not parse)."""
     if isinstance(exc, genai_errors.APIError):
         headers = getattr(exc.response, "headers", None) or {}

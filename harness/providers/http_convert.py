@@ -2,7 +2,8 @@
 redaction, and the provider request id of every response.
 
 Pure functions except `api_key` (reads the environment) and the response hook (records into a per-call box).
-Messages built here never contain the API key: every text that came from the wire passes through `redact`.
+Messages built here never contain a credential: every text that came from the wire passes through `redact`, with
+every secret the provider holds (an API key; AWS key pair and session token; an access token).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -28,6 +29,9 @@ CONNECT_TIMEOUT_S = 10.0
 MAX_MESSAGE = 300
 
 F = FailureClass
+
+Secrets = str | Sequence[str] | None
+"""The credentials a provider holds: one key, several (AWS), or none known (Application Default Credentials)."""
 
 _BY_STATUS: dict[int, FailureClass] = {
     400: F.bad_request, 401: F.auth_error, 402: F.quota_exhausted, 403: F.auth_error, 404: F.not_found,
@@ -102,16 +106,27 @@ def _retry_delay(body: Any) -> float | None:
     return None
 
 
-def redact(text: str, secret: str | None) -> str:
-    """`text` without the secret, without any 8-character piece of it, and without key-shaped tokens."""
-    if secret:
+# Key-shaped tokens, spelled so that no key prefix appears literally: OpenAI / Anthropic keys, Google API keys,
+# AWS access key ids (long-term and temporary), Google OAuth access tokens.
+_KEY_SHAPED = re.compile(r"(s[k]-[A-Za-z0-9_\-*]{6,}|AI[z]a[0-9A-Za-z_\-]{6,}|\bA[KS]IA[0-9A-Z]{12,}|ya[2]9\.[\w\-.]+)")
+# Values after a credential's name: bearer tokens, key headers, SigV4's Credential= and Signature=, AWS secrets.
+_AFTER_NAME = re.compile(
+    r"(?i)(bearer\s+|api-key[\"':=\s]+|key=|credential=|signature=|x-amz-security-token[\"':=\s]+|"
+    r"aws_secret_access_key[\"':=\s]+|aws_session_token[\"':=\s]+)[^\s\"',&]+"
+)
+
+
+def redact(text: str, secrets: Secrets) -> str:
+    """`text` without the secrets, without any 8-character piece of them, and without key-shaped tokens."""
+    for secret in [secrets] if isinstance(secrets, str) else secrets or ():
+        if not secret:
+            continue
         text = text.replace(secret, "[redacted]")
         for i in range(max(0, len(secret) - 7)):
             piece = secret[i : i + 8]
             if piece in text:
                 text = text.replace(piece, "[redacted]")
-    text = re.sub(r"(s[k]-[A-Za-z0-9_\-*]{6,}|AI[z]a[0-9A-Za-z_\-]{6,})", "[redacted]", text)
-    return re.sub(r"(?i)(bearer\s+|x-api-key[\"':=\s]+|key=)[^\s\"',&]+", r"\1[redacted]", text)
+    return _AFTER_NAME.sub(r"\1[redacted]", _KEY_SHAPED.sub("[redacted]", text))
 
 
 def detail_of(body: Any) -> str:
@@ -129,7 +144,7 @@ def status_error(
     status: int,
     body: Any,
     headers: Mapping[str, str],
-    secret: str | None,
+    secret: Secrets,
     request_id: str | None = None,
 ) -> ProviderError:
     detail = redact(detail_of(body), secret)[:MAX_MESSAGE]
@@ -138,15 +153,23 @@ def status_error(
         f"{vendor} HTTP {status}: {detail}".rstrip(": "),
         retry_after=retry_after(headers, body),
         status=status,
-        request_id=request_id or headers.get("request-id") or headers.get("x-request-id"),
+        request_id=request_id or request_id_of(headers),
     )
+
+
+def request_id_of(headers: Mapping[str, str]) -> str | None:
+    """The provider's id for one response: Anthropic, OpenAI / Azure, Bedrock, Google."""
+    for name in ("request-id", "x-request-id", "x-amzn-requestid", "x-goog-request-id"):
+        if headers.get(name):
+            return headers[name]
+    return None
 
 
 _CONNECTION = {"APIConnectionError", "TransportError", "NetworkError", "ProtocolError", "ConnectionError", "OSError"}
 
 
 def transport_error(
-    vendor: str, exc: BaseException, secret: str | None, request_id: str | None, status: int | None = None
+    vendor: str, exc: BaseException, secret: Secrets, request_id: str | None, status: int | None = None
 ) -> ProviderError:
     """Errors without an HTTP status: timeouts, dropped connections, bodies that do not parse. Told apart by
     class names, so httpx, httpx2 and aiohttp transports map alike."""
@@ -185,8 +208,8 @@ def require_client(deployment_id: str, dep: Deployment, allowed: tuple[str, ...]
     if dep.client not in allowed:
         raise InputError(
             f"deployment {deployment_id!r}: client {dep.client!r} is not supported for provider {dep.provider!r} "
-            f"yet (supported: {', '.join(allowed)})",
-            fix="use client: direct, or run this deployment with --mode sim",
+            f"(supported: {', '.join(allowed)})",
+            fix=f"use one of: {', '.join(allowed)}",
         )
 
 
@@ -224,5 +247,4 @@ async def response_hook(response: Any) -> None:
     seen = _seen.get()
     if seen is not None:
         seen.status = response.status_code
-        h = response.headers
-        seen.request_id = h.get("request-id") or h.get("x-request-id") or h.get("x-goog-request-id") or None
+        seen.request_id = request_id_of(response.headers)

@@ -1,17 +1,23 @@
-"""OpenAI Chat Completions through the official SDK, for api.openai.com and any OpenAI-compatible server.
+"""OpenAI Chat Completions through the official SDK: api.openai.com, Azure OpenAI, any OpenAI-compatible server.
 
+`client: azure` uses the SDK's `AsyncAzureOpenAI`: `base_url` is the resource endpoint, `api_version` is sent as
+`?api-version=`, `model` is the Azure deployment name (the SDK puts it in the path `/openai/deployments/<name>`),
+and the credential is an API key (`api-key` header) or a Microsoft Entra ID token (bearer), see `cloud.py`.
 `client: openai-compatible` plus `base_url` reaches vLLM, Ollama, llama.cpp, LM Studio, a LiteLLM proxy or a
-Portkey gateway. Async client, non-streaming, SDK retries off; the key comes only from the env var the model
+Portkey gateway. Async client, non-streaming, SDK retries off; a key comes only from the env var the model
 table names. One client per event loop, created on first use and closed by `aclose` at the end of the run.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import openai
 
 from harness.errors import InputError
-from harness.models import Deployment
+from harness.models import CLIENTS, Deployment
 from harness.providers.base import ProviderSettings
+from harness.providers.cloud import azure_auth
 from harness.providers.http_convert import (
     CONNECT_TIMEOUT_S,
     api_key,
@@ -29,7 +35,7 @@ class OpenAIProvider:
     simulated = False
 
     def __init__(self, deployment_id: str, deployment: Deployment, settings: ProviderSettings) -> None:
-        require_client(deployment_id, deployment, ("direct", "openai-compatible"))
+        require_client(deployment_id, deployment, CLIENTS["openai"])
         self.compatible = deployment.client == "openai-compatible"
         if self.compatible and not deployment.base_url:
             raise InputError(
@@ -37,22 +43,37 @@ class OpenAIProvider:
                 fix="set base_url, e.g. http://localhost:8000/v1 for vLLM or http://localhost:11434/v1 for Ollama",
             )
         self.id = deployment_id
+        self.client = deployment.client
         self.base_url = deployment.base_url
-        self._key = api_key(deployment_id, deployment)
+        self.api_version = deployment.api_version
+        self._auth: dict[str, Any]
+        if deployment.client == "azure":
+            azure = azure_auth(deployment_id, deployment)
+            self._secrets = azure.secrets
+            self._auth = {"api_key": azure.api_key} if azure.api_key else {"azure_ad_token": azure.ad_token}
+        else:
+            key = api_key(deployment_id, deployment)
+            self._secrets = (key,)
+            self._auth = {"api_key": key}
         self._timeout = sdk_timeout(settings)
         self._clients: LoopClient[openai.AsyncOpenAI] = LoopClient(self._new_client, _close)
 
     def __repr__(self) -> str:
-        return f"OpenAIProvider({self.id!r})"
+        return f"OpenAIProvider({self.id!r}, client={self.client!r})"
 
     def _new_client(self) -> openai.AsyncOpenAI:
-        client = openai.AsyncOpenAI(
-            api_key=self._key,
-            base_url=self.base_url,
-            max_retries=0,  # one retry layer: the runner's
-            timeout=openai.Timeout(self._timeout, connect=CONNECT_TIMEOUT_S),
-            http_client=openai.DefaultAsyncHttpxClient(event_hooks={"response": [response_hook]}),
-        )
+        common: dict[str, Any] = {
+            "max_retries": 0,  # one retry layer: the runner's
+            "timeout": openai.Timeout(self._timeout, connect=CONNECT_TIMEOUT_S),
+            "http_client": openai.DefaultAsyncHttpxClient(event_hooks={"response": [response_hook]}),
+        }
+        client: openai.AsyncOpenAI
+        if self.client == "azure":
+            client = openai.AsyncAzureOpenAI(
+                azure_endpoint=self.base_url or "", api_version=self.api_version, **self._auth, **common
+            )
+        else:
+            client = openai.AsyncOpenAI(base_url=self.base_url, **self._auth, **common)
         _ = client.chat.completions  # import the resource now, not inside the first timed call
         return client
 
@@ -62,7 +83,7 @@ class OpenAIProvider:
             try:
                 response = await client.chat.completions.create(**to_params(request, self.compatible))
             except Exception as e:  # the call is all that runs here; to_error tells status, transport and body apart
-                raise to_error(e, self._key, seen) from e
+                raise to_error(e, self._secrets, seen) from e
         return to_completion(response)
 
     async def aclose(self) -> None:

@@ -1,11 +1,14 @@
 """OpenAI Chat Completions ⇄ harness records, as pure functions over the SDK's own types.
 
 Also serves OpenAI-compatible servers (vLLM, Ollama, llama.cpp, LM Studio, LiteLLM, Portkey): for those the
-output budget goes out as the widely supported `max_tokens`; OpenAI itself gets `max_completion_tokens`.
+output budget goes out as the widely supported `max_tokens`; OpenAI itself (and Azure) gets
+`max_completion_tokens`. A message with images becomes content parts: each image as an `image_url` data URL, then
+the text.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -13,8 +16,8 @@ import openai
 from openai.types.chat import ChatCompletion
 
 from harness.errors import FailureClass, ProviderError
-from harness.providers.http_convert import Seen, status_error, transport_error
-from harness.types import Completion, Request, ToolCall, Usage
+from harness.providers.http_convert import Secrets, Seen, status_error, transport_error
+from harness.types import Completion, Message, Request, ToolCall, Usage
 
 FINISH = {
     "stop": "stop",
@@ -41,12 +44,24 @@ def tool_param(tool: dict[str, Any]) -> dict[str, Any]:
     return {"type": "function", "function": fn}
 
 
+def content(m: Message) -> str | list[dict[str, Any]]:
+    """A message's content: plain text, or image parts (data URLs) followed by the text."""
+    if not m.images:
+        return m.content
+    parts: list[dict[str, Any]] = [
+        {"type": "image_url",
+         "image_url": {"url": f"data:{image.media_type};base64,{base64.b64encode(image.data).decode('ascii')}"}}
+        for image in m.images
+    ]  # fmt: skip
+    return [*parts, {"type": "text", "text": m.content}] if m.content else parts
+
+
 def to_params(request: Request, compatible: bool = False) -> dict[str, Any]:
     """Keyword arguments for `client.chat.completions.create`."""
     o = request.options
     params: dict[str, Any] = {
         "model": request.model,
-        "messages": [{"role": m.role, "content": m.content} for m in request.messages],
+        "messages": [{"role": m.role, "content": content(m)} for m in request.messages],
         ("max_tokens" if compatible else "max_completion_tokens"): o.max_tokens,
     }
     if o.temperature is not None:
@@ -91,7 +106,7 @@ def to_completion(response: ChatCompletion) -> Completion:
     return Completion(msg.content or "", usage, calls, finish, request_id=rid, served_model=response.model)
 
 
-def to_error(exc: Exception, secret: str | None, seen: Seen | None = None) -> ProviderError:
+def to_error(exc: Exception, secret: Secrets, seen: Seen | None = None) -> ProviderError:
     """The one mapping of an openai SDK exception (or a body that would not parse) to a ProviderError."""
     if isinstance(exc, openai.APIStatusError):
         return status_error("openai", exc.status_code, exc.body, exc.response.headers, secret, exc.request_id)

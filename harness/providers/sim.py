@@ -16,6 +16,7 @@ import random
 from typing import Any
 
 from harness.errors import FailureClass, ProviderError
+from harness.images import image_tokens
 from harness.models import Deployment, SimProfile
 from harness.providers.base import ProviderSettings
 from harness.tokens import estimate_tokens
@@ -47,6 +48,8 @@ class SimProvider:
 
     async def complete(self, request: Request) -> Completion:
         hint = request.sim
+        if hint is not None and hint.task_class == "judge":  # a judge prompt carries a random nonce: see below
+            return await judge_completion(self, request, hint)
         case_id = hint.case_id if hint else request.prompt_hash
         per_attempt = seeded(self.seed, self.id, case_id, request.prompt_hash, request.sample, request.attempt)
         latency = min(per_attempt.lognormvariate(self.mu, self.sigma), 120_000.0)
@@ -61,8 +64,9 @@ class SimProvider:
             correct = per_case.random() < self.accuracy(hint.task_class)
             text, calls = shape_output(hint, correct, per_case, request.case_input)
         prompt = "".join(m.content for m in request.messages)
+        images = sum(image_tokens(image) for m in request.messages for image in m.images)
         out_tokens = estimate_tokens(text or json.dumps([call.arguments for call in calls]), self.bytes_per_token)
-        usage = Usage(estimate_tokens(prompt, self.bytes_per_token), max(out_tokens, 1))
+        usage = Usage(estimate_tokens(prompt, self.bytes_per_token) + images, max(out_tokens, 1))
         return Completion(
             text=text,
             usage=usage,
@@ -163,6 +167,8 @@ def _calls(hint: SimHint, correct: bool, rng: random.Random, inp: dict[str, Any]
 
 def _answer(hint: SimHint, correct: bool, rng: random.Random, _: dict[str, Any]) -> tuple[str, tuple[ToolCall, ...]]:
     refs = hint.expected if isinstance(hint.expected, list) else [hint.expected]
+    if refs and isinstance(refs[0], int | float) and not isinstance(refs[0], bool):
+        return _number(refs[0], correct, rng), ()
     answer = str(refs[0]) if refs else ""
     if not correct:
         wrong = _perturb_value(answer, rng)
@@ -175,6 +181,18 @@ def _answer(hint: SimHint, correct: bool, rng: random.Random, _: dict[str, Any])
     if style < 0.8:
         return f"The answer is {answer}.", ()
     return f"Based on the context, {answer}.", ()
+
+
+def _number(value: float, correct: bool, rng: random.Random) -> str:
+    """A numeric reference (a value read off a chart, a total): the number, or a near miss a reader might make."""
+    answer = value
+    if not correct:
+        step = rng.choice([1, 2, 5, 10]) if isinstance(value, int) else rng.choice([0.1, 1.0, 0.5])
+        answer = value + rng.choice([-1, 1]) * step * rng.randint(1, 3)
+        if rng.random() < 0.2:
+            answer = value * rng.choice([10, 0.1])
+    text = str(answer) if isinstance(answer, int) else f"{answer:.2f}".rstrip("0").rstrip(".")
+    return text if rng.random() < 0.6 else rng.choice(["The value is {}.", "{}", "Answer: {}"]).format(text)
 
 
 def _code(hint: SimHint, correct: bool, rng: random.Random, inp: dict[str, Any]) -> tuple[str, tuple[ToolCall, ...]]:
@@ -199,3 +217,45 @@ _SHAPERS = {
     "code": _code,
     "generation": _answer,
 }
+
+
+# --- Simulated judges ---------------------------------------------------------------------------------------------
+
+
+async def judge_completion(sim: SimProvider, request: Request, hint: SimHint) -> Completion:
+    """A simulated judge's JSON verdict: the grader's deterministic proxy verdict (`hint.expected`), right with
+    the profile's `judge` accuracy, plausibly wrong otherwise. Seeded by the hint, not the prompt: the prompt
+    holds a fresh random nonce on every call, and the verdict must not move with it."""
+    key = json.dumps(hint.expected, sort_keys=True, default=str)
+    per_attempt = seeded(sim.seed, sim.id, "judge", hint.case_id, key, request.sample, request.attempt)
+    latency = min(per_attempt.lognormvariate(sim.mu, sim.sigma), 120_000.0)
+    sim._maybe_fail(per_attempt, latency)
+    if sim.scale > 0:
+        await asyncio.sleep(latency / 1000 * sim.scale)
+    rng = seeded(sim.seed, sim.id, "judge", hint.case_id, key, request.sample)
+    correct = rng.random() < sim.accuracy("judge")
+    text = json.dumps(_verdict(hint.expected, correct, rng))
+    prompt = "".join(m.content for m in request.messages)
+    usage = Usage(estimate_tokens(prompt, sim.bytes_per_token), max(estimate_tokens(text, sim.bytes_per_token), 1))
+    return Completion(text=text, usage=usage, latency_ms=round(latency, 3),
+                      request_id=f"sim-{per_attempt.getrandbits(48):012x}", served_model=f"sim:{sim.model}",
+                      simulated=True)  # fmt: skip
+
+
+def _verdict(expected: Any, correct: bool, rng: random.Random) -> dict[str, Any]:
+    if not isinstance(expected, dict):
+        return {"score": 0, "passed": False, "reasoning": "Simulated verdict without a reference."}
+    if expected.get("kind") == "pairwise":
+        winner = str(expected.get("winner", "tie"))
+        if not correct:
+            winner = rng.choice([w for w in ("A", "B", "tie") if w != winner])
+        said = "a tie" if winner == "tie" else f"{winner} is better"
+        return {"winner": winner, "reasoning": f"Simulated comparison: {said}."}
+    low, high = int(expected.get("min", 0)), int(expected.get("max", 1))
+    score, passed = int(expected.get("score", low)), bool(expected.get("passed"))
+    if not correct:
+        passed = not passed
+        mid = (low + high) / 2
+        score = rng.randint(math.ceil(mid), high) if passed else rng.randint(low, math.floor(mid))
+    verdict = "acceptable" if passed else "not acceptable"
+    return {"score": score, "passed": passed, "reasoning": f"Simulated verdict: the answer is {verdict}."}

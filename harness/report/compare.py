@@ -1,19 +1,28 @@
-"""Paired comparisons for the report: chain positions against their primary, and a run against its baseline."""
+"""Paired comparisons for the report: chain positions against their primary, and a run against its baseline.
+
+A case's score is the mean over its samples and it passes when most of its samples pass (`case_scores`), so
+repeats are compared case by case, never sample 0 alone. Every statistic and verdict comes from `harness.stats`;
+the CI gate (`harness.gate`) calls `drift` too, so report and gate cannot disagree.
+"""
 
 from __future__ import annotations
 
-import math
 import statistics
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from harness import stats
 
 Row = dict[str, Any]
+Case = tuple[float, bool, str | None]
+"""(mean score over samples, majority of samples passed, cluster)."""
+FLIPS = ("pass → fail", "fail → pass")
 
 
-def case_scores(rows: list[Row]) -> dict[str, tuple[float, bool, str | None]]:
-    """case id -> (mean score over samples, all samples passed, cluster); cases with an unscored sample drop out."""
+def case_scores(rows: list[Row]) -> dict[str, Case]:
+    """case id -> (mean score over samples, more than half the samples passed, cluster); cases with an unscored
+    sample drop out."""
     by_case: dict[str, list[Row]] = defaultdict(list)
     for r in rows:
         by_case[r["case_id"]].append(r)
@@ -21,11 +30,12 @@ def case_scores(rows: list[Row]) -> dict[str, tuple[float, bool, str | None]]:
     for case, rs in by_case.items():
         if any(r["score"] is None for r in rs):
             continue
-        out[case] = (statistics.fmean(r["score"] for r in rs), all(r["passed"] for r in rs), rs[0]["cluster"])
+        passed = sum(bool(r["passed"]) for r in rs)
+        out[case] = (statistics.fmean(r["score"] for r in rs), 2 * passed > len(rs), rs[0]["cluster"])
     return out
 
 
-def _paired(a: dict[str, tuple[float, bool, str | None]], b: dict[str, tuple[float, bool, str | None]]) -> Any:
+def paired_cases(a: dict[str, Case], b: dict[str, Case]) -> tuple[stats.PairedDifference | None, list[str]]:
     common = sorted(set(a) & set(b))
     if len(common) < 2:
         return None, common
@@ -47,99 +57,160 @@ def _outputs(rows: list[Row]) -> dict[str, str]:
     return {r["case_id"]: " ".join(str(r["output"] or "").casefold().split()) for r in rows if r["sample"] == 0}
 
 
-def ladders(rows: list[Row], margins: dict[str, dict[str, float]], base_models: dict[str, str | None] | None = None
-            ) -> list[dict[str, Any]]:  # fmt: skip
-    """Per task and variant: each chain position against the primary on the cases both answered."""
-    base_models = base_models or {}
+def pairwise_wins(rows: Iterable[Row]) -> dict[tuple[str, str, str, str], dict[str, Any]]:
+    """(task, variant, deployment, opponent) -> wins, losses, ties and win rate of a pairwise judge, both sides.
+
+    A verdict that flipped when the judge saw the answers in swapped order (`consistent` false) counts as a tie
+    (Zheng et al. 2023); the win rate counts ties as half."""
+    out: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+    for r in rows:
+        winner = r["winner"] if r["consistent"] else "tie"
+        for me, other, mine in (
+            (r["a_deployment"], r["b_deployment"], "a"),
+            (r["b_deployment"], r["a_deployment"], "b"),
+        ):
+            empty = {"n": 0, "wins": 0, "losses": 0, "ties": 0, "inconsistent": 0, "simulated": False}
+            e = out.setdefault((r["task"], r["variant"], me, other), empty)
+            e["n"] += 1
+            e["inconsistent"] += not r["consistent"]
+            e["simulated"] |= bool(r["simulated"])
+            e["wins" if winner == mine else "ties" if winner == "tie" else "losses"] += 1
+    for e in out.values():
+        e["win_rate"] = (e["wins"] + e["ties"] / 2) / e["n"]
+    return out
+
+
+def _fleiss(by_dep: dict[str, list[Row]], order: list[str]) -> dict[str, Any] | None:
+    """Fleiss' κ of the labels all positions gave on the cases every one of them answered (first sample)."""
+    outs = [_outputs(by_dep[d]) for d in order]
+    shared = sorted(set.intersection(*(set(o) for o in outs))) if outs else []
+    if len(order) < 2 or not shared:
+        return None
+    return {"kappa": stats.fleiss_kappa([[o[c] for o in outs] for c in shared]), "n": len(shared),
+            "raters": len(order)}  # fmt: skip
+
+
+def _step(dep: str, rows: list[Row], scores: dict[str, Case]) -> dict[str, Any]:
+    return {"deployment": dep, "role": rows[0]["role"], "n": len(scores),
+            "mean": statistics.fmean(v[0] for v in scores.values()) if scores else None,
+            "simulated": any(r["simulated"] for r in rows)}  # fmt: skip
+
+
+def _vs_primary(step: dict[str, Any], scores: dict[str, Case], p_scores: dict[str, Case], bars: Mapping[str, float],
+                outs: tuple[dict[str, str], dict[str, str]], labels: bool) -> None:  # fmt: skip
+    diff, _ = paired_cases(p_scores, scores)
+    if diff is not None:
+        step["vs_primary"] = _diff_dict(diff)
+        step["non_inferiority"] = stats.non_inferiority(diff, bars["non_inferiority_margin"], bars["alpha"])
+    mine, primary = outs
+    shared = sorted(set(mine) & set(primary))
+    if shared:
+        step["agreement"] = sum(mine[c] == primary[c] for c in shared) / len(shared)
+        if labels:
+            step["kappa"] = stats.cohen_kappa([primary[c] for c in shared], [mine[c] for c in shared])
+
+
+def _equivalence(step: dict[str, Any], earlier: list[tuple[str, dict[str, Case]]], scores: dict[str, Case],
+                 base_models: Mapping[str, str | None], bars: Mapping[str, float]) -> None:  # fmt: skip
+    """TOST against the first earlier position serving the same underlying model (`base_model`)."""
+    mine = base_models.get(step["deployment"])
+    for dep, other in earlier:
+        if mine and base_models.get(dep) == mine:
+            diff, _ = paired_cases(other, scores)
+            if diff is not None:
+                step["equivalence"] = stats.tost(diff, bars["equivalence_margin"], bars["alpha"])
+                step["equivalence_vs"] = dep
+                step["equivalence_diff"] = _diff_dict(diff)
+            return
+
+
+def ladders(
+    rows: list[Row],
+    margins: Mapping[str, Mapping[str, float]],
+    base_models: Mapping[str, str | None] | None = None,
+    pairwise: Mapping[tuple[str, str, str, str], dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """Per task and variant: each chain position against the primary on the cases both answered; TOST between
+    positions sharing a `base_model`; pairwise-judge win rates; Fleiss' κ across all positions for labels."""
+    base_models, pairwise = base_models or {}, pairwise or {}
     groups: dict[tuple[str, str], dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
     for r in rows:
         groups[(r["task"], r["variant"])][r["deployment"]].append(r)
     out = []
     for (task, variant), by_dep in sorted(groups.items()):
         order = sorted(by_dep, key=lambda d: (min(r["chain_position"] or 0 for r in by_dep[d]), d))
-        primary = order[0]
-        bars = margins[task]
+        primary, bars = order[0], margins[task]
+        labels = by_dep[primary][0]["task_class"] == "classification"
         p_scores, p_out = case_scores(by_dep[primary]), _outputs(by_dep[primary])
-        steps = []
+        steps: list[dict[str, Any]] = []
+        seen: list[tuple[str, dict[str, Case]]] = []
         for dep in order:
             scores = case_scores(by_dep[dep])
-            step: dict[str, Any] = {
-                "deployment": dep, "role": by_dep[dep][0]["role"], "n": len(scores),
-                "mean": statistics.fmean(v[0] for v in scores.values()) if scores else None,
-                "simulated": any(r["simulated"] for r in by_dep[dep]),
-            }  # fmt: skip
+            step = _step(dep, by_dep[dep], scores)
             if dep != primary:
-                diff, common = _paired(p_scores, scores)
-                if diff is not None:
-                    step["vs_primary"] = _diff_dict(diff)
-                    step["non_inferiority"] = stats.non_inferiority(diff, bars["non_inferiority_margin"], bars["alpha"])
-                    same = base_models.get(dep) and base_models.get(dep) == base_models.get(primary)
-                    if same:
-                        step["equivalence"] = stats.tost(diff, bars["equivalence_margin"], bars["alpha"])
-                outs = _outputs(by_dep[dep])
-                shared = sorted(set(outs) & set(p_out))
-                if shared:
-                    step["agreement"] = sum(outs[c] == p_out[c] for c in shared) / len(shared)
-                    if rows and by_dep[dep][0]["task_class"] == "classification":
-                        step["kappa"] = stats.cohen_kappa([p_out[c] for c in shared], [outs[c] for c in shared])
+                _vs_primary(step, scores, p_scores, bars, (_outputs(by_dep[dep]), p_out), labels)
+                if (task, variant, dep, primary) in pairwise:
+                    step["pairwise"] = pairwise[(task, variant, dep, primary)]
+            _equivalence(step, seen, scores, base_models, bars)
+            seen.append((dep, scores))
             steps.append(step)
         out.append({"task": task, "variant": variant, "primary": primary, "steps": steps,
-                    "margin": bars["non_inferiority_margin"]})  # fmt: skip
+                    "margin": bars["non_inferiority_margin"], "equivalence_margin": bars["equivalence_margin"],
+                    "fleiss": _fleiss(by_dep, order) if labels else None})  # fmt: skip
     return out
 
 
-def _verdict(d: stats.PairedDifference, p_adj: float, bars: dict[str, float]) -> str:
-    if p_adj < bars["alpha"] and d.diff < 0:
-        return "regressed"
-    if d.diff > bars["regression_margin"] and d.ci.low > 0:
-        return "improved"
-    if d.mde > bars["regression_margin"]:
-        return "inconclusive"
-    return "no detectable change"
+def _groups(rows: Iterable[Row]) -> dict[tuple[str, str, str], list[Row]]:
+    out: dict[tuple[str, str, str], list[Row]] = defaultdict(list)
+    for r in rows:
+        out[(r["task"], r["deployment"], r["variant"])].append(r)
+    return out
 
 
-def _one_sided_drop_p(d: stats.PairedDifference, margin: float) -> float:
-    """p for H0: the drop is at most `margin` (diff ≥ −margin) against H1: it is larger."""
-    if d.se <= 0:
-        return 0.0 if d.diff < -margin else 1.0
-    z = (d.diff + margin) / d.se
-    return 0.5 * math.erfc(-z / math.sqrt(2))  # lower tail: small when the drop clearly exceeds the margin
+def _by_case(rows: list[Row]) -> dict[str, list[Row]]:
+    out: dict[str, list[Row]] = defaultdict(list)
+    for r in rows:
+        out[r["case_id"]].append(r)
+    return out
 
 
-def drift(base: list[Row], cur: list[Row], margins: dict[str, dict[str, float]], max_cases: int) -> dict[str, Any]:
-    """Each (task, deployment, variant) present in both runs: paired difference, McNemar, Holm, MDE, flips."""
-    bgroups: dict[tuple[str, str, str], list[Row]] = defaultdict(list)
-    cgroups: dict[tuple[str, str, str], list[Row]] = defaultdict(list)
-    for r in base:
-        bgroups[(r["task"], r["deployment"], r["variant"])].append(r)
-    for r in cur:
-        cgroups[(r["task"], r["deployment"], r["variant"])].append(r)
-    pairs, pvals = [], []
+def _flip(key: tuple[str, str, str], case: str, cases: tuple[Case, Case], rows: tuple[list[Row], list[Row]]) -> Row:
+    """One flipped case: both runs' first-sample output and cell, case scores and passes per sample."""
+    (a, b), (before, after) = cases, rows
+    first = [next((r for r in rs if r["sample"] == 0), rs[0]) for rs in rows]
+    return {"task": key[0], "deployment": key[1], "variant": key[2], "case_id": case,
+            "direction": FLIPS[0] if a[1] else FLIPS[1], "before": first[0].get("output"),
+            "after": first[1].get("output"), "before_score": a[0], "after_score": b[0],
+            "before_passes": f"{sum(bool(r['passed']) for r in before)}/{len(before)}",
+            "after_passes": f"{sum(bool(r['passed']) for r in after)}/{len(after)}",
+            "before_cell": first[0].get("cell_key"), "after_cell": first[1].get("cell_key")}  # fmt: skip
+
+
+def drift(
+    base: list[Row], cur: list[Row], margins: Mapping[str, Mapping[str, float]], max_cases: int
+) -> dict[str, Any]:
+    """Each (task, deployment, variant) present in both runs: paired difference, McNemar, one-sided test of a drop
+    (H0: no drop) with Holm across pairs, MDE and `stats.drift_verdict`; cases whose majority pass flipped
+    (pass → fail first, at most `max_cases`, `n_flips` counts them all)."""
+    bgroups, cgroups = _groups(base), _groups(cur)
+    pairs, flips = [], []
     for key in sorted(set(bgroups) & set(cgroups)):
         a, b = case_scores(bgroups[key]), case_scores(cgroups[key])
-        diff, common = _paired(a, b)
+        diff, common = paired_cases(a, b)
         if diff is None:
             continue
-        bars = margins[key[0]]
-        worse = sum(a[c][1] and not b[c][1] for c in common)
-        better = sum(not a[c][1] and b[c][1] for c in common)
-        pairs.append((key, diff, common, worse, better, bars))
-        pvals.append(_one_sided_drop_p(diff, bars["regression_margin"]))
-    adjusted = stats.holm(pvals) if pvals else []
+        flipped = [c for c in common if a[c][1] != b[c][1]]
+        worse = sum(a[c][1] for c in flipped)
+        pairs.append((key, diff, worse, len(flipped) - worse))
+        rows = (_by_case(bgroups[key]), _by_case(cgroups[key]))
+        flips += [_flip(key, c, (a[c], b[c]), (rows[0][c], rows[1][c])) for c in flipped]
+    p_drop = [stats.drop_p(d.diff, d.se, 0.0) for _, d, _, _ in pairs]
+    adjusted = stats.holm(p_drop) if p_drop else []
     out_pairs: list[Row] = []
-    flips: list[Row] = []
-    outputs_b = {(r["task"], r["deployment"], r["variant"], r["case_id"]): r for r in base if r["sample"] == 0}
-    for (key, diff, _common, worse, better, bars), p_adj in zip(pairs, adjusted, strict=True):
+    for (key, diff, worse, better), p, p_adj in zip(pairs, p_drop, adjusted, strict=True):
+        verdict = stats.drift_verdict(diff.diff, diff.ci.low, diff.mde, p_adj, margins[key[0]])
         out_pairs.append({"task": key[0], "deployment": key[1], "variant": key[2], **_diff_dict(diff),
-                          "mcnemar_p": stats.mcnemar(worse, better), "pass_to_fail": worse,
-                          "fail_to_pass": better, "p_holm": p_adj, "verdict": _verdict(diff, p_adj, bars)})  # fmt: skip
-        for r in cgroups[key]:
-            before = outputs_b.get((*key, r["case_id"]))
-            if r["sample"] != 0 or before is None or before["passed"] == r["passed"] or len(flips) >= max_cases:
-                continue
-            flips.append({"task": key[0], "deployment": key[1], "variant": key[2], "case_id": r["case_id"],
-                          "direction": "pass → fail" if before["passed"] else "fail → pass",
-                          "before": before["output"], "after": r["output"], "before_score": before["score"],
-                          "after_score": r["score"]})  # fmt: skip
-    flips.sort(key=lambda f: (f["direction"] != "pass → fail", f["task"], f["deployment"], f["case_id"]))
-    return {"pairs": out_pairs, "flips": flips}
+                          "mcnemar_p": stats.mcnemar(worse, better), "pass_to_fail": worse, "fail_to_pass": better,
+                          "p_drop": p, "p_holm": p_adj, "verdict": verdict})  # fmt: skip
+    flips.sort(key=lambda f: (f["direction"] != FLIPS[0], f["task"], f["deployment"], f["variant"], f["case_id"]))
+    return {"pairs": out_pairs, "flips": flips[:max_cases], "n_flips": len(flips)}

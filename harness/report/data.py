@@ -1,30 +1,36 @@
-"""The report's view data: plain dicts computed from the results database, no HTML.
+"""The report's view data: plain dicts computed from the results database, no HTML (what `--format json` writes).
 
-Sections: provenance, overview (task × deployment × variant), degradation ladder per task (paired differences to
-the primary, non-inferiority and TOST verdicts, agreement), routed play, drift against a baseline run (paired,
-McNemar, Holm, MDE, flipped cases), prompt variants and flaky cases. Every statistic comes from `harness.stats`.
+Sections: provenance, overview (task × deployment × variant), degradation ladder per task (`compare.ladders`),
+scenario expectations (`scenarios`), routed play, drift against a baseline run (`compare.drift`, flipped cases with
+input, reference and grader reasons), prompt variants, trend, cost vs quality, judge health, flaky cases
+(`quality`, `history`). Every statistic comes from `harness.stats`.
 """
 
 from __future__ import annotations
 
+import json
 import statistics
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from harness import stats
 from harness.errors import InputError
-from harness.report.compare import drift, ladders
+from harness.report import cases, history, quality, scenarios
+from harness.report.cases import fetch as _fetch
+from harness.report.compare import drift, ladders, pairwise_wins
 from harness.store import db
 
 CELL_COLS = (
     "task", "task_class", "deployment", "provider", "model", "family", "role", "chain_position", "variant",
     "case_id", "cluster", "sample", "status", "error_class", "score", "passed", "cost_usd", "latency_ms",
-    "simulated", "mode", "output", "dataset", "dataset_version", "dataset_sha256", "template_path", "template_hash",
+    "simulated", "mode", "output", "tool_calls", "finish_reason", "dataset", "dataset_version", "dataset_sha256",
+    "template_path", "template_hash", "cell_key",
 )  # fmt: skip
 MAX_CASES = 40
-"""At most this many cases are embedded per list (flips, flaky); the rest via `harness show` / `harness sql`."""
+"""At most this many cases are embedded per section (flipped cases, flaky cases per group); the rest through
+`harness show RUN --task T --deployment D` and `harness sql`."""
 
 
 @dataclass
@@ -38,10 +44,19 @@ class Cells:
         return out
 
 
-def _fetch(con: Any, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    cur = con.execute(sql, params)
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+@dataclass
+class SuiteContext:
+    """What the report needs from the suite a run used (defaults when it can no longer be read)."""
+
+    bars: dict[str, dict[str, float]]
+    base_models: dict[str, str | None] = field(default_factory=dict)
+    scenarios: dict[str, Any] = field(default_factory=dict)
+    """name -> `faults.Scenario`."""
+    policies: dict[str, Any] = field(default_factory=dict)
+    """task -> `routing.Policy`."""
+    budgets: dict[str, float | None] = field(default_factory=dict)
+    datasets_dir: Path | None = None
+    note: str = ""
 
 
 def load_cells(con: Any, run_id: str) -> Cells:
@@ -77,15 +92,16 @@ def overview(cells: Cells) -> list[dict[str, Any]]:
         ok = [r for r in rows if r["status"] != "skipped"]
         obs = [stats.Observation(r["case_id"], r["score"], r["passed"], r["cluster"]) for r in ok]
         s = stats.summarise(obs, resamples=2000)
-        cases = len({r["case_id"] for r in rows})
+        n_cases = len({r["case_id"] for r in rows})
         lat = [r["latency_ms"] for r in rows if r["latency_ms"] is not None]
         errors = Counter(r["error_class"] for r in rows if r["error_class"])
         out.append({
             "task": task, "deployment": dep, "variant": variant, "role": rows[0]["role"],
             "position": min(r["chain_position"] or 0 for r in rows), "provider": rows[0]["provider"],
-            "n": s.n_cases, "samples": len(rows), "mean": s.mean, "mean_ci": _ci(s.mean_ci), "pass_rate": s.pass_rate,
-            "pass_ci": _ci(s.pass_ci), "errors": dict(errors.most_common()), "error_rate": s.error_rate,
-            "cost_per_1k": sum(r["cost_usd"] or 0.0 for r in rows) / cases * 1000 if cases else 0.0,
+            "family": rows[0]["family"], "n": s.n_cases, "samples": len(rows), "mean": s.mean,
+            "mean_ci": _ci(s.mean_ci), "pass_rate": s.pass_rate, "pass_ci": _ci(s.pass_ci),
+            "errors": dict(errors.most_common()), "error_rate": s.error_rate,
+            "cost_per_1k": sum(r["cost_usd"] or 0.0 for r in rows) / n_cases * 1000 if n_cases else 0.0,
             "p50_ms": _quantile(lat, 0.5), "p95_ms": _quantile(lat, 0.95),
             "simulated": any(r["simulated"] for r in rows), "flaky": list(s.flaky[:MAX_CASES]),
             "pass_at_k": s.pass_at_k,
@@ -93,10 +109,24 @@ def overview(cells: Cells) -> list[dict[str, Any]]:
     return out
 
 
-def provenance(con: Any, run: dict[str, Any], cells: Cells) -> dict[str, Any]:
+def _selection(results_dir: Path, run_id: str) -> dict[str, Any]:
+    """The run's selection (scenario, faults, routed, ...) from the first line of its journal, when it is there."""
+    try:
+        with (results_dir / "runs" / f"{run_id}.jsonl").open(encoding="utf-8") as fh:
+            first = json.loads(fh.readline())
+    except (OSError, ValueError):
+        return {}
+    sel = first.get("selection") if isinstance(first, dict) else None
+    return sel if isinstance(sel, dict) else {}
+
+
+def provenance(run: dict[str, Any], cells: Cells, judges: list[str], selection: dict[str, Any]) -> dict[str, Any]:
     datasets = sorted({(r["dataset"], r["dataset_version"], r["dataset_sha256"]) for r in cells.rows})
     templates = sorted({(r["template_path"], r["template_hash"]) for r in cells.rows})
     models = sorted({(r["deployment"], r["provider"], r["model"], r["mode"]) for r in cells.rows})
+    faults = ([f"scenario {selection['scenario']}"] if selection.get("scenario") else []) + list(
+        selection.get("faults") or []
+    )
     return {
         "suite": run["suite"], "run_id": run["run_id"], "started_at": str(run["started_at"]),
         "ended_at": str(run["ended_at"]), "status": run["status"], "mode": run["mode"],
@@ -106,26 +136,39 @@ def provenance(con: Any, run: dict[str, Any], cells: Cells) -> dict[str, Any]:
         "datasets": [{"name": n, "version": v, "sha256": h} for n, v, h in datasets],
         "templates": [{"path": p, "sha256": h} for p, h in templates],
         "deployments": [{"id": d, "provider": p, "model": m, "mode": mo} for d, p, m, mo in models],
-        "judges": [],
+        "judges": judges, "injected": faults,
     }  # fmt: skip
 
 
-def routed(con: Any, run_id: str) -> list[dict[str, Any]]:
-    rows = _fetch(con, "SELECT * FROM served WHERE run_id = ?", [run_id])
+def routed(served: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Routed play per task: who served how often, why earlier positions were passed over, served numbers."""
     out = []
-    for task, recs in sorted(_group(rows, "task").items()):
+    for task, recs in sorted(_group(served, "task").items()):
         n = len(recs)
-        served = Counter(r["served_deployment"] or "(none)" for r in recs)
+        who = Counter(r["served_deployment"] or "(none)" for r in recs)
         scores = [r["score"] for r in recs if r["score"] is not None]
         lat = [r["latency_ms"] for r in recs]
         out.append({
-            "task": task, "cases": n, "share": {k: v / n for k, v in served.most_common()},
+            "task": task, "cases": n, "share": {k: v / n for k, v in who.most_common()},
             "unserved": dict(Counter(r["failure_class"] for r in recs if r["status"] != "ok")),
+            "fell_back": dict(_fell_back(recs).most_common()),
             "served_mean": statistics.fmean(scores) if scores else None,
             "p50_ms": _quantile(lat, 0.5), "p95_ms": _quantile(lat, 0.95),
             "cost_per_1k": sum(r["cost_usd"] for r in recs) / n * 1000,
             "simulated": any(r.get("simulated") for r in recs),
         })  # fmt: skip
+    return out
+
+
+def _fell_back(recs: list[dict[str, Any]]) -> Counter[str]:
+    """`deployment: failure class` for every position a walk tried and left."""
+    out: Counter[str] = Counter()
+    for r in recs:
+        try:
+            path = json.loads(r.get("path") or "[]")
+        except ValueError:
+            continue
+        out.update(f"{p['deployment']}: {p['outcome']}" for p in path if p.get("outcome") != "ok")
     return out
 
 
@@ -136,11 +179,17 @@ def _group(rows: list[dict[str, Any]], key: str) -> dict[Any, list[dict[str, Any
     return out
 
 
-def variants(view: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Deployment × variant means, when the run compared prompt variants."""
-    if len({r["variant"] for r in view}) < 2:
-        return []
-    return [r for r in view]
+def _flip_details(con: Any, flips: list[dict[str, Any]], cells: Cells, root: Path | None) -> None:
+    """Input, reference and both sides' grades (with reasons) on each embedded flipped case."""
+    refs = {r["task"]: (r["dataset"], r["dataset_version"]) for r in cells.rows}
+    found, note = cases.case_lookup(root, {refs[f["task"]] for f in flips if f["task"] in refs})
+    graded = cases.grades(con, [k for f in flips for k in (f["before_cell"], f["after_cell"])])
+    for f in flips:
+        case = found.get((*refs.get(f["task"], ("", "")), f["case_id"]))
+        f["input"] = cases.text(case.input) if case else note or "input not available"
+        f["reference"] = cases.text(case.expected) if case else None
+        f["before_grades"] = graded.get(f["before_cell"] or "", [])
+        f["after_grades"] = graded.get(f["after_cell"] or "", [])
 
 
 def build(results_dir: Path, run_id: str | None = None, baseline: str | None = None) -> dict[str, Any]:
@@ -151,34 +200,73 @@ def build(results_dir: Path, run_id: str | None = None, baseline: str | None = N
     con = db.connect(path, read_only=True)
     try:
         run = resolve_run(con, run_id)
-        cells = load_cells(con, run["run_id"])
-        margins = quality_bars(con, run)
+        rid = run["run_id"]
+        cells = load_cells(con, rid)
+        ctx = suite_context(run, results_dir)
+        served = _fetch(con, "SELECT * FROM served WHERE run_id = ?", [rid])
+        pairwise = history.pairwise_rows(con, rid)
+        judges = history.judge_health(con, rid, {r["task"] for r in cells.rows}, pairwise)
+        selection = _selection(results_dir, rid)
         base = None
         if baseline is not None:
             base_run = resolve_run(con, baseline)
             base = {"run": base_run["run_id"], "cells": load_cells(con, base_run["run_id"])}
         view = overview(cells)
+        change = drift(base["cells"].rows, cells.rows, ctx.bars, MAX_CASES) if base else None
+        if change:
+            _flip_details(con, change["flips"], cells, cases.datasets_dir(run, ctx.datasets_dir))
         report = {
-            "provenance": provenance(con, run, cells),
+            "provenance": provenance(run, cells, judges["judges"], selection),
             "overview": view,
-            "ladders": ladders(cells.rows, margins),
-            "routed": routed(con, run["run_id"]),
-            "drift": drift(base["cells"].rows, cells.rows, margins, MAX_CASES) if base else None,
+            "ladders": ladders(cells.rows, ctx.bars, ctx.base_models, pairwise_wins(pairwise)),
+            "scenarios": scenarios.expectations(cells.rows, ctx.policies, ctx.budgets, ctx.scenarios, served),
+            "routed": routed(served),
+            "drift": change,
             "baseline": base["run"] if base else None,
-            "variants": variants(view),
+            "variants": quality.variants(cells.rows, view),
+            "trend": history.trend(con, run),
+            "cost_quality": quality.cost_quality(view),
+            "judges": judges,
+            "flaky": quality.flaky(cells.rows, MAX_CASES),
             "max_cases": MAX_CASES,
+            "suite_note": ctx.note,
         }
     finally:
         con.close()
     return report
 
 
-def quality_bars(con: Any, run: dict[str, Any]) -> dict[str, dict[str, float]]:
-    """Quality bars per task, from the suite the run used (defaults when it can no longer be read)."""
+def suite_path(run: dict[str, Any], results_dir: Path | None = None) -> Path:
+    """The run's suite file. A relative path is relative to where the run started: when that is not here, try the
+    directory holding the results directory (the usual layout: results/ beside evals/)."""
+    path = Path(run["suite_path"] or "")
+    if not path.is_absolute() and not path.exists() and results_dir is not None:
+        beside = results_dir.resolve().parent / path
+        if beside.exists():
+            return beside
+    return path
+
+
+def suite_context(run: dict[str, Any], results_dir: Path | None = None) -> SuiteContext:
+    """Quality bars, base models, scenarios, chain policies and latency budgets from the suite the run used."""
     from harness.suite import QualityBars, load_suite
 
     try:
-        project = load_suite(Path(run["suite_path"]))
-        return {t: spec.quality.model_dump() for t, spec in project.suite.tasks.items()}
-    except Exception:  # the suite moved or changed since: the defaults still give a sound report
-        return defaultdict(lambda: QualityBars().model_dump())
+        project = load_suite(suite_path(run, results_dir))
+    except Exception as e:  # the suite moved or changed since: the defaults still give a sound report
+        note = f"the suite could not be read ({str(e).splitlines()[0][:160]}): default quality bars"
+        return SuiteContext(defaultdict(lambda: QualityBars().model_dump()), note=note)
+    table = project.routing
+    return SuiteContext(
+        bars={t: spec.quality.model_dump() for t, spec in project.suite.tasks.items()},
+        base_models={d: dep.base_model for d, dep in project.models.deployments.items()},
+        scenarios=dict(project.suite.scenarios),
+        policies={t: table.policy(t) for t in table.tasks},
+        budgets={t: r.constraints.latency_budget_ms for t, r in table.tasks.items()},
+        datasets_dir=project.datasets_dir,
+    )
+
+
+def quality_bars(con: Any, run: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """Quality bars per task, from the suite the run used (defaults when it can no longer be read)."""
+    return suite_context(run).bars

@@ -22,17 +22,32 @@ def _asset(name: str) -> str:
     return resources.files("harness.report").joinpath("templates", name).read_text(encoding="utf-8")
 
 
+OUTPUT_CHARS = 6000
+"""Model output shown per flipped case in the HTML; the JSON report and `harness show` have it whole."""
+
+
+def _clip(value: object, limit: int = OUTPUT_CHARS) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text) - limit} more characters: harness show)"
+
+
 def html(report: dict[str, Any]) -> str:
     import jinja2
 
+    from harness.report import charts
+
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["clip"] = _clip
     template = env.from_string(_asset("report.html.j2"))
     script = _asset("report.js")
     digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    trend = report["trend"]
     return template.render(
-        p=report["provenance"], overview=report["overview"], ladders=report["ladders"], routed=report["routed"],
-        drift=report["drift"], baseline=report["baseline"], variants=report["variants"],
+        report=report, p=report["provenance"], overview=report["overview"], ladders=report["ladders"],
+        routed=report["routed"], drift=report["drift"], baseline=report["baseline"], variants=report["variants"],
         max_cases=report["max_cases"], css=_asset("report.css"), script=script, script_hash=f"sha256-{digest}",
+        trend_charts=[(t["task"], charts.trend(t, trend["runs"])) for t in trend["tasks"]],
+        cost_charts=[(c, charts.cost_quality(c["points"])) for c in report["cost_quality"]],
     )  # fmt: skip
 
 
@@ -66,10 +81,38 @@ def markdown(report: dict[str, Any]) -> str:
                 lines.append(f"- {s['deployment']}: Δ {d['diff']:+.3f} {ci}, {s['non_inferiority']}{eq}")
     if report["drift"]:
         lines += ["", f"Drift vs `{report['baseline']}`:", ""]
-        lines += ["| task | deployment | Δ | Holm p | verdict |", "|---|---|---|---|---|"]
+        lines += ["| task | deployment | variant | Δ [95% CI] | MDE | Holm p | verdict |", "|---" * 7 + "|"]
         for d in report["drift"]["pairs"]:
-            lines.append(f"| {d['task']} | {d['deployment']} | {d['diff']:+.3f} | {d['p_holm']:.4f} | {d['verdict']} |")
-    return "\n".join(lines) + "\n"
+            ci = f"[{d['ci'][0]:+.3f}, {d['ci'][1]:+.3f}]"
+            lines.append(f"| {d['task']} | {d['deployment']} | {d['variant']} | {d['diff']:+.3f} {ci} | "
+                         f"{d['mde']:.3f} | {d['p_holm']:.4f} | {d['verdict']} |")  # fmt: skip
+        n_flips = report["drift"]["n_flips"]
+        worse = [f for f in report["drift"]["flips"] if f["direction"] == "pass → fail"]
+        if n_flips:
+            shown = ", ".join(f"{f['task']}/{f['deployment']}/{f['case_id']}" for f in worse[:10])
+            lines += ["", f"{n_flips} case(s) flipped" + (f"; pass → fail: {shown}" if shown else "")]
+    return "\n".join(lines + _md_extras(report)) + "\n"
+
+
+def _md_extras(report: dict[str, Any]) -> list[str]:
+    """Scenario expectations, flaky cases and judge health, one line each."""
+    lines = []
+    for s in report["scenarios"]:
+        cells = [f"{r['scenario']} {r['quality']:.3f} (${r['cost_per_1k']:.3g}/1k, {r['latency_ms']:.0f} ms)"
+                 for r in s["rows"]]  # fmt: skip
+        lines.append(f"- {s['task']} ({s['variant']}) served quality: " + "; ".join(cells))
+    if lines:
+        lines = ["", "Expected served quality under failure scenarios:", "", *lines]
+    flaky = [f for f in report["flaky"] if f["flaky"]]
+    if flaky:
+        lines += ["", "Flaky cases: " + ", ".join(f"{f['task']}/{f['deployment']} {f['flaky']} of {f['cases']}"
+                                                   for f in flaky)]  # fmt: skip
+    judges = report["judges"]
+    low = [c for c in judges["calibrations"] if c["flag"]]
+    if low:
+        lines += ["", "Judges below κ " + f"{judges['kappa_bar']}: "
+                  + ", ".join(f"{c['judge_deployment']} on {c['task']} (κ {c['kappa']:.2f})" for c in low)]  # fmt: skip
+    return lines
 
 
 def render(report: dict[str, Any], fmt: Format) -> str:

@@ -148,10 +148,51 @@ M005_SERVED_SIMULATED = """
 ALTER TABLE served ADD COLUMN simulated BOOLEAN;    -- a simulated answer was on the walked path
 """
 
+M006_JUDGES = """
+ALTER TABLE grades ADD COLUMN judge_prompt_hash VARCHAR;   -- sha256 of the judge prompt template and its includes
+ALTER TABLE grades ADD COLUMN judge_simulated BOOLEAN;     -- a simulated judge decided: never evidence
+ALTER TABLE grades ADD COLUMN flagged BOOLEAN;             -- the pre-screen flagged the output: failed, not judged
+CREATE TABLE pairwise (
+    run_id VARCHAR NOT NULL, task VARCHAR NOT NULL, case_id VARCHAR NOT NULL, variant VARCHAR NOT NULL,
+    sample INTEGER NOT NULL,
+    a_deployment VARCHAR NOT NULL,  -- the candidate compared
+    b_deployment VARCHAR NOT NULL,  -- what it is compared against (the case's primary, or a named deployment)
+    judge_deployment VARCHAR NOT NULL,
+    a_cell VARCHAR, b_cell VARCHAR,
+    winner VARCHAR,                 -- a | b | tie; NULL when the judge erred
+    consistent BOOLEAN,             -- both orders gave the same verdict (a flip with order counts as a tie)
+    first_order VARCHAR,            -- the verdict with a shown first, mapped to a | b | tie
+    second_order VARCHAR,           -- the verdict with b shown first, mapped to a | b | tie
+    flagged VARCHAR,                -- a | b | both: sides the pre-screen flagged (they lose without a judge call)
+    reason VARCHAR, error VARCHAR,
+    judge_prompt_hash VARCHAR,
+    simulated BOOLEAN,              -- a simulated judge or simulated answers: never evidence
+    judged_at TIMESTAMPTZ,
+    PRIMARY KEY (run_id, task, case_id, variant, sample, a_deployment, b_deployment, judge_deployment)
+);
+CREATE TABLE judge_calibrations (
+    calibration_id VARCHAR NOT NULL,
+    calibrated_at TIMESTAMPTZ,
+    suite VARCHAR, task VARCHAR NOT NULL, dataset VARCHAR, grader_id VARCHAR NOT NULL, grader_version VARCHAR,
+    judge_deployment VARCHAR NOT NULL, judge_prompt_hash VARCHAR,
+    simulated BOOLEAN,              -- a simulated judge: the numbers test the pipeline, not the judge
+    n INTEGER,                      -- labelled outputs with a verdict
+    errors INTEGER,                 -- labelled outputs the judge could not grade (judge errors)
+    flagged INTEGER,                -- labelled outputs the pre-screen flagged
+    accuracy DOUBLE,                -- pass/fail agreement with the labels
+    kappa DOUBLE,                   -- Cohen's kappa on pass/fail
+    weighted_kappa DOUBLE,          -- quadratic-weighted kappa on the ordinal score levels
+    length_score_corr DOUBLE,       -- Pearson correlation of output length (chars) and judge score
+    confusion VARCHAR,              -- JSON: {levels, matrix (labels x judge, on levels), passed: [[tn, fp], [fn, tp]]}
+    PRIMARY KEY (calibration_id, grader_id, judge_deployment)
+);
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "initial", M001_INITIAL),
     (2, "routes", M002_ROUTES),
     (3, "served", M003_SERVED),
     (4, "attempt_detail", M004_ATTEMPT_DETAIL),
     (5, "served_simulated", M005_SERVED_SIMULATED),
+    (6, "judges", M006_JUDGES),
 ]

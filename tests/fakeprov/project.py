@@ -1,7 +1,9 @@
-"""A small live project whose three deployments (anthropic, openai, google) point at a fakeprov server."""
+"""A small live project whose deployments point at a fakeprov server: the three vendors' own APIs (`LANES`) and
+the same SDKs on Bedrock, Vertex AI and Azure (`INFRA_LANES`)."""
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -12,12 +14,24 @@ from harness.launch import RunResult, start_run
 from harness.plan import Selection
 from harness.runner import RunOptions
 from tests.conftest import LABELS, intent_cases, write_dataset
-from tests.fakeprov.server import Api, Prompt, Reply, Server
+from tests.fakeprov.server import Prompt, Reply, Server
+from tests.fakeprov.wire import Api, Infra
 
 #: deployment id -> (provider / wire format, env var holding its key)
 LANES: dict[str, Api] = {"claude": "anthropic", "gpt": "openai", "gemini": "google"}
 KEY_ENVS = {"claude": "HX_ANTHROPIC_KEY", "gpt": "HX_OPENAI_KEY", "gemini": "HX_GEMINI_KEY"}
 PRICES = {"claude": (3.0, 15.0), "gpt": (2.5, 10.0), "gemini": (1.25, 5.0)}
+
+#: deployment id -> (provider, client, model, what else its models.yaml entry needs). Credentials: bedrock from
+#: AWS_* (see `aws_env`), the vertex lanes' access token from HX_VERTEX_TOKEN, azure's key from HX_AZURE_KEY.
+INFRA_LANES: dict[str, tuple[Api, Infra, str, dict[str, str]]] = {
+    "claude-bedrock": ("anthropic", "bedrock", "anthropic.claude-sonnet-4-20250514-v1:0", {"region": "eu-central-1"}),
+    "claude-vertex": ("anthropic", "vertex", "claude-sonnet-4@20250514",
+                      {"region": "us-east5", "project": "hx-project", "credentials_env": "HX_VERTEX_TOKEN"}),
+    "gemini-vertex": ("google", "vertex", "gemini-2.5-pro",
+                      {"region": "europe-west4", "project": "hx-project", "credentials_env": "HX_VERTEX_TOKEN"}),
+    "gpt-azure": ("openai", "azure", "gpt-4o-prod", {"api_version": "2024-10-21", "credentials_env": "HX_AZURE_KEY"}),
+}  # fmt: skip
 
 ROUTING = """
 schema_version: 1
@@ -58,15 +72,7 @@ def live_project(
     """evals/{models,routing,live}.yaml, datasets/intents, prompts/intents; returns the suite path."""
     evals = root / "evals"
     evals.mkdir(parents=True)
-    deps = []
-    for lane in lanes:
-        api = LANES[lane]
-        inp, out = PRICES[lane]
-        deps.append(
-            f"  {lane}:\n    provider: {api}\n    model: {lane}-test\n    family: {lane}\n"
-            f"    base_url: {server.base_url(lane, api)}\n    credentials_env: {KEY_ENVS[lane]}\n"
-            f"    pricing: {{input_per_mtok: {inp}, output_per_mtok: {out}}}\n"
-        )
+    deps = [deployment_yaml(lane, server) for lane in lanes]
     (evals / "models.yaml").write_text("schema_version: 1\ndeployments:\n" + "".join(deps))
     routing = ROUTING.format(retry_on="[" + ", ".join(retry_on) + "]", chain=", ".join(lanes))
     (evals / "routing.yaml").write_text(textwrap.dedent(routing))
@@ -76,6 +82,27 @@ def live_project(
     prompt.parent.mkdir(parents=True)
     prompt.write_text(PROMPT)
     return evals / "live.yaml"
+
+
+def deployment_yaml(lane: str, server: Server) -> str:
+    """The models.yaml entry of one lane (a vendor's API, or an infrastructure lane)."""
+    if lane in INFRA_LANES:
+        api, infra, model, extra = INFRA_LANES[lane]
+        fields = {"provider": api, "client": infra, "model": model, "family": lane.split("-")[0],
+                  "base_url": server.base_url(lane, api, infra), **extra}  # fmt: skip
+        inp, out = PRICES[lane.split("-")[0]]
+    else:
+        fields = {"provider": LANES[lane], "model": f"{lane}-test", "family": lane,
+                  "base_url": server.base_url(lane, LANES[lane]), "credentials_env": KEY_ENVS[lane]}  # fmt: skip
+        inp, out = PRICES[lane]
+    body = "".join(f"    {k}: {json.dumps(v)}\n" for k, v in fields.items())
+    return f"  {lane}:\n{body}    pricing: {{input_per_mtok: {inp}, output_per_mtok: {out}}}\n"
+
+
+def aws_env(access_key: str, secret_key: str, session_token: str | None = None) -> dict[str, str]:
+    """The standard AWS variables for a key pair (and a session token)."""
+    env = {"AWS_ACCESS_KEY_ID": access_key, "AWS_SECRET_ACCESS_KEY": secret_key}
+    return env | ({"AWS_SESSION_TOKEN": session_token} if session_token else {})
 
 
 def run_live(suite: Path, results: Path, **options: Any) -> RunResult:

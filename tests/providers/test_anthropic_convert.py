@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import anthropic
 import httpx2
 from anthropic.types import Message, TextBlock, ToolUseBlock, Usage
@@ -9,8 +11,8 @@ from anthropic.types import Message, TextBlock, ToolUseBlock, Usage
 from harness.errors import FailureClass
 from harness.providers.anthropic_convert import to_completion, to_error, to_params
 from harness.providers.http_convert import Seen
+from harness.types import Image, Request, RequestOptions
 from harness.types import Message as Msg
-from harness.types import Request, RequestOptions
 
 TOOL = {"name": "get_weather", "description": "Weather for a city.",
         "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}  # fmt: skip
@@ -104,3 +106,15 @@ def test_transport_errors_keep_what_the_response_hook_saw() -> None:
     assert err.failure_class == FailureClass.timeout
     err = to_error(ValueError("Unterminated string"), None, Seen(200, "req_77"))
     assert (err.failure_class, err.status, err.request_id) == (FailureClass.invalid_response, 200, "req_77")
+
+
+def test_images_become_base64_image_blocks_before_the_text() -> None:
+    image = Image("image/png", b"\x89PNG-bytes", "sha", "images/a.png")
+    req = Request("claude", "claude-x", (Msg("user", "Read the chart.", (image,)),), RequestOptions(), "h")
+    (message,) = to_params(req)["messages"]
+    assert message["content"] == [
+        {"type": "image", "source": {"type": "base64", "media_type": "image/png",
+                                     "data": base64.b64encode(b"\x89PNG-bytes").decode()}},
+        {"type": "text", "text": "Read the chart."},
+    ]  # fmt: skip
+    assert to_params(request())["messages"][0]["content"] == "Hi"  # no images: plain text as before

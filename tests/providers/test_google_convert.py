@@ -9,8 +9,8 @@ from google.genai import types as gt
 from harness.errors import FailureClass
 from harness.providers.google_convert import finish_reason, to_completion, to_config, to_contents, to_error
 from harness.providers.http_convert import Seen
+from harness.types import Image, Request, RequestOptions
 from harness.types import Message as Msg
-from harness.types import Request, RequestOptions
 
 TOOL = {"name": "get_weather", "description": "Weather for a city.",
         "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}  # fmt: skip
@@ -94,3 +94,12 @@ def test_errors_map_once() -> None:
     req = httpx2.Request("POST", "http://127.0.0.1/v1beta/models/g:generateContent")
     assert to_error(httpx2.ReadTimeout("", request=req), None).failure_class == FailureClass.timeout
     assert to_error(httpx2.ConnectError("refused", request=req), None).failure_class == FailureClass.connection_error
+
+
+def test_images_become_inline_data_parts_before_the_text() -> None:
+    image = Image("image/png", b"\x89PNG-bytes", "sha", "images/a.png")
+    req = Request("gemini", "gemini-x", (Msg("user", "Read the chart.", (image,)),), RequestOptions(), "h")
+    (content,) = to_contents(req)
+    blob, text = content.parts or []
+    assert (blob.inline_data.mime_type, blob.inline_data.data, text.text) == (  # type: ignore[union-attr]
+        "image/png", b"\x89PNG-bytes", "Read the chart.")  # fmt: skip

@@ -19,7 +19,7 @@ from harness.providers.http_convert import (
     status_error,
     transport_error,
 )
-from tests.canary import ANTHROPIC, GOOGLE, OPENAI, fake_key
+from tests.canary import ANTHROPIC, AWS_ACCESS_KEY, GOOGLE, OPENAI, fake_key
 
 F = FailureClass
 
@@ -82,6 +82,26 @@ def test_redact_removes_the_key_any_8_char_piece_and_key_shapes() -> None:
     assert "Incorrect API key provided" in out
 
 
+def test_redact_covers_cloud_credentials() -> None:
+    """Every secret a cloud client holds is cut (and its 8-character pieces); AWS key ids, SigV4 header parts,
+    session tokens, Google access tokens and Azure key headers are cut by shape even when not known."""
+    access = fake_key(AWS_ACCESS_KEY, "CANARY7Q2W3E4R5T")
+    secret, session = "CANARYsec/Kq8Zp3Lm9Xv2Rt7Bw1J", "FwoGZXIvCANARY+tok"
+    other_id = fake_key(AWS_ACCESS_KEY, "ZZZZYYYYXXXXWWWW")
+    google_token = "ya" + "29.a0AfB_byCANARYtoken"
+    text = (
+        f"Authorization: AWS4-HMAC-SHA256 Credential={access}/20261126/eu-central-1/bedrock/aws4_request, "
+        f"SignedHeaders=host;x-amz-date, Signature={'ab' * 32} | part of the secret {secret[3:]} | "
+        f"x-amz-security-token: {session} | token {google_token} | api-key: 0123CANARYazure | other {other_id}"
+    )
+    out = redact(text, (access, secret, session))
+    for gone in (access, secret[3:11], session, "ab" * 32, google_token, "0123CANARYazure", other_id):
+        assert gone not in out, gone
+    assert out.startswith("Authorization: AWS4-HMAC-SHA256 Credential=[redacted]")
+    assert "part of the secret" in out and "| token [redacted]" in out
+    assert redact("nothing secret here", ()) == "nothing secret here" == redact("nothing secret here", None)
+
+
 def test_status_error_keeps_status_retry_after_and_request_id_and_drops_the_key() -> None:
     key = fake_key(OPENAI, "CANARY-0123456789abcdef")
     body = {"error": {"message": f"Incorrect API key provided: {key}", "type": "invalid_request_error",
@@ -119,7 +139,7 @@ def test_api_key_comes_only_from_the_named_env_var(monkeypatch: pytest.MonkeyPat
         api_key("d", Deployment(provider="openai", model="m"))
 
 
-def test_cloud_clients_are_refused_with_a_clear_message() -> None:
-    dep = Deployment(provider="anthropic", model="m", client="bedrock", credentials_env="K")
+def test_a_client_the_provider_does_not_reach_is_refused_with_a_clear_message() -> None:
+    dep = Deployment(provider="anthropic", model="m", client="bedrock", region="eu-central-1")
     with pytest.raises(InputError, match="client 'bedrock' is not supported for provider 'anthropic'"):
         require_client("claude-bedrock", dep, ("direct",))

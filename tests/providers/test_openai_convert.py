@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import httpx2
 import openai
 from openai.types import CompletionUsage
@@ -11,8 +13,8 @@ from openai.types.chat.chat_completion_message_function_tool_call import Functio
 
 from harness.errors import FailureClass
 from harness.providers.openai_convert import parse_arguments, to_completion, to_error, to_params
+from harness.types import Image, Request, RequestOptions
 from harness.types import Message as Msg
-from harness.types import Request, RequestOptions
 
 TOOL = {"name": "get_weather", "description": "Weather for a city.",
         "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}  # fmt: skip
@@ -100,3 +102,12 @@ def test_errors_map_once() -> None:
     assert to_error(status(openai.InternalServerError, 502, None), None).failure_class == FailureClass.server_error
     req = httpx2.Request("POST", "https://api.openai.com/v1/chat/completions")
     assert to_error(openai.APIConnectionError(request=req), None).failure_class == FailureClass.connection_error
+
+
+def test_images_become_data_url_parts_before_the_text() -> None:
+    image = Image("image/jpeg", b"\xff\xd8\xff-bytes", "sha", "images/a.jpg")
+    req = Request("gpt", "gpt-x", (Msg("user", "Read the receipt.", (image,)),), RequestOptions(), "h")
+    (message,) = to_params(req)["messages"]
+    url = "data:image/jpeg;base64," + base64.b64encode(b"\xff\xd8\xff-bytes").decode()
+    assert message["content"] == [{"type": "image_url", "image_url": {"url": url}},
+                                  {"type": "text", "text": "Read the receipt."}]  # fmt: skip

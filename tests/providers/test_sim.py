@@ -96,3 +96,19 @@ def test_profile_validation() -> None:
         SimProfile(latency_ms_p50=100, latency_ms_p95=50)
     with pytest.raises(ValueError):
         SimProfile(accuracy={"qa": 1.5})
+
+
+def test_numeric_answers_are_the_number_or_a_near_miss_and_images_cost_tokens() -> None:
+    from harness.graders.numeric import numbers_in
+    from harness.types import Image
+
+    right = [run(provider(accuracy={"qa": 1.0}), request(f"n{i}", 40 + i, "qa")).text for i in range(30)]
+    wrong = [run(provider(accuracy={"qa": 0.0}), request(f"n{i}", 40 + i, "qa")).text for i in range(30)]
+    assert [numbers_in(t)[-1] for t in right] == [40 + i for i in range(30)]
+    assert all(numbers_in(t)[-1] != 40 + i for i, t in enumerate(wrong)), wrong
+    cents = run(provider(accuracy={"qa": 1.0}), request("r", 12.5, "qa")).text
+    assert numbers_in(cents)[-1] == 12.5
+    chart = Image("image/png", b"", "sha", "c.png", 300, 250)  # ~100 tokens
+    plain = Request("m@x", "m", (Message("user", "p"),), RequestOptions(), "h", 0, 1, None)
+    seen = Request("m@x", "m", (Message("user", "p", (chart,)),), RequestOptions(), "h", 0, 1, None)
+    assert run(provider(), seen).usage.input_tokens == run(provider(), plain).usage.input_tokens + 100

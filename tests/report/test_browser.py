@@ -1,8 +1,9 @@
 """The HTML report in real headless Chromium (Debian's chromium + chromedriver, never a downloaded browser).
 
-Opens a generated report from file://, checks sections and numbers, expands a flipped case, sorts a table, sees no
-console errors, and shows that model outputs carrying script tags, event handlers and </script> breakouts render
-as text and run nothing.
+Opens a generated report from file://, checks sections and numbers (overview, Fleiss' κ, scenario expectations,
+trend and cost-quality SVG charts, judge health), expands a flipped case (input, reference, both outputs, grader
+reasons), sorts and filters tables, sees no console errors, and shows that model outputs carrying script tags, event
+handlers and </script> breakouts render as text and run nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from harness.cli import app
+from harness.report.data import build
 
 CHROMIUM, DRIVER = shutil.which("chromium") or "/usr/bin/chromium", shutil.which("chromedriver")
 PAYLOAD = (
@@ -58,8 +60,9 @@ def report(project: Path, tmp_path: Path) -> Path:
     models.write_text(models.read_text().replace(canned, f"{canned}\n    model: {json.dumps(PAYLOAD)}"))
     tmpl = project.parent.parent / "prompts/intents/default.j2"
     tmpl.write_text(tmpl.read_text().replace("Label it.", "Label the message."))
-    assert runner.invoke(app, args).exit_code == 0
+    assert runner.invoke(app, [*args, "--repeats", "2"]).exit_code == 0
     out = tmp_path / "report.html"
+    (tmp_path / "baseline.txt").write_text(base)
     r = runner.invoke(app, ["report", "--results-dir", str(tmp_path), "--baseline", base, "--out", str(out)])
     assert r.exit_code == 0, r.output
     return out
@@ -91,12 +94,57 @@ def test_report_in_chromium(browser: object, report: Path) -> None:
     ascending = first_cells()
     deps.click()
     assert first_cells() == list(reversed(ascending)) and ascending == sorted(ascending)
-    # expand a flipped case
+    # expand a flipped case: input, reference, both outputs and grader reasons side by side
     flips = d.find_elements(By.CSS_SELECTOR, "details.flip")  # type: ignore[attr-defined]
     assert flips, "the prompt edit should flip some of beta's cases"
     flips[0].find_element(By.TAG_NAME, "summary").click()
     assert flips[0].get_attribute("open") is not None
-    assert "baseline" in flips[0].text and "this run" in flips[0].text
+    text = flips[0].text
+    assert all(w in text for w in ("baseline", "this run", "input", "reference", "exact"))
     severe = [e for e in d.get_log("browser") if e["level"] == "SEVERE"]  # type: ignore[attr-defined]
     assert severe == [], severe
     assert PAYLOAD in body  # shown as text, in the provenance's deployment list
+
+
+def test_new_sections_and_numbers(browser: object, report: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    d = browser
+    data = build(report.parent, None, (report.parent / "baseline.txt").read_text())
+    d.get(report.as_uri())  # type: ignore[attr-defined]
+    for section in ("scenarios", "trend", "cost-quality", "judges", "flaky"):
+        assert d.find_element(By.ID, section).is_displayed()  # type: ignore[attr-defined]
+    assert d.find_elements(By.ID, "variants") == [] and data["variants"] == []  # one variant: no section
+    # inline SVG charts, drawn without script: one trend and one cost-quality chart per task
+    for cls in ("trend", "cost-quality"):
+        charts = d.find_elements(By.CSS_SELECTOR, f"svg.{cls}")  # type: ignore[attr-defined]
+        assert len(charts) == 2 and all(c.is_displayed() and c.size["width"] > 200 for c in charts)
+    dots = d.find_elements(By.CSS_SELECTOR, "svg.trend circle")  # type: ignore[attr-defined]
+    assert len(dots) == sum(len(s["points"]) for t in data["trend"]["tasks"] for s in t["series"]) == 2 * 5
+    # numbers: Fleiss' κ of the intents ladder and the scenario expectation, as the view data has them
+    fleiss = next(x["fleiss"] for x in data["ladders"] if x["task"] == "intents")
+    assert f"{fleiss['kappa']:.3f}" in d.find_element(By.CSS_SELECTOR, "p.fleiss").text  # type: ignore[attr-defined]
+    block = next(b for b in data["scenarios"] if b["task"] == "invoices")
+    cell = d.find_element(  # type: ignore[attr-defined]
+        By.CSS_SELECTOR, 'table.scenario[data-task="invoices"] tr[data-scenario="as measured"] td.expected-quality'
+    )
+    assert cell.text == f"{block['rows'][0]['quality']:.3f}"
+    assert "No judges in this run." in d.find_element(By.TAG_NAME, "body").text  # type: ignore[attr-defined]
+    flaky = d.find_elements(By.CSS_SELECTOR, "#flaky-table tbody tr")  # type: ignore[attr-defined]
+    assert len(flaky) == len(data["flaky"]) == 5  # two samples per case in this run: every group has repeats
+    # filtering the drift table hides the other rows; sorting a numeric column orders by value
+    rows = d.find_elements(By.CSS_SELECTOR, "#drift-table tbody tr")  # type: ignore[attr-defined]
+    box = d.find_element(By.CSS_SELECTOR, 'input[data-table="drift-table"]')  # type: ignore[attr-defined]
+    box.send_keys("beta")
+    shown = [r for r in rows if r.is_displayed()]
+    assert 0 < len(shown) < len(rows) and all("beta" in r.text for r in shown)
+    box.clear()
+    box.send_keys(" ")  # an input event with a blank query shows every row again
+    flaky_rate = d.find_elements(By.CSS_SELECTOR, "#flaky-table th")[5]  # type: ignore[attr-defined]
+    flaky_rate.click()
+    values = [
+        float(c.get_attribute("data-v")) for c in d.find_elements(By.CSS_SELECTOR, "#flaky-table tbody td:nth-child(6)")
+    ]  # type: ignore[attr-defined]
+    assert values == sorted(values)
+    severe = [e for e in d.get_log("browser") if e["level"] == "SEVERE"]  # type: ignore[attr-defined]
+    assert severe == [], severe

@@ -1,9 +1,10 @@
+import time
 from pathlib import Path
 
 import pytest
 
 from harness.errors import JournalCorruptError
-from harness.store.journal import JournalWriter, read_records, torn_tail
+from harness.store.journal import JournalWriter, read_records, split_batch, torn_tail
 
 
 def test_write_flush_read(tmp_path: Path) -> None:
@@ -46,3 +47,62 @@ def test_one_writer_per_journal(tmp_path: Path) -> None:
         JournalWriter(tmp_path / "r.jsonl")
     first.close()
     JournalWriter(tmp_path / "r.jsonl").close()
+
+
+def test_lines_start_with_their_type_whatever_the_key_order(tmp_path: Path) -> None:
+    j = JournalWriter(tmp_path / "r.jsonl")
+    j.write({"run_id": "r", "type": "cell", "i": 0})
+    j.close()
+    assert (tmp_path / "r.jsonl").read_bytes() == b'{"type":"cell","run_id":"r","i":0}\n'
+
+
+def test_split_batch_sorts_bulk_types_into_files_and_parses_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harness.store import journal
+
+    monkeypatch.setattr(journal, "CHUNK_BYTES", 16)  # lines cross the pieces it reads
+    p = tmp_path / "r.jsonl"
+    p.write_bytes(
+        b'{"type":"run","run_id":"r"}\n{"type":"cell","i":0}\n{"type":"grade","i":0}\n'
+        b'{"i": 1, "type": "cell"}\n{"type":"run_end","status":"complete"}\n{"type":"cell","i":2}\n{"type":"ce'
+    )
+    monkeypatch.setattr(journal, "PART_BYTES", 30)  # a type's lines go to a new file past 30 bytes
+    batch = split_batch(p, 0, 1, {"cell", "grade"}, lambda name: tmp_path / f"{name}.part")
+    cells = [tmp_path / "cell-0.part", tmp_path / "cell-1.part"]
+    assert batch.files == {"cell": cells, "grade": [tmp_path / "grade-0.part"]}
+    assert b"".join(f.read_bytes() for f in cells) == (
+        b'{"type":"cell","i":0}\n{"type":"cell","i":1}\n{"type":"cell","i":2}\n'
+    )
+    assert (tmp_path / "grade-0.part").read_bytes() == b'{"type":"grade","i":0}\n'
+    assert batch.counts == {"cell": 3, "grade": 1}
+    assert [r["type"] for r in batch.parsed] == ["run", "run_end"]
+    assert batch.lines == 6 and batch.end == p.stat().st_size - len(b'{"type":"ce')  # the torn tail is left
+
+
+def test_split_batch_checks_what_it_parses_and_leaves_no_files(tmp_path: Path) -> None:
+    p = tmp_path / "r.jsonl"
+    p.write_bytes(b'{"type":"cell","i":0}\n{"type":"run_end","stat\n{"type":"cell","i":2}\n')
+    with pytest.raises(JournalCorruptError, match=rf"{p}:2: corrupt journal line"):
+        split_batch(p, 0, 1, {"cell"}, lambda kind: tmp_path / f"{kind}.part")
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_a_failed_fsync_fails_the_next_flush(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from harness.errors import StoreError
+    from harness.store import journal
+
+    def broken(fd: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    j = JournalWriter(tmp_path / "r.jsonl")
+    monkeypatch.setattr(journal.os, "fsync", broken)
+    j.write({"type": "cell", "i": 0})
+    j.flush()  # written; the fsync fails in the background
+    deadline = time.monotonic() + 5
+    with pytest.raises(StoreError, match="could not write the journal .*Input/output error"):
+        while time.monotonic() < deadline:
+            j.flush()
+            time.sleep(0.01)
+    with pytest.raises(StoreError, match="Input/output error"):
+        j.close()  # close fsyncs in the foreground: the error is reported there too

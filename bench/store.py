@@ -1,0 +1,116 @@
+"""Store and report (7): a 100,000-cell journal loaded into a fresh DuckDB, and the HTML report rendered from it.
+
+The journal is written once (not timed) in the shape the runner writes: per cell one attempt, one cell and one
+grade record, three simulated deployments in one chain, so the report has a full degradation ladder.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from bench.common import LABELS, median_of, peak_rss_mb, run_child, sim_project, spread_of
+
+DEPLOYMENTS = (("a", "anthropic", "claude", 0.80), ("b", "openai", "gpt", 0.78), ("c", "google", "gemini", 0.70))
+STAMP = "2026-01-01T00:00:00+00:00"
+
+
+def _run_record(run_id: str, suite: Path, cells: int) -> dict[str, Any]:
+    return {
+        "type": "run", "run_id": run_id, "suite": "bench", "suite_path": str(suite), "started_at": STAMP,
+        "status": "running", "mode": "sim", "simulated": True, "sim_seed": 0, "git_commit": None,
+        "git_dirty": None, "harness_version": "bench", "packages": {}, "hashes": {}, "fingerprint": {},
+        "deployment_modes": {d: "sim" for d, *_ in DEPLOYMENTS}, "routing_table_version": "bench",
+        "tasks": ["t"], "deployments": [d for d, *_ in DEPLOYMENTS], "variants": ["base"], "planned_cells": cells,
+        "pid": os.getpid(), "host": "bench",
+    }  # fmt: skip
+
+
+def _records(run_id: str, i: int, pos: int, rng: random.Random) -> Iterator[dict[str, Any]]:
+    dep, provider, family, accuracy = DEPLOYMENTS[pos]
+    key, label = f"{run_id}-{dep}-{i}", LABELS[i % 4]
+    right = rng.random() < accuracy
+    output = label if right else LABELS[(i + 1) % 4]
+    latency = round(rng.lognormvariate(4.6, 0.3), 3)
+    yield {"type": "attempt", "attempt_id": f"{key}:0:1", "cell_key": key, "run_id": run_id, "n": 1,
+           "deployment": dep, "status": "ok", "latency_ms": latency, "input_tokens": 12, "output_tokens": 2,
+           "cost_usd": 0.0, "finish_reason": "stop", "served_model": f"sim:{dep}", "request_id": f"sim-{i}",
+           "retry_layer": "harness", "started_at": STAMP, "simulated": True}  # fmt: skip
+    yield {"type": "cell", "cell_key": key, "run_id": run_id, "task": "t", "task_class": "classification",
+           "dataset": "d", "dataset_version": "1", "dataset_sha256": "0" * 64, "case_id": f"c{i}", "cluster": None,
+           "tags": [], "deployment": dep, "provider": provider, "model": dep, "family": family,
+           "role": "primary" if pos == 0 else f"fallback {pos}", "variant": "base", "sample": 0,
+           "template_path": "t/default.j2", "template_hash": "1" * 64, "prompt_hash": f"p{i}",
+           "options_hash": "o", "request_hash": f"r{pos}-{i}", "status": "ok", "output": output, "tool_calls": [],
+           "finish_reason": "stop", "served_model": f"sim:{dep}", "error_class": None, "error_message": None,
+           "input_tokens": 12, "output_tokens": 2, "cost_usd": 0.0, "latency_ms": latency, "attempts": 1,
+           "cache_hit": False, "mode": "sim", "simulated": True, "served_deployment": dep, "chain_position": pos,
+           "est_input_tokens": 12, "pass_threshold": 1.0, "finished_at": STAMP}  # fmt: skip
+    yield {"type": "grade", "cell_key": key, "run_id": run_id, "grader_id": "exact", "grader_version": "1",
+           "value": 1.0 if right else 0.0, "passed": right, "reason": "", "error": None, "weight": 1.0,
+           "judge_deployment": None, "graded_at": STAMP}  # fmt: skip
+
+
+def write_journal(results: Path, suite: Path, cells: int) -> str:
+    """A finished simulated run of `cells` cells (3 deployments × cells / 3 cases) as the runner journals it."""
+    from harness.store.journal import JournalWriter
+
+    run_id, rng = "20260101-000000-bench0", random.Random(0)
+    j = JournalWriter(results / "runs" / f"{run_id}.jsonl")
+    j.write(_run_record(run_id, suite, cells))
+    for n in range(cells):
+        for rec in _records(run_id, n // 3, n % 3, rng):
+            j.write(rec)
+    j.write({"type": "run_end", "run_id": run_id, "status": "complete", "ended_at": STAMP,
+             "counts": {"ok": cells, "error": 0, "skipped": 0}, "session": 0})  # fmt: skip
+    j.close()
+    return run_id
+
+
+def child(args: dict[str, Any], t0: float) -> Iterator[dict[str, Any]]:
+    from harness.report.data import build
+    from harness.report.render import render, write
+    from harness.store import db
+
+    with tempfile.TemporaryDirectory() as tmp:
+        suite = sim_project(Path(tmp) / "p", 4)  # quality bars come from the suite the run names
+        results = Path(tmp) / "results"
+        cells = args["cells"]
+        run_id = write_journal(results, suite, cells)
+        for _ in range(args["repeats"]):
+            db.db_path(results).unlink(missing_ok=True)
+            t, c = time.perf_counter(), time.process_time()
+            stats = db.load(results)
+            load_wall, load_cpu = time.perf_counter() - t, time.process_time() - c
+            out = Path(tmp) / "report.html"
+            t, c = time.perf_counter(), time.process_time()
+            write(render(build(results, run_id), "html"), out)
+            report_wall, report_cpu = time.perf_counter() - t, time.process_time() - c
+            yield {"cells": cells, "rows": stats.records - 2, "load_wall": load_wall, "load_cpu": load_cpu,
+                   "report_wall": report_wall, "report_cpu": report_cpu, "report_mb": out.stat().st_size / 2**20,
+                   "rss_mb": peak_rss_mb()}  # fmt: skip
+
+
+def store_and_report(cells: int, repeats: int) -> dict[str, Any]:
+    """(7) Load `cells` cells (+ attempts and grades) into a fresh DuckDB; render the report for them."""
+    runs = run_child("store", {"cells": cells, "repeats": repeats})
+    rates = [r["rows"] / r["load_wall"] for r in runs]
+    row = {
+        "scenario": f"store and report: {cells:,} cells", "cells": cells, "runs": len(runs), "rows": runs[0]["rows"],
+        "wall_s": median_of(runs, "load_wall"), "rows_per_s": round(statistics.median(rates)),
+        "spread_rows_per_s": [round(min(rates)), round(max(rates))], "limit_rows_per_s": 20_000,
+        "ratio_to_limit": round(statistics.median(rates) / 20_000, 3),
+        "cpu_ms_per_cell": median_of([{"x": r["load_cpu"] / cells * 1000} for r in runs], "x"),
+        "report_s": median_of(runs, "report_wall"), "spread_report_s": spread_of(runs, "report_wall"),
+        "report_cpu_ms_per_cell": median_of([{"x": r["report_cpu"] / cells * 1000} for r in runs], "x"),
+        "report_mb": median_of(runs, "report_mb", 2), "peak_rss_mb": round(max(r["rss_mb"] for r in runs), 1),
+        "simulated": True, "target": ">= 20,000 rows/s into DuckDB; report in <= 10 s to a file <= 25 MB",
+    }  # fmt: skip
+    row["ok"] = row["rows_per_s"] >= 20_000 and row["report_s"] <= 10 and row["report_mb"] <= 25
+    return row

@@ -1,0 +1,121 @@
+"""`harness show RUN`: one cell in full, or a compact list of the cells a filter matches.
+
+A filter matching exactly one cell prints it whole: input and reference (from the dataset version the run
+recorded), output, tool calls, grades with their reasons, attempts with their error classes, and whether it was
+simulated. Otherwise a table of the matching cells (at most `--limit`). RUN is a run id or `latest`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness.errors import InputError
+
+STATUSES = ("ok", "error", "skipped", "pass", "fail")
+LIST_COLS = ("task", "deployment", "variant", "case_id", "sample", "status", "error_class", "score", "passed",
+             "latency_ms", "simulated", "output")  # fmt: skip
+DETAIL_COLS = (
+    "run_id", "task", "task_class", "dataset", "dataset_version", "case_id", "cluster", "deployment", "provider",
+    "model", "role", "variant", "sample", "status", "error_class", "output", "tool_calls", "finish_reason", "score",
+    "passed", "input_tokens", "output_tokens", "cost_usd", "latency_ms", "attempts", "cache_hit", "mode",
+    "simulated", "template_path", "prompt_hash", "chain_position", "cell_key",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Filter:
+    task: str | None = None
+    deployment: str | None = None
+    case: str | None = None
+    variant: str | None = None
+    sample: int | None = None
+    status: str | None = None
+    """ok, error or skipped (the cell), or pass / fail (its grade)."""
+    limit: int = 50
+
+    def where(self, run_id: str) -> tuple[str, list[Any]]:
+        clauses: list[str] = ["run_id = ?"]
+        params: list[Any] = [run_id]
+        for col, value in (("task", self.task), ("deployment", self.deployment), ("case_id", self.case),
+                           ("variant", self.variant), ("sample", self.sample)):  # fmt: skip
+            if value is not None:
+                clauses.append(f"{col} = ?")
+                params.append(value)
+        if self.status in ("ok", "error", "skipped"):
+            clauses.append("status = ?")
+            params.append(self.status)
+        elif self.status is not None:
+            clauses.append("passed" if self.status == "pass" else "passed = false")
+        return " AND ".join(clauses), params
+
+
+@dataclass
+class Shown:
+    run: dict[str, Any]
+    total: int
+    """Cells the filter matched."""
+    rows: list[dict[str, Any]]
+    """The first `limit` of them (compact columns), or the one cell in full."""
+    detail: dict[str, Any] | None = None
+    """The cell in full, when exactly one matched."""
+
+
+def _detail(con: Any, run: dict[str, Any], cell: dict[str, Any], full: bool, results_dir: Path) -> dict[str, Any]:
+    from harness.report import cases
+    from harness.report.data import suite_context
+
+    extra = cases.fetch(con, "SELECT error_message FROM cells WHERE cell_key = ?", [cell["cell_key"]])
+    found, note = cases.case_lookup(
+        cases.datasets_dir(run, suite_context(run, results_dir).datasets_dir),
+        [(cell["dataset"], cell["dataset_version"])],
+    )
+    case = found.get((cell["dataset"], cell["dataset_version"], cell["case_id"]))
+    limit = None if full else cases.INPUT_CHARS
+    return {
+        **cell, "error_message": extra[0]["error_message"] if extra else None,
+        "input": cases.text(case.input, limit) if case else (note or "case not found in its dataset"),
+        "reference": cases.text(case.expected, limit) if case else None,
+        "grades": cases.grades(con, [cell["cell_key"]]).get(cell["cell_key"], []),
+        "attempt_rows": cases.attempts(con, cell["cell_key"]),
+    }  # fmt: skip
+
+
+def show(results_dir: Path, run_id: str, f: Filter, full: bool = False) -> Shown:
+    """The cells of run `run_id` (or `latest`) that `f` matches."""
+    from harness.report.cases import fetch
+    from harness.report.data import resolve_run
+    from harness.store import db
+
+    if f.status is not None and f.status not in STATUSES:
+        raise InputError(f"--status must be one of {', '.join(STATUSES)}, not {f.status!r}")
+    path = db.db_path(results_dir)
+    if not path.exists():
+        raise InputError(f"no database in {results_dir}", fix="run `harness run` or `harness db load` first")
+    con = db.connect(path, read_only=True)
+    try:
+        run = resolve_run(con, None if run_id == "latest" else run_id)
+        where, params = f.where(run["run_id"])
+        total = fetch(con, f"SELECT count(*) AS n FROM results WHERE {where}", params)[0]["n"]
+        if total == 1:
+            cell = fetch(con, f"SELECT {', '.join(DETAIL_COLS)} FROM results WHERE {where}", params)[0]
+            return Shown(run, 1, [cell], _detail(con, run, cell, full, results_dir))
+        order = "ORDER BY task, deployment, variant, case_id, sample LIMIT ?"
+        rows = fetch(con, f"SELECT {', '.join(LIST_COLS)} FROM results WHERE {where} {order}", [*params, f.limit])
+    finally:
+        con.close()
+    return Shown(run, total, rows)
+
+
+def main(results_dir: Path, run_id: str, f: Filter, full: bool = False) -> None:
+    """The command: query, then print through `harness.display`."""
+    from harness import display
+
+    shown = show(results_dir, run_id, f, full)
+    if shown.detail is not None:
+        display.cell_detail(shown.detail)
+    else:
+        display.cell_list(shown.run["run_id"], shown.rows, shown.total)
+    if shown.run["simulated"]:
+        display.banner(display.SIM_BANNER)
