@@ -34,6 +34,23 @@ def _journals(results_dir: Path, runs: list[str]) -> list[Path]:
     return paths
 
 
+def _model_call_keys(journal: Path) -> list[str]:
+    """Cache keys of the graders' model calls (LLM judges, pairwise) a run used."""
+    import json
+
+    keys = []
+    with journal.open(encoding="utf-8") as fh:
+        for line in fh:
+            if '"model_call"' in line:
+                try:
+                    rec = json.loads(line)
+                except ValueError:
+                    continue  # a torn last line
+                if rec.get("type") == "model_call" and rec.get("cache_key"):
+                    keys.append(rec["cache_key"])
+    return keys
+
+
 @cache_app.command("export")
 @cli_errors
 def export(
@@ -51,6 +68,7 @@ def export(
     keys: list[str] = []
     for path in _journals(results_dir, runs):
         keys += [rec["cache_key"] for rec in read_state(path).done.values() if rec.get("cache_key")]
+        keys += _model_call_keys(path)
     cache = ResponseCache(results_dir / "cache" / "responses", "ro")
     out.parent.mkdir(parents=True, exist_ok=True)
     n = export_bundle(cache, dict.fromkeys(keys), out)

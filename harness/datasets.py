@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -146,6 +147,16 @@ def _case(obj: Any, fields: set[str], where: Where, folder: Path) -> Case:
     )
 
 
+def _lines(data: bytes) -> Iterator[bytes]:
+    """`data.split(b"\\n")`, one line at a time: a list of every line would stay in the heap as holes among the
+    cases (a dataset of 8 KB cases kept 2x its size)."""
+    pos = 0
+    while (nl := data.find(b"\n", pos)) >= 0:
+        yield data[pos:nl]
+        pos = nl + 1
+    yield data[pos:]
+
+
 def parse_cases(data: bytes, path: Path, fields: set[str], folder: Path | None = None) -> list[Case]:
     """Parse and check JSONL bytes: objects only, no duplicate keys or ids, no NaN, valid UTF-8. Images named in
     `input.images` are loaded from `folder` (default: the file's folder)."""
@@ -154,7 +165,7 @@ def parse_cases(data: bytes, path: Path, fields: set[str], folder: Path | None =
     seen: dict[str, int] = {}
     if data.startswith(b"\xef\xbb\xbf"):
         raise DatasetError("file starts with a byte-order mark", Where(path, 1), "save it as UTF-8 without BOM")
-    for n, raw in enumerate(data.split(b"\n"), start=1):
+    for n, raw in enumerate(_lines(data), start=1):
         where = Where(path, n)
         if not raw.strip():
             if n == data.count(b"\n") + 1:

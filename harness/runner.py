@@ -1,113 +1,37 @@
 """The runner: fan the plan's cells out to providers, retry what is retryable, grade, journal, emit events.
 
-Async core, no Rich: progress goes out as plain events to a sink (the CLI's display). Concurrency is bounded
-globally (workers) and per deployment (semaphores). A per-case failure becomes a recorded cell, never an
-exception that stops the fan-out.
+Async core, no Rich: progress goes out as plain events to a sink (the CLI's display). Each deployment has its own
+queue, workers and lane (harness/lanes.py: in-flight limit, RPM/TPM pacing, AIMD on 429s); `concurrency` bounds
+calls in flight across lanes. The response cache answers before any call; the budget admits calls. A per-case
+failure becomes a recorded cell, never an exception that stops the fan-out.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from harness import grading
 from harness.budget import Budget
-from harness.cache import CacheMode, ResponseCache, request_key, sim_key
+from harness.cache import ResponseCache, request_key
 from harness.errors import FailureClass, ProviderError
 from harness.lanes import Lane
-from harness.models import Deployment
 from harness.plan import Cell, Plan, short_hash
 from harness.providers.base import Provider
+from harness.records import CellFinished, RunOptions, Sink, Tally, answer_keys, cell_record, cost_of, now
 from harness.retry import FLAG_REASONS, AuthBreaker, Decision, RetryPolicy, decide, flag
 from harness.store.journal import JournalWriter
 from harness.types import Completion, Grade, Message, Request, RequestOptions, SimHint, ToolCall
 
-
-@dataclass(frozen=True)
-class RunOptions:
-    concurrency: int = 32
-    """Cells in flight across all deployments."""
-    per_deployment: int = 8
-    """Default cells in flight per deployment (a deployment's `concurrency` overrides it)."""
-    timeout_s: float = 120.0
-    """Per attempt; the live SDKs' own timeouts sit just above it."""
-    max_attempts: int | None = None
-    backoff_initial_s: float | None = None
-    backoff_max_s: float | None = None
-    max_retry_after_s: float | None = None
-    """Overrides of the task's routing.yaml `retry` policy (None: the policy decides)."""
-    retry_budget_s: float = 300.0
-    """No retry of a cell starts later than this after its first attempt."""
-    auth_failures_to_skip: int = 3
-    """After this many auth errors a live deployment's remaining cells end skipped_auth without a call."""
-    sim_time_scale: float = 0.0
-    sim_seed: int = 0
-    """Salts simulated answers' cache entries (a simulated answer depends on the seed)."""
-    cache: CacheMode = "off"
-    """Response cache: rw (read and write), ro (read only), off. `harness run` defaults to rw."""
-    max_cost_usd: float | None = None
-    """Stop scheduling new calls once this much is spent (with the suite's `budget_usd`, the lower wins)."""
-
-
 #: Graders slow enough to run in a worker thread instead of on the event loop.
 SLOW_GRADERS = grading.SLOW_GRADERS
 
-
-@dataclass(frozen=True)
-class CellFinished:
-    task: str
-    deployment: str
-    variant: str
-    status: str
-    error_class: str | None
-    cost_usd: float
-    score: float | None
-    passed: bool | None
-    simulated: bool
-    latency_ms: float | None = None
-    cached: bool = False
-
-
-@dataclass
-class Tally:
-    ok: int = 0
-    error: int = 0
-    skipped: int = 0
-    cost_usd: float = 0.0
-    """Spent by this run: cache hits cost nothing again."""
-    cached: int = 0
-    """Cells answered from the response cache (zero provider calls)."""
-    saved_usd: float = 0.0
-    """What the cached cells' calls cost when they were made."""
-    skipped_budget: int = 0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "error": self.error,
-            "skipped": self.skipped,
-            "cost_usd": round(self.cost_usd, 6),
-            "cached": self.cached,
-            "saved_usd": round(self.saved_usd, 6),
-            "skipped_budget": self.skipped_budget,
-        }
-
-
-Sink = Callable[[CellFinished], None]
-
-
-def now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat()
-
-
-def cost_of(dep: Deployment, input_tokens: int, output_tokens: int) -> float:
-    return (input_tokens * dep.pricing.input_per_mtok + output_tokens * dep.pricing.output_per_mtok) / 1e6
+__all__ = ["SLOW_GRADERS", "CellFinished", "RunOptions", "Runner", "Sink", "Tally", "answer_keys", "cost_of", "now"]
 
 
 @dataclass
@@ -248,9 +172,9 @@ class Runner:
         cell_key: str = "",
         purpose: str = "judge",
     ) -> Completion:
-        """A grader's model call (see `graders.base.ModelCaller`): same retries, limits and accounting as cells."""
-        if deployment not in self.providers:
-            raise ProviderError(FailureClass.not_found, f"{purpose} deployment {deployment!r} is not part of this run")
+        """A grader's model call (see `graders.base.ModelCaller`): same cache, retries, limits and accounting as
+        cells. Each answer used is journaled (`model_call`) with its cache key, so `harness cache export` carries
+        judge answers too and a replayed run can re-grade without a call."""
         dep = self.plan.project.models.deployments[deployment]
         prompt_hash = short_hash(*[(m.role, m.content) for m in messages])
         request = Request(deployment, dep.model, messages, options or RequestOptions(), prompt_hash, sim=sim)
@@ -260,16 +184,26 @@ class Runner:
         keys = self._cache_keys(deployment, rhash)
         hit = self.cache.first(keys) if self.cache and self.options.cache != "off" else None
         if hit is not None:
+            self._model_call(key, deployment, purpose, hit[0], True)
             return hit[1]
+        if deployment not in self.providers:
+            why = "not in the response cache (--mode replay)" if self._mode(deployment) == "replay" else "not callable"
+            raise ProviderError(FailureClass.not_found, f"{purpose} deployment {deployment!r}: {why}")
         est = sum(len(m.content) for m in messages) // 3
         completion, failure, message, _ = await self._call(key, "", deployment, request, est, keys[:1])
         if completion is None:
             raise ProviderError(failure or FailureClass.invalid_response, message or "no answer")
+        if keys and self.options.cache == "rw" and flag(completion) is None:
+            self._model_call(key, deployment, purpose, keys[0], False)
         usage = completion.usage
         cost = cost_of(dep, usage.input_tokens, usage.output_tokens)
         self.tally.cost_usd += cost
         self.budget.spent_usd += cost
         return completion
+
+    def _model_call(self, key: str, deployment: str, purpose: str, cache_key: str, hit: bool) -> None:
+        self.journal.write({"type": "model_call", "run_id": self.plan.run_id, "call_key": key, "deployment": deployment,
+                            "purpose": purpose, "cache_key": cache_key, "cache_hit": hit})  # fmt: skip
 
     async def _call(
         self, key: str, task: str, deployment: str, request: Request, est_tokens: int = 0, store: Sequence[str] = ()
@@ -425,7 +359,7 @@ class Runner:
         usage = completion.usage if completion else None
         cost = cost_of(dep, usage.input_tokens, usage.output_tokens) if usage else 0.0
         self.journal.write(
-            _cell_record(self.plan, cell, dep, mode, status, completion, failure, message, attempts, cost, cached)
+            cell_record(self.plan, cell, dep, mode, status, completion, failure, message, attempts, cost, cached)
             | ({"cache_key": cache_key} if cache_key else {})
         )
         score = passed = None
@@ -447,48 +381,3 @@ class Runner:
                          0.0 if cached else cost, score, passed, simulated,
                          completion.latency_ms if completion else None, cached)
         )  # fmt: skip
-
-
-def answer_keys(plan: Plan, deployment: str, mode: str, request_hash: str, sim_seed: int) -> list[str]:
-    """Where a deployment's answer to a request may be cached: live answers under the request hash, simulated
-    ones salted with the seed and the twin's profile (they never answer a live call); replay tries both."""
-    if mode not in ("live", "sim", "replay"):
-        return []
-    dep = plan.project.models.deployments[deployment]
-    sim = sim_key(request_hash, sim_seed, short_hash(dep.sim.model_dump_json()))
-    return {"live": [request_hash], "sim": [sim], "replay": [request_hash, sim]}[mode]
-
-
-def _cell_record(
-    plan: Plan,
-    cell: Cell,
-    dep: Deployment,
-    mode: str,
-    status: str,
-    completion: Completion | None,
-    failure: FailureClass | None,
-    message: str | None,
-    attempts: int,
-    cost: float,
-    cached: bool = False,
-) -> dict[str, Any]:
-    c = completion
-    return {
-        "type": "cell", "cell_key": cell.key, "run_id": plan.run_id, "task": cell.task,
-        "task_class": cell.task_class, "dataset": cell.dataset.name, "dataset_version": cell.dataset.version,
-        "dataset_sha256": cell.dataset.sha256, "case_id": cell.case.id, "cluster": cell.case.cluster,
-        "tags": list(cell.case.tags), "deployment": cell.deployment, "provider": dep.provider,
-        "model": dep.model, "family": dep.family, "role": cell.role, "variant": cell.variant,
-        "sample": cell.sample, "template_path": cell.template.path, "template_hash": cell.template.hash,
-        "prompt_hash": cell.request.prompt_hash, "options_hash": cell.options_hash,
-        "request_hash": cell.request_hash, "status": status, "output": c.text if c else None,
-        "tool_calls": [{"name": t.name, "arguments": t.arguments} for t in c.tool_calls] if c else None,
-        "finish_reason": c.finish_reason if c else None, "served_model": c.served_model if c else None,
-        "error_class": failure.value if failure else None, "error_message": message,
-        "input_tokens": c.usage.input_tokens if c else None, "output_tokens": c.usage.output_tokens if c else None,
-        "cost_usd": cost, "latency_ms": c.latency_ms if c else None, "attempts": attempts,
-        "cache_hit": cached, "mode": mode, "simulated": mode == "sim" or bool(c and c.simulated),
-        "served_deployment": cell.deployment if c else None, "chain_position": cell.position,
-        "est_input_tokens": cell.est_input_tokens,
-        "pass_threshold": plan.project.suite.tasks[cell.task].pass_threshold, "finished_at": now(),
-    }  # fmt: skip

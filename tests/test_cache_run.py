@@ -150,3 +150,26 @@ def test_dry_run_counts_expected_cache_hits(project: Path, tmp_path: Path) -> No
 
 def _rows(results: Path, sql: str) -> list[tuple[object, ...]]:
     return query(results, sql)
+
+
+def test_judge_answers_travel_in_bundles_and_replay_regrades_without_a_call(project: Path, tmp_path: Path) -> None:
+    from tests.judged import add_judges
+
+    add_judges(project, pairwise=False)
+    cli = CliRunner()
+    recorded, ci = tmp_path / "recorded", tmp_path / "ci"
+    common = [str(project), "--tasks", "intents", "--no-report"]
+    assert cli.invoke(app, ["run", *common, "--mode", "sim", "--results-dir", str(recorded)]).exit_code == 0
+    bundle = tmp_path / "bundle.jsonl.gz"
+    assert (
+        cli.invoke(app, ["cache", "export", "latest", "-o", str(bundle), "--results-dir", str(recorded)]).exit_code == 0
+    )
+    assert cli.invoke(app, ["cache", "import", str(bundle), "--results-dir", str(ci)]).exit_code == 0
+    r = cli.invoke(app, ["run", *common, "--mode", "replay", "--results-dir", str(ci)])
+    assert r.exit_code == 0, r.output
+    sql = ("SELECT c.case_id, c.deployment, g.value, g.passed, g.error FROM grades g JOIN cells c USING (cell_key)"
+           " WHERE g.judge_deployment = 'gamma' ORDER BY 1, 2")  # fmt: skip
+    replayed, original = _rows(ci, sql), _rows(recorded, sql)
+    assert replayed and all(row[4] is None for row in replayed)  # every judge grade came from the bundle
+    assert [row[:4] for row in replayed] == [row[:4] for row in original]
+    assert _rows(ci, "SELECT count(*) FROM attempts") == [(0,)]  # nothing was called, judges included

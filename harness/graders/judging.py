@@ -212,7 +212,7 @@ async def ask(
     options = RequestOptions(temperature=0.0, max_tokens=max_tokens, json_mode=True)
     problem = ""
     for attempt in range(2):
-        nonce = new_nonce(outputs, sorted(context.items(), key=lambda kv: kv[0]), cell_key, attempt)
+        nonce = new_nonce(outputs, sorted(context.items(), key=lambda kv: kv[0]), attempt)
         messages = prompt.render({**context, **outputs_context(outputs, labels, nonce)}, nonce, labels)
         try:
             completion = await call_model(deployment, messages, options=options, sim=sim, cell_key=cell_key,

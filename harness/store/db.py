@@ -147,16 +147,11 @@ class LoadStats:
     """Set when something unusual happened, e.g. a broken database was set aside."""
 
 
-def _insert_batch(
-    con: Any, files: dict[str, list[Path]], path: Path, offset: int, first_line: int, memory: str | None
-) -> None:
-    """One bulk insert per file (a record type's part), within `memory` (DuckDB spills past it; the caller resets
-    it before COMMIT); a line DuckDB cannot read is named as file:line (JournalCorruptError)."""
+def _insert_batch(con: Any, files: dict[str, list[Path]], path: Path, offset: int, first_line: int) -> None:
+    """One bulk insert per file (a record type's part); a line DuckDB cannot read is named as file:line
+    (JournalCorruptError)."""
     import duckdb
 
-    if memory:
-        with contextlib.suppress(duckdb.Error):  # DuckDB refuses a limit below what it holds: it keeps its own
-            con.execute(f"SET memory_limit = '{memory}'")
     try:
         for kind, table in TABLES.items():
             for part in files.get(kind, []):
@@ -172,7 +167,7 @@ def _out_of_memory(e: Exception) -> bool:
     return "out of memory" in str(e).lower() or "could not allocate" in str(e).lower()
 
 
-def load_journal(con: Any, path: Path, offset: int, lines: int, memory: str | None = None) -> tuple[int, int, int, int]:
+def load_journal(con: Any, path: Path, offset: int, lines: int) -> tuple[int, int, int, int]:
     """Load the complete records of one journal after `offset`; return new offset, lines, records, cells.
 
     Lines of the table-backed types go to DuckDB unparsed, one NDJSON file per type (one scan each, no JSON
@@ -189,9 +184,7 @@ def load_journal(con: Any, path: Path, offset: int, lines: int, memory: str | No
     try:
         con.execute("BEGIN")
         begun = True
-        _insert_batch(con, batch.files, path, offset, lines + 1, memory)
-        if memory:
-            con.execute("RESET memory_limit")  # COMMIT and CHECKPOINT take what they need
+        _insert_batch(con, batch.files, path, offset, lines + 1)
         for e in ends:
             if e["type"] == "resume":
                 con.execute(
@@ -212,9 +205,6 @@ def load_journal(con: Any, path: Path, offset: int, lines: int, memory: str | No
         if begun:
             with contextlib.suppress(duckdb.Error):  # a failed COMMIT has ended the transaction already
                 con.execute("ROLLBACK")
-        if memory:
-            with contextlib.suppress(duckdb.Error):
-                con.execute("RESET memory_limit")
         raise
     finally:
         for part in (f for parts in batch.files.values() for f in parts):
@@ -245,22 +235,43 @@ def _open_or_set_aside(path: Path, wait: float, stats: LoadStats) -> Any:
         return connect(path, wait=wait)
 
 
-#: The loader's DuckDB memory for inserts: loads run inside runs, whose memory they would otherwise double (a run of
-#: 50,000 cells with 8 KB outputs peaked at 900 MB, 300 MB of it the loader's). A load that still does not fit is
-#: retried without it.
+#: The loader's DuckDB memory. Loads run inside runs, whose memory they would otherwise double: appending to a table
+#: rewrites its last row group at the checkpoint, so without a limit a load of 8 KB outputs took more the larger the
+#: table (a run of 50,000 such cells peaked at 1 GB, 600 MB with it). DuckDB evicts and spills past it; a load that
+#: still does not fit is retried without it.
 LOAD_MEMORY_LIMIT = "256MB"
+
+
+def _limit_memory(con: Any, limit: str | None) -> None:
+    import duckdb
+
+    with contextlib.suppress(duckdb.Error):  # DuckDB refuses a limit below what it holds: it keeps its own
+        con.execute(f"SET memory_limit = '{limit}'" if limit else "RESET memory_limit")
 
 
 def _load_one(con: Any, journal: Path, offset: int, lines: int) -> tuple[int, int]:
     import duckdb
 
     try:
-        _, _, n, cells = load_journal(con, journal, offset, lines, LOAD_MEMORY_LIMIT)
+        _, _, n, cells = load_journal(con, journal, offset, lines)
     except duckdb.Error as e:
         if not _out_of_memory(e):
             raise
-        _, _, n, cells = load_journal(con, journal, offset, lines)
+        _limit_memory(con, None)
+        try:
+            _, _, n, cells = load_journal(con, journal, offset, lines)
+        finally:
+            _limit_memory(con, LOAD_MEMORY_LIMIT)
     return n, cells
+
+
+def _checkpoint(con: Any) -> None:
+    """Fold the write-ahead log into the file. What was committed is safe in the log if this fails (DuckDB
+    replays it on the next open), so a failure here is not the load's: the next load checkpoints."""
+    import duckdb
+
+    with contextlib.suppress(duckdb.Error):
+        con.execute("CHECKPOINT")
 
 
 def _load_into(con: Any, runs_dir: Path, stats: LoadStats) -> None:
@@ -268,6 +279,7 @@ def _load_into(con: Any, runs_dir: Path, stats: LoadStats) -> None:
     # loads as it goes keeps the other core for its event loop.
     con.execute("SET threads = 1")
     migrate(con)
+    _limit_memory(con, LOAD_MEMORY_LIMIT)
     done = {p: (o, n) for p, o, n in con.execute("SELECT path, byte_offset, lines FROM journals").fetchall()}
     journals = [j for d in JOURNAL_DIRS for j in sorted((runs_dir.parent / d).glob("*.jsonl"))]
     for journal in journals:
@@ -278,7 +290,7 @@ def _load_into(con: Any, runs_dir: Path, stats: LoadStats) -> None:
         stats.journals += 1 if n else 0
         stats.records += n
         stats.cells += cells
-    con.execute("CHECKPOINT")
+    _checkpoint(con)
 
 
 def load(results_dir: Path, *, wait: float = 30.0) -> LoadStats:

@@ -1,0 +1,137 @@
+"""What a run records and reports, outside the runner's loop: its options, the event each finished cell emits,
+the tally, the journal record of a cell, and where a deployment's answer may sit in the response cache."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from harness.cache import CacheMode, sim_key
+from harness.errors import FailureClass
+from harness.models import Deployment
+from harness.plan import Cell, Plan, short_hash
+from harness.types import Completion
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    concurrency: int = 32
+    """Cells in flight across all deployments."""
+    per_deployment: int = 8
+    """Default cells in flight per deployment (a deployment's `concurrency` overrides it)."""
+    timeout_s: float = 120.0
+    """Per attempt; the live SDKs' own timeouts sit just above it."""
+    max_attempts: int | None = None
+    backoff_initial_s: float | None = None
+    backoff_max_s: float | None = None
+    max_retry_after_s: float | None = None
+    """Overrides of the task's routing.yaml `retry` policy (None: the policy decides)."""
+    retry_budget_s: float = 300.0
+    """No retry of a cell starts later than this after its first attempt."""
+    auth_failures_to_skip: int = 3
+    """After this many auth errors a live deployment's remaining cells end skipped_auth without a call."""
+    sim_time_scale: float = 0.0
+    sim_seed: int = 0
+    """Salts simulated answers' cache entries (a simulated answer depends on the seed)."""
+    cache: CacheMode = "off"
+    """Response cache: rw (read and write), ro (read only), off. `harness run` defaults to rw."""
+    max_cost_usd: float | None = None
+    """Stop scheduling new calls once this much is spent (with the suite's `budget_usd`, the lower wins)."""
+
+
+@dataclass(frozen=True)
+class CellFinished:
+    task: str
+    deployment: str
+    variant: str
+    status: str
+    error_class: str | None
+    cost_usd: float
+    score: float | None
+    passed: bool | None
+    simulated: bool
+    latency_ms: float | None = None
+    cached: bool = False
+
+
+@dataclass
+class Tally:
+    ok: int = 0
+    error: int = 0
+    skipped: int = 0
+    cost_usd: float = 0.0
+    """Spent by this run: cache hits cost nothing again."""
+    cached: int = 0
+    """Cells answered from the response cache (zero provider calls)."""
+    saved_usd: float = 0.0
+    """What the cached cells' calls cost when they were made."""
+    skipped_budget: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "error": self.error,
+            "skipped": self.skipped,
+            "cost_usd": round(self.cost_usd, 6),
+            "cached": self.cached,
+            "saved_usd": round(self.saved_usd, 6),
+            "skipped_budget": self.skipped_budget,
+        }
+
+
+Sink = Callable[[CellFinished], None]
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat()
+
+
+def cost_of(dep: Deployment, input_tokens: int, output_tokens: int) -> float:
+    return (input_tokens * dep.pricing.input_per_mtok + output_tokens * dep.pricing.output_per_mtok) / 1e6
+
+
+def answer_keys(plan: Plan, deployment: str, mode: str, request_hash: str, sim_seed: int) -> list[str]:
+    """Where a deployment's answer to a request may be cached: live answers under the request hash, simulated
+    ones salted with the seed and the twin's profile (they never answer a live call); replay tries both."""
+    if mode not in ("live", "sim", "replay"):
+        return []
+    dep = plan.project.models.deployments[deployment]
+    sim = sim_key(request_hash, sim_seed, short_hash(dep.sim.model_dump_json()))
+    return {"live": [request_hash], "sim": [sim], "replay": [request_hash, sim]}[mode]
+
+
+def cell_record(
+    plan: Plan,
+    cell: Cell,
+    dep: Deployment,
+    mode: str,
+    status: str,
+    completion: Completion | None,
+    failure: FailureClass | None,
+    message: str | None,
+    attempts: int,
+    cost: float,
+    cached: bool = False,
+) -> dict[str, Any]:
+    c = completion
+    return {
+        "type": "cell", "cell_key": cell.key, "run_id": plan.run_id, "task": cell.task,
+        "task_class": cell.task_class, "dataset": cell.dataset.name, "dataset_version": cell.dataset.version,
+        "dataset_sha256": cell.dataset.sha256, "case_id": cell.case.id, "cluster": cell.case.cluster,
+        "tags": list(cell.case.tags), "deployment": cell.deployment, "provider": dep.provider,
+        "model": dep.model, "family": dep.family, "role": cell.role, "variant": cell.variant,
+        "sample": cell.sample, "template_path": cell.template.path, "template_hash": cell.template.hash,
+        "prompt_hash": cell.request.prompt_hash, "options_hash": cell.options_hash,
+        "request_hash": cell.request_hash, "status": status, "output": c.text if c else None,
+        "tool_calls": [{"name": t.name, "arguments": t.arguments} for t in c.tool_calls] if c else None,
+        "finish_reason": c.finish_reason if c else None, "served_model": c.served_model if c else None,
+        "error_class": failure.value if failure else None, "error_message": message,
+        "input_tokens": c.usage.input_tokens if c else None, "output_tokens": c.usage.output_tokens if c else None,
+        "cost_usd": cost, "latency_ms": c.latency_ms if c else None, "attempts": attempts,
+        "cache_hit": cached, "mode": mode, "simulated": mode == "sim" or bool(c and c.simulated),
+        "served_deployment": cell.deployment if c else None, "chain_position": cell.position,
+        "est_input_tokens": cell.est_input_tokens,
+        "pass_threshold": plan.project.suite.tasks[cell.task].pass_threshold, "finished_at": now(),
+    }  # fmt: skip
