@@ -537,7 +537,7 @@ baseline_app = typer.Typer(help="Committed baseline snapshots the CI gate compar
 app.add_typer(baseline_app, name="baseline")
 
 
-def _gate_output(result: Any, json_out: Path | None) -> None:
+def _gate_output(result: Any, json_out: Path | None, outputs: dict[str, Path | None], results_dir: Path) -> None:
     import os
 
     from harness import display
@@ -561,6 +561,16 @@ def _gate_output(result: Any, json_out: Path | None) -> None:
             fh.write(out.markdown(result))
     if json_out is not None:
         json_out.write_text(out.to_json(result), encoding="utf-8")
+    if outputs.get("md") is not None:
+        outputs["md"].write_text(out.markdown(result), encoding="utf-8")  # type: ignore[union-attr]
+    if outputs.get("junit") is not None:
+        outputs["junit"].write_text(out.junit(result), encoding="utf-8")  # type: ignore[union-attr]
+    html = outputs.get("html")
+    if html is not None and result.run_id:
+        written = write_reports(results_dir, result.run_id, None, "html", html)
+        display.note(f"report of the gate run: {written[0]}")
+    elif html is not None:
+        display.note("no gate run (nothing to re-evaluate): no HTML report written")
 
 
 @app.command()
@@ -577,6 +587,9 @@ def gate(
     plan_only: Annotated[bool, typer.Option("--plan-only", help="Print what would run and why; run nothing.")] = False,
     baseline: Annotated[str | None, typer.Option(help="Baseline path in the repository, read at the base ref.")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the result as JSON here.")] = None,
+    md: Annotated[Path | None, typer.Option("--md", help="Also write the Markdown summary here (PR comment).")] = None,
+    junit: Annotated[Path | None, typer.Option("--junit", help="Also write JUnit XML here (a case per pair).")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Also write the gate run's HTML report here.")] = None,
     results_dir: ResultsOpt = Path("results"),
 ) -> None:
     """Re-evaluate only what changed since a git ref and compare it with the committed baseline.
@@ -598,7 +611,7 @@ def gate(
     except HarnessError as e:  # the gate could not finish: never a pass, never "degraded"
         display.error(f"gate incomplete: {e}")
         raise typer.Exit(3) from None
-    _gate_output(result, json_out)
+    _gate_output(result, json_out, {"md": md, "junit": junit, "html": html}, results_dir)
     code = 0 if plan_only else gate_lib.exit_code(result.verdict, allow_inconclusive)
     if code:
         raise typer.Exit(code)

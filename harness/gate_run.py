@@ -373,5 +373,43 @@ def markdown(result: GateResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def junit(result: GateResult) -> str:
+    """JUnit XML for CI test tabs: one test case per gated pair and per chain check. Degraded is a failure,
+    incomplete an error, inconclusive a skip (with its MDE), pass and new pass."""
+    from xml.etree import ElementTree as ET
+
+    suite = ET.Element("testsuite", name=f"eval-gate {result.suite}")
+    counts: Counter[str] = Counter()
+    for v in result.pairs:
+        case = ET.SubElement(suite, "testcase", classname=f"{result.suite}.{v.key[0]}", name=" / ".join(v.key[1:]))
+        text = "; ".join(v.notes) or v.verdict
+        if v.verdict == "degraded":
+            ET.SubElement(case, "failure", message=text, type="degraded").text = "\n".join([text, *v.flips])
+            counts["failures"] += 1
+        elif v.verdict == "incomplete":
+            ET.SubElement(case, "error", message=text, type="incomplete")
+            counts["errors"] += 1
+        elif v.verdict == "inconclusive":
+            ET.SubElement(case, "skipped", message=text)
+            counts["skipped"] += 1
+        counts["tests"] += 1
+    for c in result.chains:
+        case = ET.SubElement(suite, "testcase", classname=f"{result.suite}.{c.task}.chain",
+                             name=f"{c.fallback} vs {c.primary} / {c.variant}")  # fmt: skip
+        text = f"non-inferiority: baseline {c.before or '-'}, now {c.after or '-'}"
+        if c.outcome == "degraded":
+            ET.SubElement(case, "failure", message=text, type="degraded")
+            counts["failures"] += 1
+        elif c.outcome == "inconclusive":
+            ET.SubElement(case, "skipped", message=text)
+            counts["skipped"] += 1
+        counts["tests"] += 1
+    for k in ("tests", "failures", "errors", "skipped"):
+        suite.set(k, str(counts[k]))
+    if result.simulated:
+        ET.SubElement(suite, "system-out").text = SIM_NOTE
+    return ET.tostring(suite, encoding="unicode", xml_declaration=True) + "\n"
+
+
 def to_json(result: GateResult) -> str:
     return json.dumps(asdict(result), indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
