@@ -97,7 +97,7 @@ class Runner:
         if mode == "skipped":
             self._finish(cell, None, FailureClass.skipped_auth, "no credentials for this deployment", 0)
             return
-        keys = self._cache_keys(cell.deployment, cell.request_hash)
+        keys = self._cache_keys(cell.deployment, cell.request_hash) if self.cache else []
         hit = self.cache.first(keys) if self.cache and self.options.cache != "off" else None
         if hit is not None:
             await self._graded_finish(cell, hit[1], None, None, 0, cached=True, cache_key=hit[0])
@@ -244,7 +244,8 @@ class Runner:
 
     async def _once(self, provider: Provider, request: Request) -> tuple[Completion | None, ProviderError | None]:
         try:
-            return await asyncio.wait_for(provider.complete(request), self.options.timeout_s), None
+            async with asyncio.timeout(self.options.timeout_s):  # no extra task per attempt, unlike wait_for
+                return await provider.complete(request), None
         except ProviderError as e:
             return None, e
         except TimeoutError:
