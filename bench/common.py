@@ -139,9 +139,10 @@ class RssSampler:
         self._thread.join()
         self.samples.append((self.done, rss_mb()))
 
-    def growth_after(self, cells: int) -> tuple[float | None, float | None]:
-        """RSS when `cells` cells were done, and how far it rose above that afterwards (MB)."""
-        after = [rss for done, rss in self.samples if done >= cells]
+    def growth_after(self, cells: int, until: int | None = None) -> tuple[float | None, float | None]:
+        """RSS when `cells` cells were done, and how far it rose above that afterwards (MB), up to the sample where
+        `until` cells were done (None: to the end, the final database load included)."""
+        after = [rss for done, rss in self.samples if done >= cells and (until is None or done < until)]
         if not after:
             return None, None
         return round(after[0], 1), round(max(after) - after[0], 1)

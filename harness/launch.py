@@ -33,7 +33,8 @@ from harness.store.journal import JournalWriter
 from harness.suite import load_suite
 
 GRACE_SECONDS = 10.0
-LOAD_EVERY_SECONDS = 5.0
+#: How often a running run loads its journal into DuckDB (`HARNESS_LOAD_EVERY`, seconds; the end of a run always loads).
+LOAD_EVERY_SECONDS = float(os.environ.get("HARNESS_LOAD_EVERY", "5"))
 #: How long the load at the end of a run waits for a busy database before leaving it for later.
 FINAL_LOAD_WAIT = float(os.environ.get("HARNESS_LOAD_WAIT", "30"))
 

@@ -43,7 +43,13 @@ def references(expected: Any, what: str = "exact") -> list[str]:
     return [str(expected)]
 
 
+def q(value: object) -> str:
+    """A reference quoted in a reason, clipped like outputs."""
+    return repr(shorten(str(value)))
+
+
 def shorten(text: str, limit: int = 80) -> str:
+    """Reasons quote outputs and references clipped: a long reference repeated in every grade bloats the journal."""
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -72,8 +78,8 @@ def exact(
         refs = references(sample.expected)
         for ref in refs:
             if got == normalise(ref, **opts):
-                return Score(1.0, True, f"matches {ref!r}")
-        return Score(0.0, False, f"{shorten(sample.output)!r} is not {' or '.join(repr(r) for r in refs)}")
+                return Score(1.0, True, f"matches {q(ref)}")
+        return Score(0.0, False, f"{shorten(sample.output)!r} is not {' or '.join(q(r) for r in refs)}")
 
     return grade
 
@@ -105,8 +111,8 @@ def _grade_parts(groups: list[list[str]], haystack: str, sep: str, found: _Finde
         if share > best:
             best, best_ref, best_missing = share, ref, missing
     if not best_missing:
-        return Score(1.0, True, f"contains every part of {best_ref!r}")
-    return Score(best, False, f"{best:.0%} of {best_ref!r}: missing {' and '.join(map(repr, best_missing))}")
+        return Score(1.0, True, f"contains every part of {q(best_ref)}")
+    return Score(best, False, f"{best:.0%} of {q(best_ref)}: missing {' and '.join(q(m) for m in best_missing)}")
 
 
 @grader("contains", version="1")
@@ -148,10 +154,10 @@ def contains(
         hits = [next((f for f in g if found(f, haystack)), None) for g in groups]
         ok = any(h is not None for h in hits) if require == "any" else all(h is not None for h in hits)
         if ok:
-            return Score(1.0, True, f"contains {' and '.join(repr(h) for h in hits if h is not None)}")
+            return Score(1.0, True, f"contains {' and '.join(q(h) for h in hits if h is not None)}")
         missing = [r for r, h in zip(refs, hits, strict=True) if h is None]
         joiner = " or " if require == "any" else " and "
-        return Score(0.0, False, f"does not contain {joiner.join(repr(m) for m in missing)}")
+        return Score(0.0, False, f"does not contain {joiner.join(q(m) for m in missing)}")
 
     return grade
 
@@ -211,7 +217,7 @@ def regex(
         refs = references(sample.expected, "regex")
         for ref in refs:
             if normalise(got, **opts) == normalise(ref, **opts):
-                return Score(1.0, True, f"extracted {shorten(got)!r} matches {ref!r}")
-        return Score(0.0, False, f"extracted {shorten(got)!r}, want {' or '.join(repr(r) for r in refs)}")
+                return Score(1.0, True, f"extracted {shorten(got)!r} matches {q(ref)}")
+        return Score(0.0, False, f"extracted {shorten(got)!r}, want {' or '.join(q(r) for r in refs)}")
 
     return grade
