@@ -167,6 +167,32 @@ def try_load(results_dir: Path, wait: float) -> tuple[bool, str]:
     return True, f"{stats.note}; {note}" if stats.note else note
 
 
+def _load_and_trim(results_dir: Path) -> None:
+    """An in-run load, then hand the memory DuckDB used back to the OS: glibc keeps freed native memory in its
+    arenas (50k cells of 8 KB, in-process, no display: RSS from cell 5k to 49k +121 MB without the trim, +77 MB
+    with it)."""
+    try_load(results_dir, 0.5)
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
+
+
+def _glibc() -> Any:
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc_trim  # noqa: B018  (musl and others lack it)
+    except (OSError, AttributeError):
+        return None
+    return libc
+
+
+_LIBC = _glibc()
+
+
 async def _housekeeping(results_dir: Path, journal: JournalWriter) -> None:
     """Flush the journal every second (so an idle stretch never holds finished cells in memory) and load the
     database every few seconds. A journal write error ends this task, and with it the run."""
@@ -175,7 +201,7 @@ async def _housekeeping(results_dir: Path, journal: JournalWriter) -> None:
         await asyncio.sleep(1.0)
         journal.flush()
         if asyncio.get_running_loop().time() - last_load >= LOAD_EVERY_SECONDS:
-            await asyncio.to_thread(try_load, results_dir, 0.5)
+            await asyncio.to_thread(_load_and_trim, results_dir)
             last_load = asyncio.get_running_loop().time()
 
 
