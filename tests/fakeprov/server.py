@@ -215,12 +215,16 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
 
 
+class Listener(ThreadingHTTPServer):
+    request_queue_size = 256  # socketserver's default backlog of 5 resets connections when many clients connect at once
+
+
 @contextmanager
 def serve(answer: Callable[[Prompt], Reply] = default_answer) -> Iterator[Server]:
     """Start a server on 127.0.0.1 in a thread; stop it on exit."""
     state = Server(answer=answer)
     handler = type("BoundHandler", (Handler,), {"state": state})
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd = Listener(("127.0.0.1", 0), handler)
     httpd.daemon_threads = True
     state.url = f"http://127.0.0.1:{httpd.server_address[1]}"
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
