@@ -380,30 +380,28 @@ def junit(result: GateResult) -> str:
 
     suite = ET.Element("testsuite", name=f"eval-gate {result.suite}")
     counts: Counter[str] = Counter()
-    for v in result.pairs:
-        case = ET.SubElement(suite, "testcase", classname=f"{result.suite}.{v.key[0]}", name=" / ".join(v.key[1:]))
-        text = "; ".join(v.notes) or v.verdict
-        if v.verdict == "degraded":
-            ET.SubElement(case, "failure", message=text, type="degraded").text = "\n".join([text, *v.flips])
-            counts["failures"] += 1
-        elif v.verdict == "incomplete":
-            ET.SubElement(case, "error", message=text, type="incomplete")
-            counts["errors"] += 1
-        elif v.verdict == "inconclusive":
-            ET.SubElement(case, "skipped", message=text)
-            counts["skipped"] += 1
+    tags = {
+        "degraded": ("failure", "failures"),
+        "incomplete": ("error", "errors"),
+        "inconclusive": ("skipped", "skipped"),
+    }
+    Case = tuple[str, str, str, str, str]  # classname, name, outcome, message, detail
+    cases: list[Case] = [(f"{result.suite}.{v.key[0]}", " / ".join(v.key[1:]), v.verdict,
+                          "; ".join(v.notes) or v.verdict, "\n".join([*v.notes, *v.flips]))
+                         for v in result.pairs]  # fmt: skip
+    cases += [(f"{result.suite}.{c.task}.chain", f"{c.fallback} vs {c.primary} / {c.variant}", c.outcome,
+               f"non-inferiority: baseline {c.before or '-'}, now {c.after or '-'}", "")
+              for c in result.chains]  # fmt: skip
+    for classname, name, outcome, message, detail in cases:
+        case = ET.SubElement(suite, "testcase", classname=classname, name=name)
         counts["tests"] += 1
-    for c in result.chains:
-        case = ET.SubElement(suite, "testcase", classname=f"{result.suite}.{c.task}.chain",
-                             name=f"{c.fallback} vs {c.primary} / {c.variant}")  # fmt: skip
-        text = f"non-inferiority: baseline {c.before or '-'}, now {c.after or '-'}"
-        if c.outcome == "degraded":
-            ET.SubElement(case, "failure", message=text, type="degraded")
-            counts["failures"] += 1
-        elif c.outcome == "inconclusive":
-            ET.SubElement(case, "skipped", message=text)
-            counts["skipped"] += 1
-        counts["tests"] += 1
+        if outcome in tags:
+            tag, count = tags[outcome]
+            element = ET.SubElement(case, tag, message=message)
+            if tag != "skipped":
+                element.set("type", outcome)
+                element.text = detail or None
+            counts[count] += 1
     for k in ("tests", "failures", "errors", "skipped"):
         suite.set(k, str(counts[k]))
     if result.simulated:

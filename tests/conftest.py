@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import socket
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -163,3 +165,21 @@ def project(tmp_path: Path) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(body)
     return evals / "tiny.yaml"
+
+
+@pytest.fixture
+def debug_log(tmp_path: Path) -> Iterator[Path]:
+    """Everything any library logs at DEBUG (httpx, botocore, google-auth, the SDKs, ours) goes to a file the
+    secret tests grep afterwards."""
+    path = tmp_path / "debug.log"
+    handler = logging.FileHandler(path)
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield path
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+        handler.close()

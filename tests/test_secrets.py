@@ -5,8 +5,6 @@ each canary and for every 8-character piece of it."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
@@ -34,23 +32,6 @@ def pieces(secret: str) -> set[bytes]:
 
 def leaks(data: bytes) -> list[str]:
     return [lane for lane, key in CANARIES.items() if any(p in data for p in pieces(key))]
-
-
-@pytest.fixture
-def debug_log(tmp_path: Path) -> Iterator[Path]:
-    """Everything any library logs at DEBUG (httpx, the SDKs, ours) goes to a file we grep afterwards."""
-    path = tmp_path / "debug.log"
-    handler = logging.FileHandler(path)
-    root = logging.getLogger()
-    level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    try:
-        yield path
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(level)
-        handler.close()
 
 
 def test_canary_keys_never_reach_an_artifact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, debug_log: Path) -> None:

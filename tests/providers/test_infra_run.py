@@ -4,8 +4,6 @@ server echoing them back in its errors and every library logging at DEBUG."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
@@ -36,23 +34,6 @@ def credentials(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("HX_VERTEX_TOKEN", SECRETS["vertex_token"])
     monkeypatch.setenv("HX_AZURE_KEY", SECRETS["azure_key"])
-
-
-@pytest.fixture
-def debug_log(tmp_path: Path) -> Iterator[Path]:
-    """Everything any library logs at DEBUG (httpx, botocore, google-auth, the SDKs, ours) goes to a file."""
-    path = tmp_path / "debug.log"
-    handler = logging.FileHandler(path)
-    root = logging.getLogger()
-    level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    try:
-        yield path
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(level)
-        handler.close()
 
 
 def pieces(secret: str) -> set[bytes]:
