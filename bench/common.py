@@ -113,22 +113,45 @@ def rss_mb() -> float:
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+def children_rss_mb() -> float:
+    """RSS of this process's children (the run's database loader), summed: /proc scanned for our pid as parent."""
+    me, total = str(os.getpid()), 0.0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as fh:
+                ppid = fh.read().rsplit(")", 1)[1].split()[1]
+            if ppid == me:
+                with open(f"/proc/{entry.name}/statm") as fh:
+                    total += int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+        except (OSError, IndexError):
+            continue
+    return total
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 class RssSampler:
-    """A thread that reads /proc/self/statm every `every` seconds, paired with the cells done so far."""
+    """A thread that reads /proc/self/statm every `every` seconds, paired with the cells done so far; with
+    `children`, also the RSS of this process plus its children (the run's in-run database loads) at that moment."""
 
-    def __init__(self, every: float = 0.05) -> None:
+    def __init__(self, every: float = 0.05, children: bool = False) -> None:
         self.done = 0
         self.samples: list[tuple[int, float]] = []
+        self.children = children
+        self.tree_peak = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, args=(every,), daemon=True)
 
     def _loop(self, every: float) -> None:
         while not self._stop.wait(every):
-            self.samples.append((self.done, rss_mb()))
+            own = rss_mb()
+            self.samples.append((self.done, own))
+            if self.children:
+                self.tree_peak = max(self.tree_peak, own + children_rss_mb())
 
     def __enter__(self) -> RssSampler:
         self._thread.start()

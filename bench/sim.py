@@ -49,7 +49,7 @@ def child(args: dict[str, Any], t0: float) -> Iterator[dict[str, Any]]:
     SimProvider.complete = counted  # type: ignore[method-assign]
     m: dict[str, float] = {}
     progress: list[display.RunProgress] = []
-    sampler = RssSampler()
+    sampler = RssSampler(children=bool(args.get("rss_after")))
 
     def on_plan(plan: Plan, notes: list[str]) -> None:
         m["plan"], m["plan_cpu"] = time.perf_counter(), time.process_time()
@@ -76,7 +76,7 @@ def child(args: dict[str, Any], t0: float) -> Iterator[dict[str, Any]]:
         "whole_wall": t2 - t1, "whole_cpu": c2 - c1, "import_s": t1 - t0, "startup": m["first"] - t0,
         "plan_s": m["plan"] - t1, "load_s": t2 - m["last"], "rss_mb": peak_rss_mb(),
         "rss_at_mark_mb": base, "rss_growth_mb": growth, "rss_growth_with_load_mb": with_load,
-        "loaded": result.loaded,
+        "peak_tree_rss_mb": round(sampler.tree_peak, 1), "loaded": result.loaded,
     }  # fmt: skip
 
 
@@ -136,13 +136,16 @@ def memory(cases: int, repeats: int) -> dict[str, Any]:
     mark = min(5000, cases * 3 // 10)
     runs = sim_runs(cases, FAST, repeats, output_kb=8, rss_after=mark)
     growth = median_of(runs, "rss_growth_mb", 1)
+    tree = median_of(runs, "peak_tree_rss_mb", 1)
     row = summarise(f"memory: {3 * cases:,} cells, 8 KB outputs", runs, None,
-                    f"peak RSS <= 500 MB; growth after the first {mark:,} cells <= 100 MB", simulated=True,
+                    f"peak RSS <= 500 MB (the run process, and it plus its database loader at any moment); "
+                    f"growth of the run process after the first {mark:,} cells <= 100 MB", simulated=True,
+                    peak_rss_with_loader_mb=tree, spread_peak_rss_with_loader_mb=spread_of(runs, "peak_tree_rss_mb", 1),
                     rss_after_first_cells_mb=median_of(runs, "rss_at_mark_mb", 1), rss_growth_mb=growth,
                     spread_rss_growth_mb=spread_of(runs, "rss_growth_mb", 1),
                     rss_growth_with_final_load_mb=median_of(runs, "rss_growth_with_load_mb", 1),
                     **_whole(runs))  # fmt: skip
-    row["ok"] = row["peak_rss_mb"] <= 500 and growth is not None and growth <= 100
+    row["ok"] = max(row["peak_rss_mb"], tree or 0) <= 500 and growth is not None and growth <= 100
     return row
 
 

@@ -4,8 +4,22 @@
 "Notebook exploration").
 """
 
-from harness.explore import Results, open
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
 __all__ = ["Results", "__version__", "open"]
+
+if TYPE_CHECKING:
+    from harness.explore import Results, open
+
+
+def __getattr__(name: str) -> Any:
+    """`Results` and `open` load the notebook API on first use: `harness run` never needs it (start-up time)."""
+    if name in ("Results", "open"):
+        from harness import explore
+
+        return getattr(explore, name)
+    raise AttributeError(f"module 'harness' has no attribute {name!r}")

@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+from concurrent.futures import Future
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from threading import Thread
 
 PACKAGES = ("harness", "pydantic", "jinja2", "duckdb", "scikit-learn", "anthropic", "openai", "google-genai")
 
@@ -42,3 +45,25 @@ def package_versions() -> dict[str, str]:
 
 def host() -> tuple[int, str]:
     return os.getpid(), socket.gethostname()
+
+
+@dataclass(frozen=True)
+class Provenance:
+    commit: str | None
+    dirty: bool | None
+    packages: dict[str, str]
+
+
+def gather(cwd: Path) -> Future[Provenance]:
+    """Provenance collected in a thread while the caller plans: the git calls are subprocesses (~10 ms) and
+    package metadata is a directory scan, neither of which needs to delay the first cell."""
+    future: Future[Provenance] = Future()
+
+    def work() -> None:
+        try:
+            future.set_result(Provenance(*git_state(cwd), package_versions()))
+        except BaseException as e:  # noqa: BLE001 (handed to whoever waits on the future)
+            future.set_exception(e)
+
+    Thread(target=work, name="provenance", daemon=True).start()
+    return future

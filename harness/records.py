@@ -4,6 +4,7 @@ the tally, the journal record of a cell, and where a deployment's answer may sit
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -84,22 +85,38 @@ class Tally:
 Sink = Callable[[CellFinished], None]
 
 
+_SECOND: tuple[int, str] = (-1, "")
+
+
 def now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat()
+    """UTC now as ISO 8601 with microseconds; the date part is formatted once a second (two calls per cell)."""
+    global _SECOND
+    t = time.time()
+    sec = int(t)
+    if sec != _SECOND[0]:
+        _SECOND = (sec, dt.datetime.fromtimestamp(sec, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S"))
+    return f"{_SECOND[1]}.{int((t - sec) * 1e6):06d}+00:00"
 
 
 def cost_of(dep: Deployment, input_tokens: int, output_tokens: int) -> float:
     return (input_tokens * dep.pricing.input_per_mtok + output_tokens * dep.pricing.output_per_mtok) / 1e6
 
 
-def answer_keys(plan: Plan, deployment: str, mode: str, request_hash: str, sim_seed: int) -> list[str]:
+def answer_keys(
+    plan: Plan, deployment: str, mode: str, request_hash: str, sim_seed: int, profile_hash: str | None = None
+) -> list[str]:
     """Where a deployment's answer to a request may be cached: live answers under the request hash, simulated
-    ones salted with the seed and the twin's profile (they never answer a live call); replay tries both."""
+    ones salted with the seed and the twin's profile (they never answer a live call); replay tries both.
+    `profile_hash` (see `sim_profile_hash`) saves serialising the profile again for every cell."""
     if mode not in ("live", "sim", "replay"):
         return []
-    dep = plan.project.models.deployments[deployment]
-    sim = sim_key(request_hash, sim_seed, short_hash(dep.sim.model_dump_json()))
+    profile = profile_hash or sim_profile_hash(plan, deployment)
+    sim = sim_key(request_hash, sim_seed, profile)
     return {"live": [request_hash], "sim": [sim], "replay": [request_hash, sim]}[mode]
+
+
+def sim_profile_hash(plan: Plan, deployment: str) -> str:
+    return short_hash(plan.project.models.deployments[deployment].sim.model_dump_json())
 
 
 def cell_record(

@@ -23,7 +23,17 @@ from harness.errors import FailureClass, ProviderError
 from harness.lanes import Lane
 from harness.plan import Cell, Plan, short_hash
 from harness.providers.base import Provider
-from harness.records import CellFinished, RunOptions, Sink, Tally, answer_keys, cell_record, cost_of, now
+from harness.records import (
+    CellFinished,
+    RunOptions,
+    Sink,
+    Tally,
+    answer_keys,
+    cell_record,
+    cost_of,
+    now,
+    sim_profile_hash,
+)
 from harness.retry import FLAG_REASONS, AuthBreaker, Decision, RetryPolicy, decide, flag
 from harness.store.journal import JournalWriter
 from harness.types import Completion, Grade, Message, Request, RequestOptions, SimHint, ToolCall
@@ -53,6 +63,7 @@ class Runner:
         suite = self.plan.project.suite
         self.graders = grading.build_graders(self.plan.project, self.call_model)
         self.lanes: dict[str, Lane] = {}
+        self._profiles: dict[str, str] = {}  # deployment -> hash of its sim profile (cache keys)
         self.slots = asyncio.Semaphore(max(1, self.options.concurrency))
         suite_budget = suite.budget_usd
         limits = [x for x in (self.options.max_cost_usd, suite_budget) if x is not None]
@@ -91,6 +102,9 @@ class Runner:
     async def _worker(self, queue: deque[Cell]) -> None:
         while queue and not self.stop.is_set():
             await self._cell(queue.popleft())
+            # A cell answered without waiting (cache hit, simulated at zero latency) never suspends: yield, or the
+            # loop would run one worker's whole queue before a timer, a signal or another lane gets a turn.
+            await asyncio.sleep(0)
 
     async def _cell(self, cell: Cell) -> None:
         mode = self.plan.modes[cell.deployment]
@@ -134,7 +148,10 @@ class Runner:
     ) -> None:
         grades = None  # judges awaited here, slow sync graders in a thread (grading.grade)
         if completion is not None:
-            grades = await grading.grade(self.graders[cell.task], grading.sample_of(cell, completion))
+            graders, sample = self.graders[cell.task], grading.sample_of(cell, completion)
+            grades = grading.grade_inline(graders, sample)
+            if grades is None:
+                grades = await grading.grade(graders, sample)
         self._finish(cell, completion, failure, message, attempts, grades, cached=cached, cache_key=cache_key)
 
     def _mode(self, deployment: str) -> str:
@@ -146,7 +163,10 @@ class Runner:
     def _cache_keys(self, deployment: str, request_hash: str) -> list[str]:
         if deployment in self.faulty:  # injected faults must happen: no cached answer hides them
             return []
-        return answer_keys(self.plan, deployment, self._mode(deployment), request_hash, self.options.sim_seed)
+        profile = self._profiles.get(deployment)
+        if profile is None:
+            profile = self._profiles[deployment] = sim_profile_hash(self.plan, deployment)
+        return answer_keys(self.plan, deployment, self._mode(deployment), request_hash, self.options.sim_seed, profile)
 
     def _lane(self, deployment: str) -> Lane:
         if deployment not in self.lanes:

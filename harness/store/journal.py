@@ -167,10 +167,11 @@ def read_records(path: Path, offset: int = 0, first_line: int = 1) -> Iterator[t
 
 
 #: A bulk load reads a journal in pieces this large, so memory stays flat however long the journal is.
-CHUNK_BYTES = 8 << 20
+CHUNK_BYTES = 2 << 20
 #: ... and hands DuckDB files of about this size, one statement each: one statement over 300 MB of 8 KB outputs
-#: takes 800 MB, in 32 MB parts 300 MB.
-PART_BYTES = 32 << 20
+#: takes 800 MB, in 32 MB parts 300 MB. A load of 60 MB of such a journal peaks 185 MB above where it started
+#: with 8 MB pieces and 32 MB parts, 110-130 MB with 2 MB pieces and 8 MB parts, at the same speed.
+PART_BYTES = 8 << 20
 
 
 @dataclass

@@ -1,0 +1,67 @@
+"""harness/launch.py: the run's event loop stays responsive, and in-run database loads happen in a child."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+
+from harness import launch
+from harness.plan import Selection
+from harness.records import now
+from harness.runner import RunOptions
+from harness.store import db, load_child
+
+
+def test_cells_answered_without_waiting_still_yield_to_the_loop(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Simulated cells at zero latency never suspend on their own: the worker yields after each, so the run's
+    timers (flush, in-run loads) and signal handlers get turns while cells run, not only after."""
+    ticks = [0]
+
+    async def ticking(results_dir: Path, journal: object) -> None:
+        while True:
+            await asyncio.sleep(0)
+            ticks[0] += 1
+
+    monkeypatch.setattr(launch, "_housekeeping", ticking)
+    seen: list[int] = []
+    result = launch.start_run(project, Selection(mode="sim"), results_dir=tmp_path / "r",
+                              options=RunOptions(concurrency=2, per_deployment=1),
+                              sink=lambda e: seen.append(ticks[0]))  # fmt: skip
+    assert len(seen) == len(result.plan.cells) >= 20
+    longest = max(len(list(group)) for _, group in itertools.groupby(seen))
+    assert longest <= 4, f"{longest} cells in a row without the loop getting a turn"
+
+
+def test_an_in_run_load_in_a_child_process_brings_the_database_up_to_date(project: Path, tmp_path: Path) -> None:
+    results = tmp_path / "r"
+    run = launch.start_run(project, Selection(mode="sim"), results_dir=results)
+    db.db_path(results).unlink()  # as if no load had happened yet
+    asyncio.run(launch._load_in_child(results))
+    ((cells,),) = db.query(results, "SELECT count(*) FROM cells")
+    assert cells == len(run.plan.cells)
+
+
+def test_the_load_child_says_when_the_database_is_busy(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    results = tmp_path / "r"
+    launch.start_run(project, Selection(mode="sim"), results_dir=results)
+    with db.ingest_lock(results, wait=1.0):
+        assert load_child.main([str(results), "0.1"]) == load_child.BUSY
+    assert "busy" in json.loads(capsys.readouterr().out)
+    assert load_child.main([str(results), "1"]) == 0
+    assert json.loads(capsys.readouterr().out)["records"] == 0  # everything was loaded at the end of the run
+
+
+def test_now_is_iso_utc_with_microseconds() -> None:
+    stamp = now()
+    parsed = dt.datetime.fromisoformat(stamp)
+    assert parsed.tzinfo == dt.UTC and len(stamp) == len("2026-01-01T00:00:00.000000+00:00")
+    assert abs((dt.datetime.now(dt.UTC) - parsed).total_seconds()) < 1
