@@ -1,14 +1,16 @@
 """The real SDK path (3) and faults (4): harness/providers/openai.py against the loopback wire server, compared in
 the same process with a bare loop of the same SDK client doing only the calls, at the same concurrency.
 
-The server runs in its own process (bench/fakeserver.py). Transports tried: the SDK's default httpx client, the
-same with connection limits sized to the concurrency, and `DefaultAioHttpClient` when aiohttp is importable.
+The server runs in its own process (bench/fakeserver.py). Transports: the SDK's `DefaultAioHttpClient` (what the
+harness uses when aiohttp is installed, as it is by default) and its httpx client; headline figures are the
+default's. A connection-limited httpx client was tried too and was no faster.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -63,25 +65,18 @@ class Server:
         self.proc.wait(timeout=10)
 
 
-def http_client(transport: str, concurrency: int, **kw: Any) -> Any:
-    """The SDK's async HTTP client for one transport (its own defaults otherwise)."""
-    import httpx2
-    from openai._base_client import _DefaultAioHttpClient, _DefaultAsyncHttpxClient
+def http_client(transport: str, **kw: Any) -> Any:
+    """The SDK's async HTTP client on one transport (the SDK's defaults otherwise)."""
+    import openai
 
-    if transport == "aiohttp":
-        return _DefaultAioHttpClient(**kw)
-    if transport == "limits":
-        limits = httpx2.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-        return _DefaultAsyncHttpxClient(limits=limits, **kw)
-    return _DefaultAsyncHttpxClient(**kw)
+    return openai.DefaultAioHttpClient(**kw) if transport == "aiohttp" else openai.DefaultAsyncHttpxClient(**kw)
 
 
 def transports() -> list[str]:
-    try:
-        import aiohttp  # noqa: F401
-    except ImportError:
-        return ["httpx", "limits"]
-    return ["httpx", "limits", "aiohttp"]
+    """The default transport (what `harness run` uses, see harness.providers.http_convert.transport) first."""
+    from harness.providers.http_convert import transport
+
+    return ["aiohttp", "httpx"] if transport() == "aiohttp" else ["httpx"]
 
 
 async def _bare(url: str, texts: list[str], concurrency: int, transport: str) -> dict[str, Any]:
@@ -89,7 +84,7 @@ async def _bare(url: str, texts: list[str], concurrency: int, transport: str) ->
     import openai
 
     client = openai.AsyncOpenAI(api_key=BENCH_CREDENTIAL, base_url=url, max_retries=0,
-                                http_client=http_client(transport, concurrency))  # fmt: skip
+                                http_client=http_client(transport))  # fmt: skip
     prompts = iter(texts)
     answers: list[str] = []
 
@@ -116,15 +111,14 @@ def _exactly_once(journal: Path) -> tuple[int, int]:
 
 def _harness(suite: Path, results: Path, concurrency: int, transport: str) -> dict[str, Any]:
     """One `harness run --mode live` as a library call; in-run time from plan to the last cell."""
-    import openai
-
     from harness.launch import start_run
     from harness.plan import Selection
+    from harness.providers.http_convert import TRANSPORT_ENV
     from harness.runner import RunOptions
     from harness.store import db
 
-    default = openai.DefaultAsyncHttpxClient
-    openai.DefaultAsyncHttpxClient = lambda **kw: http_client(transport, concurrency, **kw)  # type: ignore[misc]
+    before = os.environ.get(TRANSPORT_ENV)
+    os.environ[TRANSPORT_ENV] = transport
     m: dict[str, float] = {}
 
     def on_plan(*_: Any) -> None:
@@ -137,7 +131,10 @@ def _harness(suite: Path, results: Path, concurrency: int, transport: str) -> di
         result = start_run(suite, Selection(mode="live"), results_dir=results, sink=sink, on_plan=on_plan,
                            options=RunOptions(concurrency=concurrency, per_deployment=concurrency))  # fmt: skip
     finally:
-        openai.DefaultAsyncHttpxClient = default  # type: ignore[misc]
+        if before is None:
+            os.environ.pop(TRANSPORT_ENV, None)
+        else:
+            os.environ[TRANSPORT_ENV] = before
     once, twice = _exactly_once(result.journal)
     ((cells, errors, attempts),) = db.query(
         results, "SELECT count(*), count(*) FILTER (WHERE status <> 'ok'), sum(attempts) FROM cells"
@@ -188,7 +185,8 @@ def sdk_zero(cases: int, repeats: int, concurrency: int = 32) -> dict[str, Any]:
     kinds = ["bare", "harness"]
     phases = [{"name": t, "transport": t, "kinds": kinds} for t in transports()]
     rows = run_child("sdk", {"cases": cases, "concurrency": concurrency, "repeats": repeats, "phases": phases})
-    harness, bare = _runs(rows, "httpx", "harness"), _runs(rows, "httpx", "bare")
+    default = phases[0]["name"]
+    harness, bare = _runs(rows, default, "harness"), _runs(rows, default, "bare")
     pairs = [h["cells"] / h["wall"] / (b["cells"] / b["wall"]) for h, b in zip(harness, bare, strict=True)]
     by_transport = {
         t["name"]: {k: {"cells_per_s": round(_rate(_runs(rows, t["name"], k)), 1),
@@ -198,7 +196,7 @@ def sdk_zero(cases: int, repeats: int, concurrency: int = 32) -> dict[str, Any]:
         for t in phases
     }  # fmt: skip
     row = summarise(
-        f"real SDK path: openai adapter, {cases:,} cells, zero latency, concurrency {concurrency}", harness,
+        f"real SDK path: openai adapter ({default}), {cases:,} cells, zero latency, concurrency {concurrency}", harness,
         _rate(bare), ">= 80% of the bare SDK loop (reference = bare loop cells/s)",
         bare_cpu_ms_per_call=median_of([{"x": r["cpu"] / r["cells"] * 1000} for r in bare], "x"),
         spread_ratio_per_repeat=[round(min(pairs), 3), round(max(pairs), 3)], transports=by_transport,
@@ -209,15 +207,27 @@ def sdk_zero(cases: int, repeats: int, concurrency: int = 32) -> dict[str, Any]:
 
 
 def sdk_latency(cases: int, repeats: int, concurrency: int = 32) -> dict[str, Any]:
-    """(3b) 100 ms server latency: the harness's live path against Little's law (concurrency / latency)."""
-    phases = [{"name": "100ms", "transport": "httpx", "kinds": ["bare", "harness"], "delay": 0.1}]
+    """(3b) 100 ms server latency: the harness's live path against Little's law (concurrency / latency), with the
+    bare SDK loop beside it on each transport: the client's CPU per call on one core caps both below the limit."""
+    names = transports()
+    phases = [{"name": f"100ms-{t}", "transport": t, "kinds": ["bare", "harness"], "delay": 0.1} for t in names]
     rows = run_child("sdk", {"cases": cases, "concurrency": concurrency, "repeats": repeats, "phases": phases})
-    harness, bare = _runs(rows, "100ms", "harness"), _runs(rows, "100ms", "bare")
     limit = concurrency / 0.1
+    per = {}
+    for t in names:
+        h, b = _runs(rows, f"100ms-{t}", "harness"), _runs(rows, f"100ms-{t}", "bare")
+        per[t] = {"harness_cells_per_s": round(_rate(h), 1), "bare_cells_per_s": round(_rate(b), 1),
+                  "harness_ratio_to_limit": round(_rate(h) / limit, 3),
+                  "bare_ratio_to_limit": round(_rate(b) / limit, 3),
+                  "harness_to_bare": round(_rate(h) / _rate(b), 3),
+                  "harness_cpu_ms_per_cell": median_of([{"x": r["cpu"] / r["cells"] * 1000} for r in h], "x"),
+                  "bare_cpu_ms_per_call": median_of([{"x": r["cpu"] / r["cells"] * 1000} for r in b], "x")}  # fmt: skip
+    harness, bare = _runs(rows, f"100ms-{names[0]}", "harness"), _runs(rows, f"100ms-{names[0]}", "bare")
     row = summarise(
-        f"real SDK path: openai adapter, {cases:,} cells, 100 ms, concurrency {concurrency}", harness, limit,
-        f">= 90% of {limit:.0f} cells/s", bare_cells_per_s=round(_rate(bare), 1),
-        bare_ratio_to_limit=round(_rate(bare) / limit, 3), errors=sum(r["errors"] for r in harness),
+        f"real SDK path: openai adapter ({names[0]}), {cases:,} cells, 100 ms, concurrency {concurrency}", harness,
+        limit, f">= 90% of {limit:.0f} cells/s", bare_cells_per_s=round(_rate(bare), 1),
+        bare_ratio_to_limit=round(_rate(bare) / limit, 3), harness_to_bare=per[names[0]]["harness_to_bare"],
+        transports=per, errors=sum(r["errors"] for r in harness),
     )  # fmt: skip
     row["ok"] = (row["ratio_to_limit"] or 0) >= 0.9 and row["errors"] == 0
     return row
@@ -225,7 +235,7 @@ def sdk_latency(cases: int, repeats: int, concurrency: int = 32) -> dict[str, An
 
 def faults(cases: int, repeats: int, concurrency: int = 32) -> dict[str, Any]:
     """(4) 100 ms with 5% 429 (Retry-After 1 s) and 2% 500: every cell ends exactly once, none as an error."""
-    clean = {"name": "clean", "transport": "httpx", "kinds": ["harness"], "delay": 0.1}
+    clean = {"name": "clean", "transport": transports()[0], "kinds": ["harness"], "delay": 0.1}
     faulty = {**clean, "name": "faults", "p429": 0.05, "p500": 0.02}
     rows = run_child("sdk", {"cases": cases, "concurrency": concurrency, "repeats": repeats,
                              "phases": [clean, faulty]})  # fmt: skip

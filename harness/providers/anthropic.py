@@ -21,7 +21,7 @@ from harness.providers.http_convert import (
     CONNECT_TIMEOUT_S,
     api_key,
     require_client,
-    response_hook,
+    sdk_http_client,
     sdk_timeout,
     watching,
 )
@@ -72,7 +72,7 @@ class AnthropicProvider:
             "base_url": self.base_url,
             "max_retries": 0,  # one retry layer: the runner's
             "timeout": anthropic.Timeout(self._timeout, connect=CONNECT_TIMEOUT_S),
-            "http_client": anthropic.DefaultAsyncHttpxClient(event_hooks={"response": [response_hook]}),
+            "http_client": sdk_http_client(anthropic),
         }
         client: Client
         if self.client == "bedrock":

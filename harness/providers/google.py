@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx2
 from google import genai
 from google.genai import types as gt
 
@@ -54,7 +55,9 @@ class GoogleProvider:
             base_url=self.base_url,
             timeout=int(self._timeout * 1000),  # milliseconds
             retry_options=gt.HttpRetryOptions(attempts=1),  # one retry layer: the runner's
-            async_client_args={"event_hooks": {"response": [response_hook]}},
+            # httpx, not the aiohttp google-genai picks when it is installed (for openai and anthropic): our response
+            # hook and the Vertex bearer-token auth are httpx's; a transport given keeps it on httpx
+            async_client_args={"event_hooks": {"response": [response_hook]}, "transport": httpx2.AsyncHTTPTransport()},
         )
         client = genai.Client(**self._auth, http_options=options)
         _ = client.aio.models  # import the resource now, not inside the first timed call

@@ -168,15 +168,34 @@ def request_id_of(headers: Mapping[str, str]) -> str | None:
 _CONNECTION = {"APIConnectionError", "TransportError", "NetworkError", "ProtocolError", "ConnectionError", "OSError"}
 
 
+def _root(exc: BaseException) -> BaseException:
+    """The first error in a chain of wrapped ones: the SDKs' aiohttp shim reports a dropped connection as a
+    ConnectTimeout (its map sends every aiohttp ClientConnectionError there), so the class that happened decides."""
+    seen = [exc]
+    while (nxt := seen[-1].__cause__ or seen[-1].__context__) is not None and nxt not in seen and len(seen) < 10:
+        seen.append(nxt)
+    return seen[-1]
+
+
+def _network_kind(exc: BaseException) -> str | None:
+    names = {c.__name__ for c in type(exc).__mro__}
+    if any("Timeout" in n for n in names):
+        return "timeout"
+    if names & _CONNECTION or "ClientConnectionError" in names:
+        return "connection"
+    return None
+
+
 def transport_error(
     vendor: str, exc: BaseException, secret: Secrets, request_id: str | None, status: int | None = None
 ) -> ProviderError:
     """Errors without an HTTP status: timeouts, dropped connections, bodies that do not parse. Told apart by
     class names, so httpx, httpx2 and aiohttp transports map alike."""
     names = {c.__name__ for c in type(exc).__mro__}
-    if any("Timeout" in n for n in names):
+    kind = _network_kind(_root(exc)) or _network_kind(exc)
+    if kind == "timeout":
         cls, what = F.timeout, "timed out"
-    elif names & _CONNECTION:
+    elif kind == "connection":
         cls, what = F.connection_error, "connection failed"
     elif isinstance(exc, ValueError) or "APIResponseValidationError" in names:
         cls, what = F.invalid_response, "response body did not parse (truncated or malformed)"
@@ -248,3 +267,35 @@ async def response_hook(response: Any) -> None:
     if seen is not None:
         seen.status = response.status_code
         seen.request_id = request_id_of(response.headers)
+
+
+#: Env var choosing the SDKs' HTTP transport: `aiohttp` (the default when aiohttp is installed) or `httpx`.
+TRANSPORT_ENV = "HARNESS_HTTP_TRANSPORT"
+
+
+def transport() -> str:
+    """`aiohttp` when installed (the SDKs' `DefaultAioHttpClient`: about a fifth less CPU per call than httpx in
+    bench/sdk.py, which is what bounds a run at high concurrency on few cores), else `httpx`; the env var decides
+    when set."""
+    wanted = os.environ.get(TRANSPORT_ENV, "").strip().lower()
+    if wanted not in ("", "aiohttp", "httpx"):
+        raise InputError(f"{TRANSPORT_ENV}={wanted!r}: expected aiohttp or httpx")
+    if wanted == "httpx":
+        return "httpx"
+    try:
+        import aiohttp  # noqa: F401
+    except ImportError:
+        if wanted == "aiohttp":
+            raise InputError(f"{TRANSPORT_ENV}=aiohttp but aiohttp is not installed",
+                             fix="pip install 'openai[aiohttp]' 'anthropic[aiohttp]'") from None  # fmt: skip
+        return "httpx"
+    return "aiohttp"
+
+
+def sdk_http_client(sdk: Any) -> Any:
+    """The async HTTP client for an openai or anthropic SDK client, on `transport()`, with our response hook."""
+    hooks = {"response": [response_hook]}
+    aio = getattr(sdk, "DefaultAioHttpClient", None)  # SDK releases before their aiohttp extra lack it
+    if transport() == "aiohttp" and aio is not None:
+        return aio(event_hooks=hooks)
+    return sdk.DefaultAsyncHttpxClient(event_hooks=hooks)

@@ -22,7 +22,7 @@ from harness.providers.http_convert import (
     CONNECT_TIMEOUT_S,
     api_key,
     require_client,
-    response_hook,
+    sdk_http_client,
     sdk_timeout,
     watching,
 )
@@ -65,7 +65,7 @@ class OpenAIProvider:
         common: dict[str, Any] = {
             "max_retries": 0,  # one retry layer: the runner's
             "timeout": openai.Timeout(self._timeout, connect=CONNECT_TIMEOUT_S),
-            "http_client": openai.DefaultAsyncHttpxClient(event_hooks={"response": [response_hook]}),
+            "http_client": sdk_http_client(openai),
         }
         client: openai.AsyncOpenAI
         if self.client == "azure":

@@ -11,6 +11,7 @@ import pytest
 from harness.errors import FailureClass, InputError, ProviderError
 from harness.models import Deployment, ModelTable
 from harness.providers.base import Provider, ProviderSettings, make_provider
+from harness.providers.http_convert import TRANSPORT_ENV
 from harness.types import Completion, Message, Request, RequestOptions
 from tests.fakeprov import KEY_ENVS, LANES, Fault, Prompt, Reply, Server, always, http, serve
 
@@ -29,6 +30,13 @@ def answer(p: Prompt) -> Reply:
 def server() -> Iterator[Server]:
     with serve(answer) as s:
         yield s
+
+
+@pytest.fixture(autouse=True, params=["aiohttp", "httpx"])
+def transport(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test on both HTTP transports of the openai and anthropic SDKs (google-genai stays on httpx)."""
+    monkeypatch.setenv(TRANSPORT_ENV, request.param)
+    return str(request.param)
 
 
 @pytest.fixture(autouse=True)
@@ -141,3 +149,17 @@ def test_construction_refuses_what_it_cannot_call(server: Server, monkeypatch: p
     monkeypatch.delenv("HX_ANTHROPIC_KEY")
     with pytest.raises(InputError, match="HX_ANTHROPIC_KEY is not set"):
         provider(server, "claude")
+
+
+@pytest.mark.parametrize("lane", ["gpt", "claude", "gemini"])
+def test_the_sdk_client_uses_the_transport_asked_for(server: Server, lane: str, transport: str) -> None:
+    http = provider(server, lane)._clients._client  # type: ignore[attr-defined]
+    http = getattr(http, "_client", None) or http._api_client._async_httpx_client  # openai/anthropic, or genai
+    aiohttp = "AioHttp" in type(http).__name__
+    assert aiohttp == (transport == "aiohttp" and lane != "gemini"), type(http)
+
+
+def test_an_unknown_transport_is_refused(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(TRANSPORT_ENV, "curl")
+    with pytest.raises(InputError, match="HARNESS_HTTP_TRANSPORT='curl'"):
+        provider(server, "gpt")
