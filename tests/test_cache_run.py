@@ -34,7 +34,7 @@ def test_an_unchanged_rerun_makes_zero_requests(tmp_path: Path, keys: None) -> N
     assert first_run.tally.cached == 0 and again.tally.cached == 12
     assert again.tally.cost_usd == 0 and again.tally.saved_usd == pytest.approx(first_run.tally.cost_usd)
     rows = query(
-        results, "SELECT run_id, cache_hit, attempts, status, sum(cost_usd) FROM cells GROUP BY ALL ORDER BY 1"
+        results, "SELECT run_id, cache_hit, attempts, status, sum(cost_usd) FROM cells GROUP BY ALL ORDER BY 2"
     )
     assert [(r[1], r[2], r[3]) for r in rows] == [(False, 1, "ok"), (True, 0, "ok")]
     assert rows[0][4] == pytest.approx(rows[1][4])  # a cached cell records what its call cost when it was made

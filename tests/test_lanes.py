@@ -190,8 +190,9 @@ def test_ld4_a_stalled_deployment_does_not_slow_the_others(tmp_path: Path, keys:
             times = [h.t for h in server.hits if h.lane in ("gpt", "gemini")]
         return len(times) / (max(times) - min(times) + 0.1)
 
-    # best of two each: a busy CI machine can slow any single short measurement, a design flaw slows both
-    baseline = max(healthy_rate(("gpt", "gemini"), tmp_path / f"baseline{i}") for i in range(2))
-    stalled = max(healthy_rate(("claude", "gpt", "gemini"), tmp_path / f"stalled{i}") for i in range(2))
+    # best of three each: a busy CI machine can slow any single short measurement (two were not enough: 88 vs
+    # 100/s once, 99 vs 90 the next time), a design flaw slows all of them
+    baseline = max(healthy_rate(("gpt", "gemini"), tmp_path / f"baseline{i}") for i in range(3))
+    stalled = max(healthy_rate(("claude", "gpt", "gemini"), tmp_path / f"stalled{i}") for i in range(3))
     print(f"LD-4: healthy throughput {stalled:.1f}/s with a stalled provider vs {baseline:.1f}/s without")
     assert stalled >= 0.9 * baseline
