@@ -75,6 +75,11 @@ def _checked(s: Any) -> Score:
     return s
 
 
+def _awaited(tg: TaskGrader) -> bool:
+    """A judge (async) or a slow sync grader run in a thread; the rest grade inline."""
+    return tg.built.is_async or tg.slow
+
+
 def _quick(tg: TaskGrader, sample: Sample) -> Grade:
     try:
         return _grade_of(tg, _checked(tg.built.fn(sample)))
@@ -83,7 +88,7 @@ def _quick(tg: TaskGrader, sample: Sample) -> Grade:
 
 
 async def _one(tg: TaskGrader, sample: Sample) -> Grade:
-    if not (tg.built.is_async or tg.slow):
+    if not _awaited(tg):
         return _quick(tg, sample)
     try:
         if tg.built.is_async:
@@ -98,7 +103,7 @@ async def _one(tg: TaskGrader, sample: Sample) -> Grade:
 def grade_inline(graders: Sequence[TaskGrader], sample: Sample) -> list[Grade] | None:
     """Grade now when every grader is quick and sync (exact match, regex, ...); None when one must be awaited.
     The event loop's fast path: no coroutine, no task per cell."""
-    if any(tg.built.is_async or tg.slow for tg in graders):
+    if any(_awaited(tg) for tg in graders):
         return None
     return [_quick(tg, sample) for tg in graders]
 
