@@ -86,6 +86,11 @@ class FaultyProvider:
         self.simulated = inner.simulated
         self.injected = 0
 
+    async def aclose(self) -> None:
+        close = getattr(self.inner, "aclose", None)
+        if close is not None:
+            await close()
+
     async def complete(self, request: Request) -> Completion:
         case = request.sim.case_id if request.sim else ""
         extra_ms = 0.0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
+from types import SimpleNamespace
 
 import duckdb
 import pytest
@@ -10,7 +12,8 @@ from typer.testing import CliRunner
 
 from harness.cli import app
 from harness.errors import InputError
-from harness.faults import parse_fault
+from harness.faults import FaultyProvider, parse_fault
+from harness.types import Completion, Request
 
 
 def rows(results: Path, sql: str) -> list[tuple[object, ...]]:
@@ -69,3 +72,22 @@ def test_scenarios_from_the_suite(project: Path, tmp_path: Path) -> None:
     assert rows(tmp_path, "SELECT DISTINCT error_class FROM cells WHERE deployment = 'beta'") == [("not_found",)]
     r = CliRunner().invoke(app, ["run", str(project), "--results-dir", str(tmp_path), "--scenario", "nope"])
     assert r.exit_code == 2 and "unknown scenario 'nope'" in r.output
+
+
+def test_a_faulty_provider_closes_the_provider_it_wraps() -> None:
+    """Live clients under injected faults are closed at the end of the run like any other."""
+
+    class Closing:
+        simulated = False
+        closed = 0
+
+        async def complete(self, request: Request) -> Completion:
+            raise AssertionError("not called")
+
+        async def aclose(self) -> None:
+            self.closed += 1
+
+    inner = Closing()
+    asyncio.run(FaultyProvider(inner, [parse_fault("gpt:server_error:0.5")]).aclose())
+    assert inner.closed == 1
+    asyncio.run(FaultyProvider(SimpleNamespace(simulated=True), []).aclose())  # no hook: nothing to close

@@ -176,15 +176,17 @@ def test_ld3_adaptive_limits_meet_a_600_rpm_quota(tmp_path: Path, keys: None) ->
 
 
 def test_ld4_a_stalled_deployment_does_not_slow_the_others(tmp_path: Path, keys: None) -> None:
-    """LD-4, shortened: claude stalls every request (it times out), gpt and gemini answer in 100 ms. Their
-    throughput with claude stalled stays within 10% of their throughput without it."""
+    """LD-4, shortened: claude stalls every request (it times out), gpt and gemini answer in 200 ms. Their
+    throughput with claude stalled stays within 10% of their throughput without it. (At 100 ms the healthy lanes
+    were CPU-bound on the test's one process, which also runs the server: the stalled lane's own CPU then cost
+    them 4-5% before any noise, a measure of the machine rather than of the lanes' isolation.)"""
     cases = 64
 
     def healthy_rate(lanes: tuple[str, ...], results: Path) -> float:
         with serve(route_by_keyword) as server:
             suite = live_project(results, server, cases=cases, lanes=lanes)
             for lane in ("gpt", "gemini"):
-                server.schedules[lane] = always(Fault(delay=0.1))
+                server.schedules[lane] = always(Fault(delay=0.2))
             server.schedules["claude"] = always(Fault(delay=5.0))
             run_live(suite, results / "r", timeout_s=0.5, max_attempts=1)
             times = [h.t for h in server.hits if h.lane in ("gpt", "gemini")]

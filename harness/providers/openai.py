@@ -6,12 +6,19 @@ and the credential is an API key (`api-key` header) or a Microsoft Entra ID toke
 `client: openai-compatible` plus `base_url` reaches vLLM, Ollama, llama.cpp, LM Studio, a LiteLLM proxy or a
 Portkey gateway. Async client, non-streaming, SDK retries off; a key comes only from the env var the model
 table names. One client per event loop, created on first use and closed by `aclose` at the end of the run.
+
+The call goes through the client's documented `post` for custom requests rather than the typed
+`chat.completions.create`: the same request on the wire (path, auth, Azure's deployment routing, headers,
+timeouts, status errors), without `create`'s per-call walk of ~40 omitted parameters and its pydantic model of the
+response. At 32 calls in flight those were a third of the client's CPU per call (3.2 -> 2.0 ms at 100 ms latency,
+2.4 -> 1.0 ms at zero; bench/sdk.py), and one event loop's CPU is what caps live throughput.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import httpx2
 import openai
 
 from harness.errors import InputError
@@ -29,6 +36,9 @@ from harness.providers.http_convert import (
 from harness.providers.loop_client import LoopClient
 from harness.providers.openai_convert import to_completion, to_error, to_params
 from harness.types import Completion, Request
+
+#: What `chat.completions.create` sends as its request options: the API key as a bearer token.
+BEARER: openai.RequestOptions = {"security": {"bearer_auth": True}}
 
 
 class OpenAIProvider:
@@ -74,17 +84,20 @@ class OpenAIProvider:
             )
         else:
             client = openai.AsyncOpenAI(base_url=self.base_url, **self._auth, **common)
-        _ = client.chat.completions  # import the resource now, not inside the first timed call
         return client
 
     async def complete(self, request: Request) -> Completion:
         client = self._clients.get()
         with watching() as seen:
             try:
-                response = await client.chat.completions.create(**to_params(request, self.compatible))
+                response = await client.post(
+                    "/chat/completions", body=to_params(request, self.compatible), cast_to=httpx2.Response,
+                    options=BEARER,
+                )  # fmt: skip
+                body = response.content
             except Exception as e:  # the call is all that runs here; to_error tells status, transport and body apart
                 raise to_error(e, self._secrets, seen) from e
-        return to_completion(response)
+        return to_completion(body, response.headers.get("x-request-id"), response.status_code)
 
     async def aclose(self) -> None:
         await self._clients.aclose()

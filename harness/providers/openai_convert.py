@@ -1,4 +1,4 @@
-"""OpenAI Chat Completions ⇄ harness records, as pure functions over the SDK's own types.
+"""OpenAI Chat Completions ⇄ harness records, as pure functions: request params out, the JSON body back.
 
 Also serves OpenAI-compatible servers (vLLM, Ollama, llama.cpp, LM Studio, LiteLLM, Portkey): for those the
 output budget goes out as the widely supported `max_tokens`; OpenAI itself (and Azure) gets
@@ -13,7 +13,6 @@ import json
 from typing import Any
 
 import openai
-from openai.types.chat import ChatCompletion
 
 from harness.errors import FailureClass, ProviderError
 from harness.providers.http_convert import Secrets, Seen, status_error, transport_error
@@ -88,22 +87,28 @@ def parse_arguments(raw: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {"_unparsed": raw}
 
 
-def to_completion(response: ChatCompletion) -> Completion:
-    usage = Usage(response.usage.prompt_tokens, response.usage.completion_tokens) if response.usage else Usage()
-    rid = getattr(response, "_request_id", None)
-    if not response.choices:
-        return Completion("", usage, finish_reason="other", request_id=rid, served_model=response.model)
-    choice = response.choices[0]
-    msg = choice.message
-    calls = tuple(
-        ToolCall(c.function.name, parse_arguments(c.function.arguments))
-        for c in msg.tool_calls or []
-        if c.type == "function"
-    )
-    finish = FINISH.get(choice.finish_reason, "other")
-    if msg.refusal and not msg.content:
-        finish = "refusal"
-    return Completion(msg.content or "", usage, calls, finish, request_id=rid, served_model=response.model)
+def to_completion(body: bytes, request_id: str | None = None, status: int | None = 200) -> Completion:
+    """A chat completion's JSON body; a body of another shape is an `invalid_response`, not a crash."""
+    try:
+        data = json.loads(body)
+        usage = data.get("usage") or {}
+        tokens = Usage(usage.get("prompt_tokens") or 0, usage.get("completion_tokens") or 0)
+        model, choices = data.get("model"), data.get("choices") or []
+        if not choices:
+            return Completion("", tokens, finish_reason="other", request_id=request_id, served_model=model)
+        choice = choices[0]
+        msg = choice["message"]
+        calls = tuple(
+            ToolCall(c["function"]["name"], parse_arguments(c["function"].get("arguments") or ""))
+            for c in msg.get("tool_calls") or []
+            if c.get("type", "function") == "function"
+        )
+        text = msg.get("content") or ""
+        finish = "refusal" if msg.get("refusal") and not text else FINISH.get(choice.get("finish_reason"), "other")
+    except (ValueError, TypeError, KeyError, AttributeError) as e:
+        message = f"openai response did not match the chat completion schema ({type(e).__name__}: {e})"
+        raise ProviderError(FailureClass.invalid_response, message, status=status, request_id=request_id) from None
+    return Completion(text, tokens, calls, finish, request_id=request_id, served_model=model)
 
 
 def to_error(exc: Exception, secret: Secrets, seen: Seen | None = None) -> ProviderError:

@@ -6,12 +6,13 @@ import base64
 
 import httpx2
 import openai
+import pytest
 from openai.types import CompletionUsage
 from openai.types.chat import ChatCompletion, ChatCompletionMessage, ChatCompletionMessageFunctionToolCall
 from openai.types.chat.chat_completion import Choice
 from openai.types.chat.chat_completion_message_function_tool_call import Function
 
-from harness.errors import FailureClass
+from harness.errors import FailureClass, ProviderError
 from harness.providers.openai_convert import parse_arguments, to_completion, to_error, to_params
 from harness.types import Image, Request, RequestOptions
 from harness.types import Message as Msg
@@ -46,12 +47,13 @@ def test_tools_and_tool_choice() -> None:
     assert to_params(request(tools=(TOOL,), tool_choice="any"))["tool_choice"] == "required"
 
 
-def completion(message: ChatCompletionMessage, finish: str = "stop") -> ChatCompletion:
+def completion(message: ChatCompletionMessage, finish: str = "stop") -> bytes:
+    """The JSON body the API sends, built from the SDK's own types."""
     return ChatCompletion(
         id="chatcmpl-1", object="chat.completion", created=0, model="gpt-x-2026-08-06",
-        choices=[Choice(index=0, message=message, finish_reason=finish)],
+        choices=[Choice(index=0, message=message, finish_reason=finish)],  # type: ignore[arg-type]
         usage=CompletionUsage(prompt_tokens=30, completion_tokens=7, total_tokens=37),
-    )  # fmt: skip
+    ).model_dump_json().encode()  # fmt: skip
 
 
 def test_completion_from_text_and_from_tool_calls() -> None:
@@ -74,6 +76,22 @@ def test_semantic_stops_are_reported_not_raised() -> None:
     assert (filtered.text, filtered.finish_reason) == ("", "content_filter")
     refused = to_completion(completion(ChatCompletionMessage(role="assistant", refusal="I can't help with that.")))
     assert refused.finish_reason == "refusal"
+
+
+def test_a_body_of_another_shape_is_an_invalid_response_with_its_status_and_request_id() -> None:
+    for body in (
+        b'{"choices": [{"message": null}]}',
+        b'{"choices": [',
+        b"[1]",
+        b'{"choices": [{"message": {"tool_calls": [{}]}}]}',
+    ):
+        with pytest.raises(ProviderError) as info:
+            to_completion(body, "req_1", 200)
+        err = info.value
+        assert (err.failure_class, err.status, err.request_id) == (FailureClass.invalid_response, 200, "req_1")
+        assert err.message.startswith("openai response did not match the chat completion schema ("), err.message
+    empty = to_completion(b'{"model": "m", "choices": []}')
+    assert (empty.text, empty.finish_reason, empty.served_model) == ("", "other", "m")
 
 
 def test_tool_arguments_that_are_not_json_are_kept_for_the_graders() -> None:
