@@ -43,7 +43,7 @@ def scenarios(repeats: int, quick: bool) -> Plan:
         "overhead": lambda: sim.overhead(n(1000, 100), repeats),
         "latency": lambda: sim.latency(n(1000, 100), repeats),
         "sdk-zero": lambda: sdk.sdk_zero(n(2000, 200), repeats),
-        "sdk-latency": lambda: sdk.sdk_latency(n(1000, 100), repeats),
+        "sdk-latency": lambda: sdk.sdk_latency(n(3000, 100), repeats),
         "faults": lambda: sdk.faults(n(1000, 100), repeats),
         "memory": lambda: sim.memory(n(16_667, 500), repeats),
         "store": lambda: store.store_and_report(n(100_002, 1002), repeats),

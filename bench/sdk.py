@@ -87,6 +87,7 @@ async def _bare(url: str, texts: list[str], concurrency: int, transport: str) ->
                                 http_client=http_client(transport))  # fmt: skip
     prompts = iter(texts)
     answers: list[str] = []
+    m: dict[str, float] = {}
 
     async def worker() -> None:
         for text in prompts:
@@ -95,12 +96,20 @@ async def _bare(url: str, texts: list[str], concurrency: int, transport: str) ->
                 max_tokens=1024,
             )  # fmt: skip
             answers.append(r.choices[0].message.content or "")
+            if len(answers) == concurrency:
+                m["round"] = time.perf_counter()
 
     t0, c0 = time.perf_counter(), time.process_time()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    t1, cpu = time.perf_counter(), time.process_time() - c0
     await client.close()
-    return {"cells": len(answers), "wall": wall, "cpu": cpu}
+    return {"cells": len(answers), "wall": t1 - t0, "cpu": cpu, "steady": _steady(len(answers), concurrency, m, t1)}
+
+
+def _steady(cells: int, concurrency: int, m: dict[str, float], last: float) -> float | None:
+    """Cells/s after the first round (`concurrency` answers) to the last: without the ramp-up (first connections,
+    the first round's full latency) and with the last partial round, the run's steady state."""
+    return (cells - concurrency) / (last - m["round"]) if "round" in m and last > m["round"] else None
 
 
 def _exactly_once(journal: Path) -> tuple[int, int]:
@@ -126,6 +135,9 @@ def _harness(suite: Path, results: Path, concurrency: int, transport: str) -> di
 
     def sink(_: Any) -> None:
         m["last"], m["last_cpu"] = time.perf_counter(), time.process_time()
+        m["n"] = m.get("n", 0) + 1
+        if m["n"] == concurrency:
+            m["round"] = m["last"]
 
     try:
         result = start_run(suite, Selection(mode="live"), results_dir=results, sink=sink, on_plan=on_plan,
@@ -141,6 +153,7 @@ def _harness(suite: Path, results: Path, concurrency: int, transport: str) -> di
     )
     return {
         "cells": len(result.plan.cells), "wall": m["last"] - m["plan"], "cpu": m["last_cpu"] - m["plan_cpu"],
+        "steady": _steady(len(result.plan.cells), concurrency, m, m["last"]),
         "status": result.status, "stored_cells": cells, "errors": errors, "attempts": attempts,
         "exactly_once": once, "more_than_once": twice,
     }  # fmt: skip
@@ -208,7 +221,9 @@ def sdk_zero(cases: int, repeats: int, concurrency: int = 32) -> dict[str, Any]:
 
 def sdk_latency(cases: int, repeats: int, concurrency: int = 32) -> dict[str, Any]:
     """(3b) 100 ms server latency: the harness's live path against Little's law (concurrency / latency), with the
-    bare SDK loop beside it on each transport: the client's CPU per call on one core caps both below the limit."""
+    bare SDK loop beside it on each transport. 3,000 cells (as scenario 1): at 1,000 the ramp-up and the last
+    partial round (1,000 / 32 = 31.25 rounds take 32) alone hold a client that costs nothing to ~0.95 of the limit
+    with this server (~6 ms of its own per request); the steady state (after the first round) is reported too."""
     names = transports()
     phases = [{"name": f"100ms-{t}", "transport": t, "kinds": ["bare", "harness"], "delay": 0.1} for t in names]
     rows = run_child("sdk", {"cases": cases, "concurrency": concurrency, "repeats": repeats, "phases": phases})
@@ -220,6 +235,8 @@ def sdk_latency(cases: int, repeats: int, concurrency: int = 32) -> dict[str, An
                   "harness_ratio_to_limit": round(_rate(h) / limit, 3),
                   "bare_ratio_to_limit": round(_rate(b) / limit, 3),
                   "harness_to_bare": round(_rate(h) / _rate(b), 3),
+                  "harness_steady_cells_per_s": median_of(h, "steady", 1),
+                  "bare_steady_cells_per_s": median_of(b, "steady", 1),
                   "harness_cpu_ms_per_cell": median_of([{"x": r["cpu"] / r["cells"] * 1000} for r in h], "x"),
                   "bare_cpu_ms_per_call": median_of([{"x": r["cpu"] / r["cells"] * 1000} for r in b], "x")}  # fmt: skip
     harness, bare = _runs(rows, f"100ms-{names[0]}", "harness"), _runs(rows, f"100ms-{names[0]}", "bare")
@@ -227,10 +244,16 @@ def sdk_latency(cases: int, repeats: int, concurrency: int = 32) -> dict[str, An
         f"real SDK path: openai adapter ({names[0]}), {cases:,} cells, 100 ms, concurrency {concurrency}", harness,
         limit, f">= 90% of {limit:.0f} cells/s", bare_cells_per_s=round(_rate(bare), 1),
         bare_ratio_to_limit=round(_rate(bare) / limit, 3), harness_to_bare=per[names[0]]["harness_to_bare"],
+        steady_cells_per_s=median_of(harness, "steady", 1),
+        steady_ratio_to_limit=_r3((median_of(harness, "steady", 1) or 0) / limit),
         transports=per, errors=sum(r["errors"] for r in harness),
     )  # fmt: skip
     row["ok"] = (row["ratio_to_limit"] or 0) >= 0.9 and row["errors"] == 0
     return row
+
+
+def _r3(x: float) -> float:
+    return round(x, 3)
 
 
 def faults(cases: int, repeats: int, concurrency: int = 32) -> dict[str, Any]:
