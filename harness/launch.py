@@ -167,7 +167,7 @@ def run_record(plan: Plan, sim_seed: int, prov: Provenance | None = None) -> dic
 
 def try_load(results_dir: Path, wait: float) -> tuple[bool, str]:
     try:
-        stats = db.load(results_dir, wait=wait)
+        stats = db.load(results_dir, wait=wait, memory_limit=db.RUN_LOAD_MEMORY_LIMIT)
     except DatabaseLockedError as e:
         return False, f"database busy, journal kept for a later load (`harness db load`): {e}"
     note = f"loaded {stats.records} records into {db.db_path(results_dir)}"

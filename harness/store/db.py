@@ -261,6 +261,10 @@ def _open_or_set_aside(path: Path, wait: float, stats: LoadStats) -> Any:
 #: table (a run of 50,000 such cells peaked at 1 GB, 600 MB with it). DuckDB evicts and spills past it; a load that
 #: still does not fit is retried without it.
 LOAD_MEMORY_LIMIT = "256MB"
+#: A run's own loads (every few seconds in a child, and the last one in the run's process) append a few MB each:
+#: they need less, and what they hold adds to the run's memory (the memory bench: 50,000 cells of 8 KB outputs,
+#: the run with its loader peaked at 492 MB with 256 MB, ~450 with this).
+RUN_LOAD_MEMORY_LIMIT = "128MB"
 
 
 def _limit_memory(con: Any, limit: str | None) -> None:
@@ -270,7 +274,7 @@ def _limit_memory(con: Any, limit: str | None) -> None:
         con.execute(f"SET memory_limit = '{limit}'" if limit else "RESET memory_limit")
 
 
-def _load_one(con: Any, journal: Path, offset: int, lines: int) -> tuple[int, int]:
+def _load_one(con: Any, journal: Path, offset: int, lines: int, limit: str) -> tuple[int, int]:
     import duckdb
 
     try:
@@ -282,7 +286,7 @@ def _load_one(con: Any, journal: Path, offset: int, lines: int) -> tuple[int, in
         try:
             _, _, n, cells = load_journal(con, journal, offset, lines)
         finally:
-            _limit_memory(con, LOAD_MEMORY_LIMIT)
+            _limit_memory(con, limit)
     return n, cells
 
 
@@ -295,32 +299,34 @@ def _checkpoint(con: Any) -> None:
         con.execute("CHECKPOINT")
 
 
-def _load_into(con: Any, runs_dir: Path, stats: LoadStats) -> None:
+def _load_into(con: Any, runs_dir: Path, stats: LoadStats, limit: str | None = None) -> None:
+    limit = limit or LOAD_MEMORY_LIMIT
     # One DuckDB thread: as fast here (100k cells in ~6 s either way), ~100 MB less peak memory, and a run that
     # loads as it goes keeps the other core for its event loop.
     con.execute("SET threads = 1")
     migrate(con)
-    _limit_memory(con, LOAD_MEMORY_LIMIT)
+    _limit_memory(con, limit)
     done = {p: (o, n) for p, o, n in con.execute("SELECT path, byte_offset, lines FROM journals").fetchall()}
     journals = [j for d in JOURNAL_DIRS for j in sorted((runs_dir.parent / d).glob("*.jsonl"))]
     for journal in journals:
         offset, lines = done.get(journal.name, (0, 0))
         if journal.stat().st_size <= offset:
             continue
-        n, cells = _load_one(con, journal, offset, lines)
+        n, cells = _load_one(con, journal, offset, lines, limit)
         stats.journals += 1 if n else 0
         stats.records += n
         stats.cells += cells
     _checkpoint(con)
 
 
-def load(results_dir: Path, *, wait: float = 30.0) -> LoadStats:
-    """Bring the database up to date with every journal under `results/runs/`."""
+def load(results_dir: Path, *, wait: float = 30.0, memory_limit: str | None = None) -> LoadStats:
+    """Bring the database up to date with every journal under `results/runs/`, DuckDB holding up to
+    `memory_limit` (default LOAD_MEMORY_LIMIT; it spills past it)."""
     stats = LoadStats()
     with ingest_lock(results_dir, wait=wait):
         con = _open_or_set_aside(db_path(results_dir), wait, stats)
         try:
-            _load_into(con, results_dir / "runs", stats)
+            _load_into(con, results_dir / "runs", stats, memory_limit or LOAD_MEMORY_LIMIT)
         finally:
             con.close()
     return stats

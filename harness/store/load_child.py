@@ -21,7 +21,7 @@ BUSY = 3
 def main(argv: list[str]) -> int:
     results_dir, wait = Path(argv[0]), float(argv[1])
     try:
-        stats = db.load(results_dir, wait=wait)
+        stats = db.load(results_dir, wait=wait, memory_limit=db.RUN_LOAD_MEMORY_LIMIT)
     except DatabaseLockedError as e:
         print(json.dumps({"busy": str(e)}))
         return BUSY

@@ -45,8 +45,29 @@ def test_lines_in_any_key_order_load_like_the_writers(tmp_path: Path) -> None:
 def test_a_load_too_big_for_the_loaders_memory_is_retried_without_the_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(db, "LOAD_MEMORY_LIMIT", "8MB")
+    limits: list[str | None] = []
+    limit_memory = db._limit_memory
+
+    def spy(con: object, limit: str | None) -> None:
+        limits.append(limit)
+        limit_memory(con, limit)
+
+    monkeypatch.setattr(db, "_limit_memory", spy)
     big = [cell(i).replace(b'"output":"x"', b'"output":"' + b"y" * 4096 + b'"') for i in range(2000)]
     write(tmp_path, [b'{"type":"run","run_id":"r"}', *big])
-    assert db.load(tmp_path).cells == 2000
+    assert db.load(tmp_path, memory_limit="8MB").cells == 2000
+    assert limits == ["8MB", None, "8MB"]  # set, lifted for the retry, set again
     assert db.query(tmp_path, "SELECT count(*), min(length(output)) FROM cells") == [(2000, 4096)]
+
+
+def test_loads_default_to_the_loaders_limit_and_a_run_uses_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    limits: list[str | None] = []
+    monkeypatch.setattr(db, "_limit_memory", lambda con, limit: limits.append(limit))
+    write(tmp_path, [b'{"type":"run","run_id":"r"}', cell(0)])
+    db.load(tmp_path)
+    from harness.launch import try_load
+
+    assert try_load(tmp_path, wait=1.0)[0]
+    assert limits == [db.LOAD_MEMORY_LIMIT, db.RUN_LOAD_MEMORY_LIMIT]
