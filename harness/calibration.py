@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import inspect
-import secrets
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -143,7 +142,7 @@ def calibrate(
     notes: list[str] | None = None,
 ) -> list[Calibration]:
     """Grade the labelled outputs with the task's judge graders (`judge` replaces their deployment)."""
-    from harness.launch import make_providers
+    from harness.launch import make_providers, new_run_id
     from harness.plan import Plan, Selection, decide_modes
     from harness.prompts import PromptLibrary
     from harness.runner import Runner, RunOptions
@@ -169,7 +168,7 @@ def calibrate(
     missing = [d for d, m in modes.items() if m == "skipped"]
     if missing:
         raise InputError(f"judge {missing[0]!r} has no credentials", fix="export its key, or use --mode sim")
-    cal_id = "calibration-" + dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(3)
+    cal_id = "calibration-" + new_run_id()
     plan = Plan(cal_id, project, Selection(tasks=[task], mode=mode), [], {spec.dataset: ds}, {}, note)  # type: ignore[arg-type]
     plan.judges = modes
     options = RunOptions(sim_seed=sim_seed, cache="off")

@@ -45,7 +45,10 @@ R = TypeVar("R")
 
 
 def new_run_id() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S-") + secrets.token_hex(3)
+    """`YYYYmmdd-HHMMSS-` + milliseconds + 6 random hex: run ids sort in start order (the latest run of a suite is
+    the last id), also for runs started in the same second."""
+    t = dt.datetime.now(dt.UTC)
+    return t.strftime("%Y%m%d-%H%M%S-") + f"{t.microsecond // 1000:03d}" + secrets.token_hex(3)
 
 
 @dataclass

@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import itertools
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,17 @@ def test_now_is_iso_utc_with_microseconds() -> None:
     parsed = dt.datetime.fromisoformat(stamp)
     assert parsed.tzinfo == dt.UTC and len(stamp) == len("2026-01-01T00:00:00.000000+00:00")
     assert abs((dt.datetime.now(dt.UTC) - parsed).total_seconds()) < 1
+
+
+def test_run_ids_sort_in_start_order_within_one_second() -> None:
+    """The latest run of a suite is the last run id (gate_run, report history): ids made within the same second
+    must sort as they were made."""
+    for _ in range(3):  # a second boundary may fall among the five: then again
+        ids = []
+        for _ in range(5):
+            ids.append(launch.new_run_id())
+            time.sleep(0.002)
+        if ids[0][:15] == ids[-1][:15]:
+            break
+    assert ids[0][:15] == ids[-1][:15]
+    assert ids == sorted(ids) and len(set(ids)) == 5
