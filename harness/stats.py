@@ -217,18 +217,25 @@ def summarise(
     cases = sorted(scores)
     if not cases:
         return Summary(0, 0, errors, errors / total if total else 0.0, None, None, None, None, None)
-    case_means = [mean(scores[c]) for c in cases]
-    case_pass = [sum(passes[c]) / len(passes[c]) for c in cases]
+    one_sample = all(len(passes[c]) == 1 for c in cases)
+    if one_sample:  # the common case, and a report's hot loop: a case's mean is its one value
+        case_means = [scores[c][0] for c in cases]
+        case_pass = [1.0 if passes[c][0] else 0.0 for c in cases]
+    else:
+        case_means = [mean(scores[c]) for c in cases]
+        case_pass = [sum(passes[c]) / len(passes[c]) for c in cases]
     clustered = any(cluster_of[c] is not None for c in cases)
     clusters = [cluster_of[c] or f"\x00{c}" for c in cases] if clustered else None
-    one_sample = all(len(passes[c]) == 1 for c in cases)
     if clusters is None and one_sample:
         pass_ci: Interval | None = wilson_interval(sum(passes[c][0] for c in cases), len(cases), confidence)
     else:
         pass_ci = _interval(case_pass, clusters, confidence, seed, resamples)
     n_min = min(len(passes[c]) for c in cases)
-    at_k = {k: mean([pass_at_k(len(passes[c]), sum(passes[c]), k) for c in cases]) for k in ks if k <= n_min}
-    hat_k = {k: mean([pass_hat_k(len(passes[c]), sum(passes[c]), k) for c in cases]) for k in ks if k <= n_min}
+    # pass@1 and pass^1 of a case are its pass rate (c / n)
+    at_k = {k: mean(case_pass) if k == 1 else mean([pass_at_k(len(passes[c]), sum(passes[c]), k) for c in cases])
+            for k in ks if k <= n_min}  # fmt: skip
+    hat_k = {k: mean(case_pass) if k == 1 else mean([pass_hat_k(len(passes[c]), sum(passes[c]), k) for c in cases])
+             for k in ks if k <= n_min}  # fmt: skip
     return Summary(
         n_cases=len(cases),
         n_samples=sum(len(v) for v in scores.values()),

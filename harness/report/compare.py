@@ -28,6 +28,11 @@ def case_scores(rows: list[Row]) -> dict[str, Case]:
         by_case[r["case_id"]].append(r)
     out = {}
     for case, rs in by_case.items():
+        if len(rs) == 1:  # one sample (the common case, and 100,000 of them in a large report)
+            r = rs[0]
+            if r["score"] is not None:
+                out[case] = (float(r["score"]), bool(r["passed"]), r["cluster"])
+            continue
         if any(r["score"] is None for r in rs):
             continue
         passed = sum(bool(r["passed"]) for r in rs)
