@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from harness import fastjson
 from harness.errors import InputError
 from harness.types import Completion, ToolCall, Usage
 
@@ -92,7 +93,7 @@ class ResponseCache:
                     chunks.append(os.read(fd, _CHUNK))
             finally:
                 os.close(fd)
-            data = json.loads(b"".join(chunks).decode())
+            data = fastjson.loads(b"".join(chunks))
         except (FileNotFoundError, NotADirectoryError, ValueError):
             return None  # a damaged entry is a miss, never an error
         self.hits += 1
@@ -122,7 +123,7 @@ class ResponseCache:
         tmp = f"{path}.tmp-{os.getpid()}"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
-            data = memoryview(json.dumps(to_record(completion), ensure_ascii=False).encode())
+            data = memoryview(fastjson.dumpb(to_record(completion)))
             while data:
                 data = data[os.write(fd, data) :]
         finally:

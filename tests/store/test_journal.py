@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from harness.errors import JournalCorruptError
+from harness.store import db
 from harness.store.journal import JournalWriter, read_records, split_batch, torn_tail
 
 
@@ -106,3 +107,18 @@ def test_a_failed_fsync_fails_the_next_flush(tmp_path: Path, monkeypatch: pytest
             time.sleep(0.01)
     with pytest.raises(StoreError, match="Input/output error"):
         j.close()  # close fsyncs in the foreground: the error is reported there too
+
+
+def test_any_model_output_is_journaled_and_loaded(tmp_path: Path) -> None:
+    """A model's text can hold a lone surrogate (JSON's "\\ud800" decodes to one; no UTF-8 file can hold it: it
+    becomes U+FFFD) and its tool calls integers beyond 64 bits: the run journals both and the database loads them."""
+    j = JournalWriter(tmp_path / "runs" / "r.jsonl")
+    j.write({"type": "run", "run_id": "r"})
+    j.write({"type": "cell", "cell_key": "k0", "run_id": "r", "task": "t", "deployment": "d", "variant": "base",
+             "sample": 0, "case_id": "c0", "status": "ok", "output": "a \ud800 b", "tags": [],
+             "tool_calls": [{"name": "f", "arguments": {"id": 2**80}}]})  # fmt: skip
+    j.close()
+    ((_, _, cell),) = [r for r in read_records(tmp_path / "runs" / "r.jsonl") if r[2]["type"] == "cell"]
+    assert cell["output"] == "a \ufffd b" and cell["tool_calls"][0]["arguments"]["id"] == 2**80
+    db.load(tmp_path)
+    assert db.query(tmp_path, "SELECT output FROM cells") == [("a \ufffd b",)]
