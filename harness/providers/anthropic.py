@@ -5,6 +5,11 @@ the URL for the clouds. Async, non-streaming, SDK retries off.
 
 Credentials are read once, at construction, from the variables `cloud.py` documents. One client per event loop,
 created on first use (so building a provider to validate a plan opens nothing) and closed by `aclose`.
+
+The call goes through the client's `post` for custom requests rather than the typed `messages.create`: the same
+request on the wire (the clouds' URL rewriting and signing, auth, headers, timeouts, status errors are the SDK's),
+without the pydantic model of the response and the SDK's per-call telemetry: 2.5 -> 1.6 ms of CPU per call
+against the loopback server (see the openai adapter for why that CPU matters).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 import anthropic
+import httpx2
 
 from harness.models import CLIENTS, Deployment
 from harness.providers.anthropic_convert import to_completion, to_error, to_params
@@ -83,17 +89,18 @@ class AnthropicProvider:
             client = anthropic.AsyncAnthropicVertex(**self._auth, **common)
         else:
             client = anthropic.AsyncAnthropic(**self._auth, **common)
-        _ = client.messages  # import the resource now, not inside the first timed call
         return client
 
     async def complete(self, request: Request) -> Completion:
         client = self._clients.get()
         with watching() as seen:
             try:
-                message = await client.messages.create(**to_params(request))
+                response = await client.post("/v1/messages", body=to_params(request), cast_to=httpx2.Response)
+                body = response.content
             except Exception as e:  # the call is all that runs here; to_error tells status, transport and body apart
                 raise to_error(e, self._secrets, seen) from e
-        return to_completion(message, seen.request_id)
+        rid = response.headers.get("request-id") or seen.request_id  # Bedrock's id is in its own header
+        return to_completion(body, rid, response.status_code)
 
     async def aclose(self) -> None:
         await self._clients.aclose()

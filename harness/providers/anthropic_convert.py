@@ -1,4 +1,4 @@
-"""Anthropic Messages API ⇄ harness records, as pure functions over the SDK's own types.
+"""Anthropic Messages API ⇄ harness records, as pure functions: request params out, the JSON body back.
 
 Placement: system messages go to the top-level `system` parameter; user/assistant turns stay in order. A message
 with images becomes content blocks: each image as a base64 `image` block, then the text (Anthropic's advice).
@@ -11,10 +11,10 @@ structured output needs a schema; say "answer in JSON" in the Claude prompt inst
 from __future__ import annotations
 
 import base64
+import json
 from typing import Any
 
 import anthropic
-from anthropic.types import Message as AnthropicMessage
 
 from harness.errors import FailureClass, ProviderError
 from harness.providers.http_convert import Secrets, Seen, status_error, transport_error
@@ -83,20 +83,27 @@ def to_params(request: Request) -> dict[str, Any]:
     return params
 
 
-def to_completion(message: AnthropicMessage, request_id: str | None = None) -> Completion:
-    """`request_id`: the id the HTTP layer saw, for clouds whose header the SDK does not read (Bedrock's)."""
-    text = "".join(block.text for block in message.content if block.type == "text")
-    calls = tuple(ToolCall(b.name, dict(b.input)) for b in message.content if b.type == "tool_use")
-    u = message.usage
-    input_tokens = u.input_tokens + (u.cache_creation_input_tokens or 0) + (u.cache_read_input_tokens or 0)
-    return Completion(
-        text=text,
-        usage=Usage(input_tokens, u.output_tokens),
-        tool_calls=calls,
-        finish_reason=FINISH.get(message.stop_reason or "", "other"),
-        request_id=getattr(message, "_request_id", None) or request_id,
-        served_model=message.model,
-    )
+def to_completion(body: bytes, request_id: str | None = None, status: int | None = 200) -> Completion:
+    """A Messages API JSON body (Bedrock and Vertex answer with the same); a body of another shape is an
+    `invalid_response`, not a crash."""
+    try:
+        data = json.loads(body)
+        blocks = data.get("content") or []
+        text = "".join(b["text"] for b in blocks if b.get("type") == "text")
+        calls = tuple(ToolCall(b["name"], dict(b.get("input") or {})) for b in blocks if b.get("type") == "tool_use")
+        u = data.get("usage") or {}
+        input_tokens = (
+            (u.get("input_tokens") or 0)
+            + (u.get("cache_creation_input_tokens") or 0)
+            + (u.get("cache_read_input_tokens") or 0)
+        )
+        usage = Usage(input_tokens, u.get("output_tokens") or 0)
+        finish = FINISH.get(data.get("stop_reason") or "", "other")
+    except (ValueError, TypeError, KeyError, AttributeError) as e:
+        message = f"anthropic response did not match the Messages schema ({type(e).__name__}: {e})"
+        raise ProviderError(FailureClass.invalid_response, message, status=status, request_id=request_id) from None
+    return Completion(text=text, usage=usage, tool_calls=calls, finish_reason=finish, request_id=request_id,
+                      served_model=data.get("model"))  # fmt: skip
 
 
 def to_error(exc: Exception, secret: Secrets, seen: Seen | None = None) -> ProviderError:

@@ -6,9 +6,10 @@ import base64
 
 import anthropic
 import httpx2
+import pytest
 from anthropic.types import Message, TextBlock, ToolUseBlock, Usage
 
-from harness.errors import FailureClass
+from harness.errors import FailureClass, ProviderError
 from harness.providers.anthropic_convert import to_completion, to_error, to_params
 from harness.providers.http_convert import Seen
 from harness.types import Image, Request, RequestOptions
@@ -45,13 +46,23 @@ def test_tools_and_tool_choice() -> None:
     assert "tool_choice" not in to_params(request(tool_choice="auto"))  # no tools, no choice
 
 
-def message(**kw: object) -> Message:
+def message(**kw: object) -> bytes:
+    """The JSON body the API sends, built from the SDK's own types."""
     base: dict[str, object] = {
         "id": "msg_1", "type": "message", "role": "assistant", "model": "claude-x-20261001",
         "content": [TextBlock(type="text", text="Sunny")], "stop_reason": "end_turn",
         "usage": Usage(input_tokens=20, output_tokens=5, cache_read_input_tokens=100),
     }  # fmt: skip
-    return Message(**{**base, **kw})
+    return Message(**{**base, **kw}).model_dump_json().encode()
+
+
+def test_a_body_of_another_shape_is_an_invalid_response_with_its_status_and_request_id() -> None:
+    for body in (b'{"content": [{"type": "text"}]}', b'{"content": [', b"[1]", b'{"content": [{"type": "tool_use"}]}'):
+        with pytest.raises(ProviderError) as info:
+            to_completion(body, "req_1", 200)
+        err = info.value
+        assert (err.failure_class, err.status, err.request_id) == (FailureClass.invalid_response, 200, "req_1")
+        assert err.message.startswith("anthropic response did not match the Messages schema ("), err.message
 
 
 def test_completion_from_text() -> None:
