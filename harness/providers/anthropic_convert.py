@@ -16,8 +16,8 @@ from typing import Any
 
 import anthropic
 
-from harness.errors import FailureClass, ProviderError
-from harness.providers.http_convert import Secrets, Seen, status_error, transport_error
+from harness.errors import ProviderError
+from harness.providers.http_convert import Secrets, Seen, body_error, status_error, transport_error
 from harness.types import Completion, Message, Request, ToolCall, Usage
 
 #: Anthropic stop_reason -> the harness's normalised finish reason.
@@ -100,8 +100,7 @@ def to_completion(body: bytes, request_id: str | None = None, status: int | None
         usage = Usage(input_tokens, u.get("output_tokens") or 0)
         finish = FINISH.get(data.get("stop_reason") or "", "other")
     except (ValueError, TypeError, KeyError, AttributeError) as e:
-        message = f"anthropic response did not match the Messages schema ({type(e).__name__}: {e})"
-        raise ProviderError(FailureClass.invalid_response, message, status=status, request_id=request_id) from None
+        raise body_error("anthropic Messages", e, status, request_id) from None
     return Completion(text=text, usage=usage, tool_calls=calls, finish_reason=finish, request_id=request_id,
                       served_model=data.get("model"))  # fmt: skip
 
@@ -111,9 +110,5 @@ def to_error(exc: Exception, secret: Secrets, seen: Seen | None = None) -> Provi
     if isinstance(exc, anthropic.APIStatusError):
         rid = exc.request_id or (seen.request_id if seen else None)
         return status_error("anthropic", exc.status_code, exc.body, exc.response.headers, secret, rid)
-    if isinstance(exc, anthropic.APIResponseValidationError):
-        rid = exc.response.headers.get("request-id") or (seen.request_id if seen else None)
-        message = "anthropic response did not match the Messages schema"
-        return ProviderError(FailureClass.invalid_response, message, status=exc.status_code, request_id=rid)
     seen = seen or Seen()
     return transport_error("anthropic", exc, secret, seen.request_id, seen.status)

@@ -157,6 +157,12 @@ def status_error(
     )
 
 
+def body_error(what: str, e: Exception, status: int | None, request_id: str | None) -> ProviderError:
+    """A 2xx body the adapter could not read as `what` (e.g. "openai chat completion"): an invalid response."""
+    message = f"{what} response did not match its schema ({type(e).__name__}: {e})"[:MAX_MESSAGE]
+    return ProviderError(FailureClass.invalid_response, message, status=status, request_id=request_id)
+
+
 def request_id_of(headers: Mapping[str, str]) -> str | None:
     """The provider's id for one response: Anthropic, OpenAI / Azure, Bedrock, Google."""
     for name in ("request-id", "x-request-id", "x-amzn-requestid", "x-goog-request-id"):

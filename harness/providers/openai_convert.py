@@ -14,8 +14,8 @@ from typing import Any
 
 import openai
 
-from harness.errors import FailureClass, ProviderError
-from harness.providers.http_convert import Secrets, Seen, status_error, transport_error
+from harness.errors import ProviderError
+from harness.providers.http_convert import Secrets, Seen, body_error, status_error, transport_error
 from harness.types import Completion, Message, Request, ToolCall, Usage
 
 FINISH = {
@@ -106,8 +106,7 @@ def to_completion(body: bytes, request_id: str | None = None, status: int | None
         text = msg.get("content") or ""
         finish = "refusal" if msg.get("refusal") and not text else FINISH.get(choice.get("finish_reason"), "other")
     except (ValueError, TypeError, KeyError, AttributeError) as e:
-        message = f"openai response did not match the chat completion schema ({type(e).__name__}: {e})"
-        raise ProviderError(FailureClass.invalid_response, message, status=status, request_id=request_id) from None
+        raise body_error("openai chat completion", e, status, request_id) from None
     return Completion(text, tokens, calls, finish, request_id=request_id, served_model=model)
 
 
@@ -115,9 +114,5 @@ def to_error(exc: Exception, secret: Secrets, seen: Seen | None = None) -> Provi
     """The one mapping of an openai SDK exception (or a body that would not parse) to a ProviderError."""
     if isinstance(exc, openai.APIStatusError):
         return status_error("openai", exc.status_code, exc.body, exc.response.headers, secret, exc.request_id)
-    if isinstance(exc, openai.APIResponseValidationError):
-        rid = exc.response.headers.get("x-request-id")
-        message = "openai response did not match the chat completion schema"
-        return ProviderError(FailureClass.invalid_response, message, status=exc.status_code, request_id=rid)
     seen = seen or Seen()
     return transport_error("openai", exc, secret, seen.request_id, seen.status)

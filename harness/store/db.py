@@ -326,7 +326,7 @@ def load(results_dir: Path, *, wait: float = 30.0, memory_limit: str | None = No
     with ingest_lock(results_dir, wait=wait):
         con = _open_or_set_aside(db_path(results_dir), wait, stats)
         try:
-            _load_into(con, results_dir / "runs", stats, memory_limit or LOAD_MEMORY_LIMIT)
+            _load_into(con, results_dir / "runs", stats, memory_limit)
         finally:
             con.close()
     return stats

@@ -62,7 +62,7 @@ def test_a_body_of_another_shape_is_an_invalid_response_with_its_status_and_requ
             to_completion(body, "req_1", 200)
         err = info.value
         assert (err.failure_class, err.status, err.request_id) == (FailureClass.invalid_response, 200, "req_1")
-        assert err.message.startswith("anthropic response did not match the Messages schema ("), err.message
+        assert err.message.startswith("anthropic Messages response did not match its schema ("), err.message
 
 
 def test_completion_from_text() -> None:
