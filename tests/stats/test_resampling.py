@@ -174,11 +174,19 @@ def test_drift_verdict_one_rule(diff: float, ci_low: float, mde: float, p_holm: 
     assert stats.underpowered(mde, BARS["min_detectable_effect"]) is (mde > 0.05)
 
 
-def test_stats_reexports_the_paired_module() -> None:
-    from harness import stats_paired
+def test_stats_reexports_both_modules() -> None:
+    from harness.stats import intervals, paired
 
     for name in ("paired_difference", "mcnemar", "holm", "fleiss_kappa", "drift_verdict", "PairedDifference"):
-        assert getattr(stats, name) is getattr(stats_paired, name)
+        assert getattr(stats, name) is getattr(paired, name)
+    for name in ("wilson_interval", "summarise", "Interval", "pass_at_k"):
+        assert getattr(stats, name) is getattr(intervals, name)
+    public = {
+        n for m in (intervals, paired) for n, v in vars(m).items()
+        if not n.startswith("_") and (isinstance(v, type) or callable(v)) and v.__module__ == m.__name__
+    }  # fmt: skip
+    assert public and public <= set(stats.__all__), public - set(stats.__all__)
+    assert all(hasattr(stats, n) for n in stats.__all__)
     with pytest.raises(AttributeError):
         stats.no_such_statistic  # noqa: B018
     assert math.isclose(stats.Z_POWER_80 + stats.z_value(0.95), 2.8016, rel_tol=1e-4)
