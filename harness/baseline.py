@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harness.config.suite import Project
 from harness.errors import InputError
 from harness.resume import JournalState
-from harness.suite import Project
 
 FORMAT = "harness-baseline/1"
 CELL_KEYS = ("task", "deployment", "variant", "case_id", "sample", "score", "passed", "status", "error_class",

@@ -15,7 +15,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from harness.models import Deployment
+from harness.config.models import Deployment
 
 
 @dataclass

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.datasets import Case, load_dataset
+from harness.config.datasets import Case, load_dataset
 from harness.errors import InputError, Where
 from harness.graders import Sample, build_grader
 from harness.grading import TaskGrader, grade, run_sync
@@ -142,12 +142,12 @@ def calibrate(
     notes: list[str] | None = None,
 ) -> list[Calibration]:
     """Grade the labelled outputs with the task's judge graders (`judge` replaces their deployment)."""
+    from harness.config.prompts import PromptLibrary
+    from harness.config.suite import check_judge, load_suite
     from harness.launch import make_providers, new_run_id
     from harness.plan import Plan, Selection, decide_modes
-    from harness.prompts import PromptLibrary
     from harness.runner import Runner, RunOptions
     from harness.store.journal import JournalWriter
-    from harness.suite import check_judge, load_suite
 
     project = load_suite(suite_path)
     if task not in project.suite.tasks:

@@ -18,10 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from harness.datasets import load_manifest
+from harness.config.datasets import load_manifest
+from harness.config.prompts import PromptLibrary
+from harness.config.suite import Project, TaskSpec
 from harness.errors import InputError
-from harness.prompts import PromptLibrary
-from harness.suite import Project, TaskSpec
 
 PairKey = tuple[str, str, str]
 """(task, deployment, variant)."""

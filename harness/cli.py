@@ -212,9 +212,9 @@ def _spend_notes(t: Any) -> None:
 def _dry_run(suite: Path, selection: Any, results_dir: Path, sim_seed: int) -> None:
     """Cells, expected cache hits and the cost ceiling per deployment; nothing is sent."""
     from harness import display
+    from harness.config.suite import load_suite
     from harness.dryrun import estimate
     from harness.plan import build_plan
-    from harness.suite import load_suite
 
     plan = build_plan(load_suite(suite), selection, "dry-run")
     (display.banner if plan.simulated else display.note)(plan.mode_note)
@@ -303,10 +303,10 @@ def schema(
     from pydantic import BaseModel
 
     from harness import display
-    from harness.datasets import Manifest
-    from harness.models import ModelTable
-    from harness.routing import RoutingTable
-    from harness.suite import Suite
+    from harness.config.datasets import Manifest
+    from harness.config.models import ModelTable
+    from harness.config.routing import RoutingTable
+    from harness.config.suite import Suite
 
     out.mkdir(parents=True, exist_ok=True)
     models: list[tuple[str, type[BaseModel]]] = [
@@ -338,7 +338,7 @@ def graders() -> None:
 def datasets_list(root: DatasetsOpt = Path("datasets")) -> None:
     """Datasets with their versions and case counts."""
     from harness import display
-    from harness.datasets import list_datasets, load_manifest
+    from harness.config.datasets import list_datasets, load_manifest
 
     rows = []
     for name in list_datasets(root):
@@ -360,7 +360,7 @@ def datasets_show(
     from collections import Counter
 
     from harness import display
-    from harness.datasets import load_dataset, load_manifest
+    from harness.config.datasets import load_dataset, load_manifest
 
     m = load_manifest(root, name)
     v = version or list(m.versions)[-1]
@@ -377,7 +377,7 @@ def datasets_show(
 def datasets_verify(name: Annotated[str | None, typer.Argument()] = None, root: DatasetsOpt = Path("datasets")) -> None:
     """Check every recorded version's sha256, case count and case format."""
     from harness import display
-    from harness.datasets import list_datasets, load_dataset, load_manifest
+    from harness.config.datasets import list_datasets, load_dataset, load_manifest
 
     names = [name] if name else list_datasets(root)
     for n in names:
@@ -396,7 +396,7 @@ def datasets_add_version(
 ) -> None:
     """Record FILE as the next version of dataset NAME (validated, copied, hashed, counted)."""
     from harness import display
-    from harness.datasets import add_version
+    from harness.config.datasets import add_version
 
     version = add_version(root, name, file, notes)
     display.plain(f"recorded {name}@{version}")
@@ -413,8 +413,8 @@ def prompts_show(
 ) -> None:
     """Render the messages TASK sends to DEPLOYMENT for one case, with the template that was chosen."""
     from harness import display
+    from harness.config.suite import load_suite
     from harness.plan import Selection, build_plan
-    from harness.suite import load_suite
 
     project = load_suite(suite)
     plan = build_plan(
@@ -479,8 +479,8 @@ def routing_explain(
 ) -> None:
     """Which chain CASE takes in TASK, and why each entry is eligible or dropped."""
     from harness import display
+    from harness.config.suite import load_suite
     from harness.plan import Selection, build_plan
-    from harness.suite import load_suite
 
     project = load_suite(suite)
     plan = build_plan(project, Selection(tasks=[task], variants=[variant], mode="sim"), "explain")

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 from harness import baseline as bl
 from harness import changes, gate
 from harness.cache import CacheMode
+from harness.config.suite import Project, load_suite
 from harness.errors import InputError
 from harness.plan import Mode, Plan, Selection
-from harness.suite import Project, load_suite
 
 if TYPE_CHECKING:
     from harness.launch import RunResult

@@ -22,8 +22,8 @@ from harness.graders.base import ModelCaller
 from harness.types import Completion, Grade
 
 if TYPE_CHECKING:
+    from harness.config.suite import Project
     from harness.plan import Cell, DeploymentMode, Mode
-    from harness.suite import Project
 
 #: Graders slow enough to run in a worker thread instead of on the event loop.
 SLOW_GRADERS = frozenset({"code_exec"})
@@ -40,7 +40,7 @@ class TaskGrader:
 
 def build_graders(project: Project, call_model: ModelCaller | None = None) -> dict[str, list[TaskGrader]]:
     """Every task's graders, judges wired to `call_model` (without one, a judge call is a grade error)."""
-    from harness.prompts import PromptLibrary
+    from harness.config.prompts import PromptLibrary
 
     inject: dict[str, Any] = {"prompt_library": PromptLibrary(project.prompts_dir)}
     if call_model is not None:
@@ -177,8 +177,8 @@ def default_args(project: Project, spec: Any) -> dict[str, Any]:
 
 def judge_prompts(project: Project) -> dict[str, str]:
     """Judge prompt files the suite's graders and pairwise judging use, with the hash of each (and includes)."""
+    from harness.config.prompts import PromptLibrary
     from harness.errors import InputError
-    from harness.prompts import PromptLibrary
 
     library = PromptLibrary(project.prompts_dir)
     paths: list[str] = []

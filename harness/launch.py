@@ -23,6 +23,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from harness import __version__
 from harness.cache import ResponseCache
+from harness.config.suite import load_suite
 from harness.errors import DatabaseLockedError, InputError, StoreError
 from harness.faults import FaultyProvider
 from harness.plan import Cell, Plan, Selection, build_plan
@@ -33,7 +34,6 @@ from harness.routed import served_records
 from harness.runner import CellFinished, Runner, RunOptions, Tally, answer_keys, now
 from harness.store import db
 from harness.store.journal import JournalWriter
-from harness.suite import load_suite
 
 GRACE_SECONDS = 10.0
 #: How often a running run loads its journal into DuckDB (`HARNESS_LOAD_EVERY`, seconds; the end of a run always loads).

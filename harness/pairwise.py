@@ -98,7 +98,7 @@ def _journaled(journal: JournalWriter) -> tuple[list[dict[str, Any]], set[PairKe
 
 
 async def _judge_all(runner: Runner, pairs: list[Pair], journal: JournalWriter) -> int:
-    from harness.prompts import PromptLibrary
+    from harness.config.prompts import PromptLibrary
     from harness.runner import now
 
     plan = runner.plan

@@ -13,14 +13,14 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from harness.cache import request_key
-from harness.datasets import Case, Dataset, load_dataset
-from harness.eligibility import drop_reason, prompt_tokens, route_case, route_record
+from harness.config.datasets import Case, Dataset, load_dataset
+from harness.config.eligibility import drop_reason, prompt_tokens, route_case, route_record
+from harness.config.models import Deployment
+from harness.config.prompts import BASE_VARIANT, PromptLibrary, Template, prompt_hash
+from harness.config.scenarios import Fault, parse_fault
+from harness.config.suite import Project, TaskSpec
 from harness.errors import InputError
-from harness.faults import Fault, parse_fault
-from harness.models import Deployment
-from harness.prompts import BASE_VARIANT, PromptLibrary, Template, prompt_hash
 from harness.providers.cloud import credentials_hint, has_credentials
-from harness.suite import Project, TaskSpec
 from harness.types import Image, Message, Request, RequestOptions, SimHint
 
 Mode = Literal["auto", "live", "sim", "replay"]

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.cache import CacheMode, sim_key
+from harness.config.models import Deployment
 from harness.errors import FailureClass
-from harness.models import Deployment
 from harness.plan import Cell, Plan, short_hash
 from harness.types import Completion
 

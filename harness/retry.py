@@ -19,9 +19,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-from harness import routing
+from harness.config import routing
+from harness.config.routing import expand_classes
 from harness.errors import RETRYABLE, FailureClass
-from harness.routing import expand_classes
 from harness.types import Completion
 
 F = FailureClass

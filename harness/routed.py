@@ -16,9 +16,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from harness.config.routing import Policy, expand_classes
 from harness.errors import FailureClass
 from harness.graders.structured import parse_json_output
-from harness.routing import Policy, expand_classes
 
 REFUSAL = re.compile(
     r"^\s*(i('m| am) (sorry|unable)|i can(no|')t (help|assist|comply)|as an ai\b|i won't be able)", re.I

@@ -34,7 +34,7 @@ def test_budget_waits_for_calls_in_flight_then_closes() -> None:
 
 
 def test_expected_cost_learns_the_output_length() -> None:
-    from harness.models import Deployment, Pricing
+    from harness.config.models import Deployment, Pricing
 
     dep = Deployment(provider="openai", model="m", pricing=Pricing(input_per_mtok=1.0, output_per_mtok=10.0))
     b = Budget(None)

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from harness.calibration import Labelled, labelled_outputs, metrics
 from harness.cli import app
-from harness.datasets import Case
+from harness.config.datasets import Case
 from harness.types import Grade
 from tests.fakeprov import query
 from tests.judged import add_judges

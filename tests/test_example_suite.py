@@ -9,8 +9,8 @@ import duckdb
 from typer.testing import CliRunner
 
 from harness.cli import app
+from harness.config.suite import load_suite
 from harness.plan import Selection, build_plan
-from harness.suite import load_suite
 
 ROOT = Path(__file__).parent.parent
 SUITE = ROOT / "evals" / "example.yaml"

@@ -11,8 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from harness.cli import app
+from harness.config.scenarios import parse_fault
 from harness.errors import InputError
-from harness.faults import FaultyProvider, parse_fault
+from harness.faults import FaultyProvider
 from harness.types import Completion, Request
 
 

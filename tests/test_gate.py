@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 from harness import changes, gate
 from harness.baseline import Baseline, dumps, parse, snapshot
 from harness.cli import app
+from harness.config.suite import GraderSpec, load_suite
 from harness.graders import REGISTRY
-from harness.suite import GraderSpec, load_suite
 from tests.conftest import LABELS, intent_cases, write_dataset
 
 GIT = ["git", "-c", "user.name=gate-test", "-c", "user.email=gate@test", "-c", "commit.gpgsign=false"]

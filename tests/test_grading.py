@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from harness import changes, grading
+from harness.config.suite import load_suite
 from harness.errors import GraderError, InputError
 from harness.graders import BuiltGrader, Sample, Score
 from harness.launch import make_providers
 from harness.plan import Selection, build_plan
 from harness.runner import Runner, RunOptions
 from harness.store.journal import JournalWriter, read_records
-from harness.suite import load_suite
 from harness.types import Grade
 from tests.judged import add_judges
 

@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.config.suite import load_suite
 from harness.errors import InputError, PromptError
 from harness.plan import Selection, build_plan
-from harness.suite import load_suite
 
 
 def test_fans_out_tasks_cases_deployments_variants_samples(project: Path) -> None:

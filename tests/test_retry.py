@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.config.routing import RetryPolicy as RoutingRetry
 from harness.errors import RETRYABLE, FailureClass
 from harness.retry import AuthBreaker, RetryPolicy, backoff, decide, flag
-from harness.routing import RetryPolicy as RoutingRetry
 from harness.types import Completion, ToolCall
 from tests.conftest import intent_cases
 from tests.fakeprov import (

@@ -9,8 +9,8 @@ import duckdb
 from typer.testing import CliRunner
 
 from harness.cli import app
+from harness.config.routing import Policy
 from harness.routed import semantic_failure, walk
-from harness.routing import Policy
 
 
 def cell(dep: str, pos: int, **kw: Any) -> dict[str, Any]:

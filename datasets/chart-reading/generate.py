@@ -269,7 +269,7 @@ def main() -> None:
 
 
 def images_digest(cases: list[dict]) -> str:
-    """As harness/images.py `images_digest`: path, NUL, sha256 of the bytes, SOH; every reference in case order."""
+    """As harness/config/images.py `images_digest`: path, NUL, sha256 of the bytes, SOH; every reference in case order."""
     h = hashlib.sha256()
     for case in cases:
         for rel in case["input"]["images"]:

@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import Field, ValidationError, model_validator
 
-from harness.config_base import Strict
+from harness.config.base import Strict
 from harness.errors import GraderError
 from harness.graders.base import AnyGradeFn, BuiltGrader, ModelCaller, Sample, Score, build_grader, grader
 from harness.graders.judge import flagged_score, judges_of

@@ -19,7 +19,7 @@ from typing import Any
 import anthropic
 import httpx2
 
-from harness.models import CLIENTS, Deployment
+from harness.config.models import CLIENTS, Deployment
 from harness.providers.anthropic_convert import to_completion, to_error, to_params
 from harness.providers.base import ProviderSettings
 from harness.providers.cloud import aws_auth, quiet_signing_logs, vertex_auth

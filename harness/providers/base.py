@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from harness.config.models import Deployment, ModelTable
 from harness.errors import InputError
-from harness.models import Deployment, ModelTable
 from harness.types import Completion, Request
 
 

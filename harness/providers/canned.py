@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from harness.models import Deployment
+from harness.config.models import Deployment
 from harness.providers.base import ProviderSettings
 from harness.types import Completion, Request
 

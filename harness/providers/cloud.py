@@ -25,8 +25,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness.config.models import Deployment
 from harness.errors import InputError
-from harness.models import Deployment
 
 AWS_BEARER = "AWS_BEARER_TOKEN_BEDROCK"
 AWS_KEY_ID, AWS_SECRET, AWS_TOKEN, AWS_PROFILE = (

@@ -16,7 +16,7 @@ import httpx2
 from google import genai
 from google.genai import types as gt
 
-from harness.models import CLIENTS, Deployment
+from harness.config.models import CLIENTS, Deployment
 from harness.providers.base import ProviderSettings
 from harness.providers.cloud import vertex_auth
 from harness.providers.google_convert import to_completion, to_error, to_params

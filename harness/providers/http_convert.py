@@ -19,8 +19,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from harness.config.models import Deployment
 from harness.errors import FailureClass, InputError, ProviderError
-from harness.models import Deployment
 
 #: SDK timeouts sit a little above the runner's, so the runner's clock decides and the SDK's is a backstop.
 SDK_TIMEOUT_MARGIN_S = 5.0

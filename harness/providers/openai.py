@@ -21,8 +21,8 @@ from typing import Any
 import httpx2
 import openai
 
+from harness.config.models import CLIENTS, Deployment
 from harness.errors import InputError
-from harness.models import CLIENTS, Deployment
 from harness.providers.base import ProviderSettings
 from harness.providers.cloud import azure_auth
 from harness.providers.http_convert import (

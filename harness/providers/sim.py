@@ -15,11 +15,11 @@ import math
 import random
 from typing import Any
 
+from harness.config.images import image_tokens
+from harness.config.models import Deployment, SimProfile
+from harness.config.tokens import estimate_tokens
 from harness.errors import FailureClass, ProviderError
-from harness.images import image_tokens
-from harness.models import Deployment, SimProfile
 from harness.providers.base import ProviderSettings
-from harness.tokens import estimate_tokens
 from harness.types import Completion, Request, SimHint, ToolCall, Usage
 
 Z95 = 1.6448536269514722

@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from harness.datasets import Dataset, load_dataset
+from harness.config.datasets import Dataset, load_dataset
+from harness.config.models import Deployment, SklearnSpec
 from harness.errors import FailureClass, InputError, ProviderError
-from harness.models import Deployment, SklearnSpec
 from harness.providers.base import ProviderSettings
 from harness.types import Completion, Request
 

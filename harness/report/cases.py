@@ -42,7 +42,7 @@ def datasets_dir(run: dict[str, Any], known: Path | None) -> Path | None:
 def case_lookup(root: Path | None, refs: Iterable[tuple[str, str]]) -> tuple[dict[tuple[str, str, str], Any], str]:
     """(dataset, version, case id) -> the `Case`, for each recorded dataset version that still loads; and a note
     naming those that do not."""
-    from harness.datasets import load_dataset
+    from harness.config.datasets import load_dataset
     from harness.errors import HarnessError
 
     out: dict[tuple[str, str, str], Any] = {}

@@ -51,7 +51,7 @@ class SuiteContext:
     bars: dict[str, dict[str, float]]
     base_models: dict[str, str | None] = field(default_factory=dict)
     scenarios: dict[str, Any] = field(default_factory=dict)
-    """name -> `faults.Scenario`."""
+    """name -> `scenarios.Scenario`."""
     policies: dict[str, Any] = field(default_factory=dict)
     """task -> `routing.Policy`."""
     budgets: dict[str, float | None] = field(default_factory=dict)
@@ -249,7 +249,7 @@ def suite_path(run: dict[str, Any], results_dir: Path | None = None) -> Path:
 
 def suite_context(run: dict[str, Any], results_dir: Path | None = None) -> SuiteContext:
     """Quality bars, base models, scenarios, chain policies and latency budgets from the suite the run used."""
-    from harness.suite import QualityBars, load_suite
+    from harness.config.suite import QualityBars, load_suite
 
     try:
         project = load_suite(suite_path(run, results_dir))

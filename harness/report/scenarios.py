@@ -6,7 +6,7 @@ the task's budget) and, under a scenario, the suite's faults on top. `stats.scen
 served quality (an unserved case scores 0), cost and latency per case; the report shows their means. The row
 "as measured" injects nothing: it is what a routed run (`harness run --routed`) measures, shown beside it.
 
-Fault model (`faults.Fault`): each fault hits a call independently with its rate; the first hit with a failure
+Fault model (`scenarios.Fault`): each fault hits a call independently with its rate; the first hit with a failure
 fails the attempt; retryable classes (the policy's `retry_on`) are retried up to `max_attempts`; semantic faults
 (empty, truncated) answer, at the call's cost; others fail before the call (no cost). Latency faults add
 rate × latency_ms per call. Latency is a lower bound: the time of retried attempts and of backoff waits between
@@ -20,10 +20,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from harness import stats
+from harness.config.routing import Policy, expand_classes
+from harness.config.scenarios import SEMANTIC
 from harness.errors import FailureClass
-from harness.faults import SEMANTIC
 from harness.routed import semantic_failure
-from harness.routing import Policy, expand_classes
 
 Row = dict[str, Any]
 MEASURED = "as measured"

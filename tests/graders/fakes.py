@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness.config.prompts import PromptLibrary
 from harness.errors import FailureClass, ProviderError
 from harness.graders import Sample, Score, build_grader
 from harness.graders.base import BuiltGrader
-from harness.prompts import PromptLibrary
 from harness.types import Completion, Message, RequestOptions, SimHint
 
 ROOT = Path(__file__).resolve().parents[2]

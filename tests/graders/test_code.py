@@ -143,7 +143,7 @@ def test_humaneval_reference_solutions_pass() -> None:
 
 
 def test_humaneval_dataset_loads_and_matches_its_manifest() -> None:
-    from harness.datasets import load_dataset
+    from harness.config.datasets import load_dataset
 
     ds = load_dataset(ROOT / "datasets", "humaneval", "1")
     assert len(ds.cases) == 164 and {c.split for c in ds.cases} == {"test"}

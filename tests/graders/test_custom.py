@@ -11,11 +11,11 @@ import pytest
 from typer.testing import CliRunner
 
 from harness.cli import app
+from harness.config.suite import load_suite
 from harness.errors import ConfigError
 from harness.graders import REGISTRY, Sample, build_grader, lookup
 from harness.graders.base import refresh_entry_points
 from harness.plan import Selection, build_plan
-from harness.suite import load_suite
 from tests.fakeprov import query
 
 GRADERS = '''

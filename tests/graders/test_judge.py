@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.config.prompts import PromptLibrary
 from harness.errors import ConfigError, GraderError, PromptError
 from harness.graders import Sample, build_grader
-from harness.prompts import PromptLibrary
 from tests.graders.fakes import PROMPTS, FakeJudge, judge_grader, nonce_of, run, unavailable, verdict
 
 SAMPLE = Sample("The lift serves three floors.", ["three", "3"], input={"question": "How many floors?"},

@@ -6,10 +6,10 @@ import asyncio
 import json
 import re
 
+from harness.config.prompts import PromptLibrary
+from harness.config.suite import PairwiseSpec
 from harness.graders import Sample
 from harness.graders.pairwise import PairJudge, PairOutcome
-from harness.prompts import PromptLibrary
-from harness.suite import PairwiseSpec
 from tests.graders.fakes import PROMPTS, Call, FakeJudge
 
 A = Sample("Three floors.", ["three"], input={"question": "How many floors?"}, case_id="c1")

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
+from harness.config.prompts import PromptLibrary
 from harness.errors import ConfigError, GraderError
 from harness.graders import Sample, build_grader
 from harness.graders.base import BuiltGrader
-from harness.prompts import PromptLibrary
 from tests.graders.fakes import PROMPTS, FakeJudge, run, verdict
 
 ANSWER = {"id": "answer", "grader": "contains", "args": {"word_boundary": True}, "weight": 2}

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from harness.datasets import load_dataset, load_manifest
+from harness.config.datasets import load_dataset, load_manifest
 from harness.graders.screen import screen
 from harness.providers.sim import shape_output
 from harness.types import SimHint

@@ -1,6 +1,6 @@
 import asyncio
 
-from harness.models import Deployment, ModelTable
+from harness.config.models import Deployment, ModelTable
 from harness.providers.base import ProviderSettings
 from harness.providers.canned import CannedProvider
 from harness.types import Message, Request, RequestOptions

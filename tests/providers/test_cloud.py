@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
+from harness.config.models import Deployment
+from harness.config.suite import load_suite
 from harness.errors import InputError
-from harness.models import Deployment
 from harness.plan import Selection, build_plan
 from harness.providers.cloud import (
     aws_auth,
@@ -19,7 +20,6 @@ from harness.providers.cloud import (
     quiet_signing_logs,
     vertex_auth,
 )
-from harness.suite import load_suite
 
 BEDROCK = Deployment(provider="anthropic", client="bedrock", model="anthropic.claude", region="eu-central-1")
 VERTEX = Deployment(provider="google", client="vertex", model="gemini", region="us-central1", project="p1",

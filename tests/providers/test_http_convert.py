@@ -8,8 +8,8 @@ import anthropic
 import httpx2
 import pytest
 
+from harness.config.models import Deployment
 from harness.errors import FailureClass, InputError
-from harness.models import Deployment
 from harness.providers.http_convert import (
     api_key,
     classify,

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
+from harness.config.models import Deployment, ModelTable
 from harness.errors import FailureClass, InputError, ProviderError
-from harness.models import Deployment, ModelTable
 from harness.providers.base import Provider, ProviderSettings, make_provider
 from harness.types import Completion, Image, Message, Request, RequestOptions
 from tests.canary import AWS_ACCESS_KEY, fake_key

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from harness.config.models import Deployment, ModelTable
 from harness.errors import FailureClass, InputError, ProviderError
-from harness.models import Deployment, ModelTable
 from harness.providers.base import Provider, ProviderSettings, make_provider
 from harness.providers.http_convert import TRANSPORT_ENV
 from harness.types import Completion, Message, Request, RequestOptions

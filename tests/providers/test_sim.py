@@ -3,8 +3,8 @@ import json
 
 import pytest
 
+from harness.config.models import Deployment, ModelTable, SimProfile
 from harness.errors import ProviderError
-from harness.models import Deployment, ModelTable, SimProfile
 from harness.providers.base import ProviderSettings
 from harness.providers.sim import SimProvider
 from harness.types import Message, Request, RequestOptions, SimHint

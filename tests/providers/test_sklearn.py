@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from harness.config.models import Deployment, ModelTable, SklearnSpec
 from harness.errors import InputError, ProviderError
-from harness.models import Deployment, ModelTable, SklearnSpec
 from harness.providers.base import ProviderSettings
 from harness.providers.sklearn import SklearnProvider
 from harness.types import Message, Request, RequestOptions

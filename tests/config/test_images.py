@@ -14,11 +14,11 @@ import yaml
 from typer.testing import CliRunner
 
 from harness.cli import app
-from harness.datasets import add_version, load_dataset
+from harness.config.datasets import add_version, load_dataset
+from harness.config.images import MAX_IMAGE_TOKENS, image_tokens, images_digest, load_image, sniff
+from harness.config.suite import load_suite
 from harness.errors import DatasetError, Where
-from harness.images import MAX_IMAGE_TOKENS, image_tokens, images_digest, load_image, sniff
 from harness.plan import Selection, build_plan
-from harness.suite import load_suite
 from harness.types import Image
 from tests.conftest import write_dataset
 from tests.pngs import png
@@ -46,8 +46,8 @@ def test_image_tokens_follow_the_pixel_count_with_a_cap() -> None:
 
 
 def test_route_size_counts_images_not_their_paths() -> None:
-    from harness.datasets import Case
-    from harness.eligibility import case_tokens
+    from harness.config.datasets import Case
+    from harness.config.eligibility import case_tokens
 
     chart = Image("image/png", b"", "", "images/" + "x" * 400 + ".png", 300, 250)  # 100 tokens; a long path
     text_only = case_tokens(Case("a", {"question": "q?"}, 1))

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
+from harness.config.prompts import PromptLibrary, prompt_hash
 from harness.errors import PromptError
-from harness.prompts import PromptLibrary, prompt_hash
 
 
 def lib(tmp_path: Path, files: dict[str, str]) -> PromptLibrary:

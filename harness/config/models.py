@@ -13,8 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from harness.config_base import ID_PATTERN, Strict
-from harness.yamlfile import load_model
+from harness.config.base import ID_PATTERN, Strict
+from harness.config.yamlfile import load_model
 
 Provider = Literal["anthropic", "openai", "google", "sim", "sklearn", "canned"]
 Client = Literal["direct", "bedrock", "vertex", "azure", "openai-compatible"]

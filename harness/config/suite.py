@@ -12,13 +12,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, ValidationError, field_validator, model_validator
 
-from harness.config_base import ID_PATTERN, Strict
+from harness.config.base import ID_PATTERN, Strict
+from harness.config.models import ModelTable, load_models
+from harness.config.routing import RoutingTable, load_routing
+from harness.config.scenarios import Scenario
+from harness.config.yamlfile import file_sha256, load_yaml, validation_error
 from harness.errors import ConfigError, Where
-from harness.faults import Scenario
 from harness.graders.base import Registered
-from harness.models import ModelTable, load_models
-from harness.routing import RoutingTable, load_routing
-from harness.yamlfile import file_sha256, load_yaml, validation_error
 
 TaskClass = Literal["classification", "extraction", "function-calling", "qa", "code", "long-document", "generation"]
 TaskId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
@@ -245,8 +245,8 @@ def load_suite(path: Path) -> Project:
 
 def _check_graders(project: Project, lines: dict[Any, int]) -> None:
     """Build every grader once (bad names, arguments, judge prompts fail here) and check the judges it names."""
+    from harness.config.prompts import PromptLibrary
     from harness.graders import build_grader
-    from harness.prompts import PromptLibrary
 
     library = PromptLibrary(project.prompts_dir)
     path = project.suite_path

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from harness.config.models import Deployment, load_models
 from harness.errors import ConfigError
-from harness.models import Deployment, load_models
 
 
 def dep(**fields: Any) -> Deployment:
@@ -56,6 +56,6 @@ def test_an_unquoted_yaml_api_version_is_read_as_text(tmp_path: Path) -> None:
 
 
 def test_the_example_model_table_loads() -> None:
-    table = load_models(Path(__file__).parent.parent / "evals" / "models.yaml")
+    table = load_models(Path(__file__).resolve().parents[2] / "evals" / "models.yaml")
     clients = {d.client for d in table.deployments.values()}
     assert {"direct", "bedrock", "azure"} <= clients

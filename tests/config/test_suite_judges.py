@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from harness.config.suite import load_suite
 from harness.errors import ConfigError, PromptError
-from harness.suite import load_suite
 from tests.judged import add_judges
 
 

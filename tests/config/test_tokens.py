@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import tiktoken
 
-from harness.tokens import SAFETY_MARGIN, estimate_tokens
+from harness.config.tokens import SAFETY_MARGIN, estimate_tokens
 
 GPT_FACTOR = 3.8  # evals/models.yaml families.gpt.bytes_per_token
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def corpus() -> list[str]:

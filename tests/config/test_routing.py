@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from harness.cli import app
+from harness.config.suite import load_suite
 from harness.errors import ConfigError
 from harness.plan import Selection, build_plan
-from harness.suite import load_suite
 
 EXTRA_MODELS = """
   tiny-ctx:

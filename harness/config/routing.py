@@ -25,10 +25,10 @@ from typing import Literal
 
 from pydantic import Field, ValidationError, model_validator
 
-from harness.config_base import Strict
+from harness.config.base import Strict
+from harness.config.models import Capability, Deployment, DeploymentId, ModelTable
+from harness.config.yamlfile import KeyPath, load_yaml, validation_error
 from harness.errors import RETRYABLE, ConfigError, FailureClass, Where
-from harness.models import Capability, Deployment, DeploymentId, ModelTable
-from harness.yamlfile import KeyPath, load_yaml, validation_error
 
 FAILURE_GROUPS: dict[str, list[str]] = {
     "transient": sorted(RETRYABLE),

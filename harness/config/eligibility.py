@@ -13,11 +13,11 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.datasets import Case
-from harness.images import IMAGES_FIELD, image_tokens
-from harness.models import Deployment, ModelTable
-from harness.routing import Constraints, Route, RoutingTable, static_drop
-from harness.tokens import DEFAULT_BYTES_PER_TOKEN, SAFETY_MARGIN, estimate_tokens
+from harness.config.datasets import Case
+from harness.config.images import IMAGES_FIELD, image_tokens
+from harness.config.models import Deployment, ModelTable
+from harness.config.routing import Constraints, Route, RoutingTable, static_drop
+from harness.config.tokens import DEFAULT_BYTES_PER_TOKEN, SAFETY_MARGIN, estimate_tokens
 from harness.types import Message
 
 

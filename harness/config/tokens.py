@@ -4,7 +4,7 @@ Used before a call (eligibility, TPM budgets, cost estimates) where tiktoken and
 would need the network. Providers' reported usage replaces the estimate afterwards: every cell stores both
 (`est_input_tokens`, `input_tokens`), so the factors can be checked against real usage.
 
-Measured against OpenAI's cl100k tokenizer (tests/test_tokens.py) on ~1,000 texts (Python documentation
+Measured against OpenAI's cl100k tokenizer (tests/config/test_tokens.py) on ~1,000 texts (Python documentation
 topics and our datasets' inputs): real bytes per token range from ~2.8 (JSON, numbers) to ~5 (prose), median
 ~3.8. With the GPT factor 3.8 the plain estimate's median error is ~9%; with the 35% safety margin fewer than 5%
 of texts are undercounted. Use the margin wherever a limit must not be crossed (context windows, budgets).

@@ -19,11 +19,11 @@ from typing import Any, Literal
 import yaml
 from pydantic import Field
 
-from harness.config_base import Strict
+from harness.config.base import Strict
+from harness.config.images import IMAGES_FIELD, images_digest, load_images
+from harness.config.yamlfile import load_model
 from harness.errors import DatasetError, Where
-from harness.images import IMAGES_FIELD, images_digest, load_images
 from harness.types import Image
-from harness.yamlfile import load_model
 
 CASE_ID = re.compile(r"^[A-Za-z0-9_.:-]+$")
 CASE_KEYS = {"id", "input", "expected", "split", "tags", "cluster", "labels"}

@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.config.models import ModelTable
+from harness.config.yamlfile import load_model, load_yaml
 from harness.errors import ConfigError
-from harness.models import ModelTable
-from harness.yamlfile import load_model, load_yaml
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from harness.datasets import add_version, load_dataset, parse_cases
+from harness.config.datasets import add_version, load_dataset, parse_cases
 from harness.errors import DatasetError
 from tests.conftest import intent_cases, write_dataset
 

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
+from harness.config.suite import load_suite
 from harness.errors import ConfigError
-from harness.suite import load_suite
 
 
 def test_loads_and_hashes(project: Path) -> None:
