@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from harness import fastjson
 from harness.errors import InputError
+from harness.store import fastjson
 from harness.types import Completion, ToolCall, Usage
 
 CacheMode = Literal["rw", "ro", "off"]

@@ -526,7 +526,7 @@ def db_rebuild(results_dir: ResultsOpt = Path("results")) -> None:
 def runs_list(results_dir: ResultsOpt = Path("results")) -> None:
     """Runs with their status (running, complete, cancelled, crashed), mode and cell counts."""
     from harness import display
-    from harness.runs import list_runs
+    from harness.store.runs import list_runs
 
     rows = list_runs(results_dir)
     display.print_table(None, ["run", "suite", "status", "mode", "planned", "done", "errors", "started"], rows)

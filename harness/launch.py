@@ -27,13 +27,13 @@ from harness.config.suite import load_suite
 from harness.errors import DatabaseLockedError, InputError, StoreError
 from harness.faults import FaultyProvider
 from harness.plan import Cell, Plan, Selection, build_plan
-from harness.provenance import Provenance, gather, git_state, host, package_versions
 from harness.providers.base import Provider, ProviderSettings, make_provider
 from harness.resume import JournalState, cut_torn_tail, fingerprint_changes, journal_path, read_state
 from harness.routed import served_records
 from harness.runner import CellFinished, Runner, RunOptions, Tally, answer_keys, now
 from harness.store import db
 from harness.store.journal import JournalWriter
+from harness.store.provenance import Provenance, gather, git_state, host, package_versions
 
 GRACE_SECONDS = 10.0
 #: How often a running run loads its journal into DuckDB (`HARNESS_LOAD_EVERY`, seconds; the end of a run always loads).

@@ -97,15 +97,3 @@ def fingerprint_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     if not changes and old.get("cells") != new.get("cells"):
         changes.append(f"the plan has {new.get('cells')} cells, the run had {old.get('cells')}")
     return changes
-
-
-def process_alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

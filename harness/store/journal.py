@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from harness import fastjson
 from harness.errors import JournalCorruptError, StoreError
+from harness.store import fastjson
 
 FLUSH_RECORDS = 200
 FLUSH_SECONDS = 1.0

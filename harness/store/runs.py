@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 from typing import Any
 
 from harness.errors import DatabaseLockedError, InputError
-from harness.resume import process_alive
 from harness.store import db
 
 RUNS_SQL = """
@@ -34,3 +34,15 @@ def list_runs(results_dir: Path) -> list[tuple[Any, ...]]:
             status = "crashed"
         rows.append((run_id, suite, status, mode, planned, done, errors, started))
     return rows
+
+
+def process_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

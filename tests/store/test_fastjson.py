@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from harness import fastjson
 from harness.errors import FailureClass
+from harness.store import fastjson
 
 
 def test_records_round_trip_compact_in_key_order() -> None:
