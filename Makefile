@@ -32,7 +32,7 @@ browser: ## Install Debian's chromium + chromedriver for the report's browser te
 	    echo "chromium not installed: the browser test will be skipped (a failure under CI=true)"; }
 
 test-chaos: $(STAMP) ## Crash tests at the reliability plan's full N (20 kills, 30 corrupt WALs, ...)
-	HARNESS_CHAOS=1 $(BIN)/python -m pytest tests/test_durability.py
+	HARNESS_CHAOS=1 $(BIN)/python -m pytest tests/run/test_durability.py
 
 bench: $(STAMP) ## Benchmarks vs the physical limit; writes reports/bench.json (BENCH="--quick" or "--only NAME")
 	$(BIN)/python bench/run.py $(BENCH)

@@ -120,10 +120,10 @@ def _exactly_once(journal: Path) -> tuple[int, int]:
 
 def _harness(suite: Path, results: Path, concurrency: int, transport: str) -> dict[str, Any]:
     """One `harness run --mode live` as a library call; in-run time from plan to the last cell."""
-    from harness.launch import start_run
-    from harness.plan import Selection
     from harness.providers.http_convert import TRANSPORT_ENV
-    from harness.runner import RunOptions
+    from harness.run.launch import start_run
+    from harness.run.plan import Selection
+    from harness.run.runner import RunOptions
     from harness.store import db
 
     before = os.environ.get(TRANSPORT_ENV)

@@ -34,10 +34,10 @@ def child(args: dict[str, Any], t0: float) -> Iterator[dict[str, Any]]:
     """One run as `harness run` does it (CLI module, display progress), timed from before the first import."""
     import harness.cli  # noqa: F401  (what `harness run` imports before anything else)
     from harness import display
-    from harness.launch import start_run
-    from harness.plan import Plan, Selection
     from harness.providers.sim import SimProvider
-    from harness.runner import RunOptions
+    from harness.run.launch import start_run
+    from harness.run.plan import Plan, Selection
+    from harness.run.runner import RunOptions
 
     calls = [0]
     complete = SimProvider.complete
@@ -172,7 +172,7 @@ def scaling(sizes: list[int], repeats: int) -> dict[str, Any]:
 
 def cache_pending() -> str | None:
     """Why the cached-rerun scenario cannot run yet (None when `harness run --cache` and the option exist)."""
-    from harness.runner import RunOptions
+    from harness.run.runner import RunOptions
 
     help_text = subprocess.run(
         [sys.executable, "-m", "harness", "run", "--help"], capture_output=True, text=True, cwd=ROOT,

@@ -18,7 +18,7 @@ from typing import Any
 
 from harness.config.suite import Project
 from harness.errors import InputError
-from harness.resume import JournalState
+from harness.run.resume import JournalState
 
 FORMAT = "harness-baseline/1"
 CELL_KEYS = ("task", "deployment", "variant", "case_id", "sample", "score", "passed", "status", "error_class",
@@ -109,7 +109,7 @@ def journal_rows(
 ) -> dict[PairKey, list[Row]]:
     """The final cells of a journal as gate rows, per pair, with the weighted score and pass verdict. Candidates
     the run selected that no case could reach (no eligible routing entry) are there with no rows."""
-    from harness.launch import cell_score
+    from harness.run.launch import cell_score
 
     out: dict[PairKey, list[Row]] = {}
     for rec in state.done.values():

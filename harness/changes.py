@@ -56,7 +56,7 @@ def _judges(project: Project, task: TaskSpec) -> dict[str, Any]:
     """Judge prompts (files under the prompts root) and judge deployments that grader arguments name."""
     out: dict[str, Any] = {}
     root = project.prompts_dir.resolve()
-    from harness.grading import default_args
+    from harness.run.grading import default_args
 
     stack: list[Any] = [{**default_args(project, g), **g.args} for g in task.graders]  # default judge prompts too
     while stack:
@@ -75,7 +75,7 @@ def _judges(project: Project, task: TaskSpec) -> dict[str, Any]:
 
 
 def _task_parts(project: Project, task: TaskSpec) -> Signature:
-    from harness.grading import grader_version
+    from harness.run.grading import grader_version
 
     graders = sorted(
         ({"id": g.grader_id, "name": g.ref, "args": g.args, "weight": g.weight,

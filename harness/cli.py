@@ -126,9 +126,9 @@ def run(
 ) -> None:
     """Run a suite: every task's cases on every candidate deployment, graded, journaled, loaded into DuckDB."""
     from harness import display
-    from harness.launch import resume_run, start_run
-    from harness.plan import Plan, Selection
-    from harness.runner import RunOptions
+    from harness.run.launch import resume_run, start_run
+    from harness.run.plan import Plan, Selection
+    from harness.run.runner import RunOptions
 
     if no_report:
         report_dir = None
@@ -213,8 +213,8 @@ def _dry_run(suite: Path, selection: Any, results_dir: Path, sim_seed: int) -> N
     """Cells, expected cache hits and the cost ceiling per deployment; nothing is sent."""
     from harness import display
     from harness.config.suite import load_suite
-    from harness.dryrun import estimate
-    from harness.plan import build_plan
+    from harness.run.dryrun import estimate
+    from harness.run.plan import build_plan
 
     plan = build_plan(load_suite(suite), selection, "dry-run")
     (display.banner if plan.simulated else display.note)(plan.mode_note)
@@ -414,7 +414,7 @@ def prompts_show(
     """Render the messages TASK sends to DEPLOYMENT for one case, with the template that was chosen."""
     from harness import display
     from harness.config.suite import load_suite
-    from harness.plan import Selection, build_plan
+    from harness.run.plan import Selection, build_plan
 
     project = load_suite(suite)
     plan = build_plan(
@@ -480,7 +480,7 @@ def routing_explain(
     """Which chain CASE takes in TASK, and why each entry is eligible or dropped."""
     from harness import display
     from harness.config.suite import load_suite
-    from harness.plan import Selection, build_plan
+    from harness.run.plan import Selection, build_plan
 
     project = load_suite(suite)
     plan = build_plan(project, Selection(tasks=[task], variants=[variant], mode="sim"), "explain")
@@ -600,7 +600,7 @@ def gate(
     from harness import display
     from harness import gate as gate_lib
     from harness.gate_run import GateOptions, run_gate
-    from harness.plan import Mode
+    from harness.run.modes import Mode
 
     if mode not in get_args(Mode):
         raise InputError(f"--mode must be one of {', '.join(get_args(Mode))}, not {mode!r}")

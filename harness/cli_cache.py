@@ -15,7 +15,7 @@ cache_app = typer.Typer(help="The response cache under the results directory: ex
 
 
 def _journals(results_dir: Path, runs: list[str]) -> list[Path]:
-    from harness.resume import journal_path
+    from harness.run.resume import journal_path
 
     found = sorted((results_dir / "runs").glob("*.jsonl"), key=lambda p: p.stat().st_mtime)
     if not runs:
@@ -62,8 +62,8 @@ def export(
 ) -> None:
     """Write the cached answers of the given runs' cells to one bundle file (answers only, never credentials)."""
     from harness import display
-    from harness.cache import ResponseCache, export_bundle
-    from harness.resume import read_state
+    from harness.run.cache import ResponseCache, export_bundle
+    from harness.run.resume import read_state
 
     keys: list[str] = []
     for path in _journals(results_dir, runs):
@@ -83,7 +83,7 @@ def import_(
 ) -> None:
     """Add a bundle's answers to the local response cache (then `harness run --mode replay` can use them)."""
     from harness import display
-    from harness.cache import ResponseCache, import_bundle
+    from harness.run.cache import ResponseCache, import_bundle
 
     if not bundle.is_file():
         raise InputError(f"{bundle}: no such bundle file")

@@ -35,8 +35,8 @@ def calibrate_cmd(
 ) -> None:
     """Grade TASK's labelled outputs with its judge graders; print and store agreement with the labels."""
     from harness import display
-    from harness.calibration import calibrate
-    from harness.launch import try_load
+    from harness.run.calibration import calibrate
+    from harness.run.launch import try_load
 
     if mode not in ("auto", "live", "sim"):
         raise InputError(f"--mode must be auto, live or sim, not {mode!r}")

@@ -3,7 +3,7 @@
 The files the suite refers to (suite, model and routing tables, datasets, prompts) are materialised at the base ref
 with `git archive` into a temporary directory and loaded by the same code as the working tree. The baseline is
 read at the base ref too, so a pull request cannot rewrite the numbers it is judged against. Only the affected
-pairs run (`harness.launch.start_run`, its plan narrowed to them); verdicts come from `harness.gate`.
+pairs run (`harness.run.launch.start_run`, its plan narrowed to them); verdicts come from `harness.gate`.
 """
 
 from __future__ import annotations
@@ -20,13 +20,14 @@ from typing import TYPE_CHECKING, Any
 
 from harness import baseline as bl
 from harness import changes, gate
-from harness.cache import CacheMode
 from harness.config.suite import Project, load_suite
 from harness.errors import InputError
-from harness.plan import Mode, Plan, Selection
+from harness.run.cache import CacheMode
+from harness.run.modes import Mode
+from harness.run.plan import Plan, Selection
 
 if TYPE_CHECKING:
-    from harness.launch import RunResult
+    from harness.run.launch import RunResult
 
 SIM_NOTE = "SIMULATED: answers come from simulated twins; this verdict tests the pipeline, not the models"
 ACTIVE = ("run", "regrade", "new")
@@ -151,8 +152,8 @@ class GateResult:
 
 def _run_pairs(suite: Path, wanted: set[changes.PairKey], baseline: bl.Baseline, opts: GateOptions,
                notes: list[str]) -> RunResult:  # fmt: skip
-    from harness.launch import start_run
-    from harness.runner import RunOptions
+    from harness.run.launch import start_run
+    from harness.run.runner import RunOptions
 
     def narrow(plan: Plan, run_notes: list[str]) -> None:
         plan.cells[:] = [c for c in plan.cells if (c.task, c.deployment, c.variant) in wanted]
@@ -179,7 +180,7 @@ def _answer_modes(run: RunResult) -> dict[str, str]:
 
 def _evidence(head: Project, side: BaseSide, baseline: bl.Baseline, run: RunResult, wanted: set[changes.PairKey]
               ) -> gate.Evidence:  # fmt: skip
-    from harness.resume import read_state
+    from harness.run.resume import read_state
 
     tasks = head.suite.tasks
     rows = bl.journal_rows(read_state(run.journal), {t: s.pass_threshold for t, s in tasks.items()}, wanted)
@@ -247,8 +248,8 @@ def latest_run(results_dir: Path, suite_name: str) -> str:
 
 def _check_config(project: Project, run: dict[str, Any]) -> None:
     """Refuse a run made from another configuration than the working tree (the baseline records the latter)."""
-    from harness.plan import build_plan
-    from harness.resume import fingerprint_changes
+    from harness.run.plan import build_plan
+    from harness.run.resume import fingerprint_changes
 
     sel = run.get("selection") or {}
     plan = build_plan(project, Selection(tasks=sel.get("tasks"), deployments=sel.get("deployments"),
@@ -266,7 +267,7 @@ def _check_config(project: Project, run: dict[str, Any]) -> None:
 
 def update_baseline(suite: Path, run_id: str | None, results_dir: Path, out: Path | None) -> tuple[Path, list[str]]:
     """Write the baseline snapshot of a complete run (default: the suite's latest); return its path and notes."""
-    from harness.resume import journal_path, read_state
+    from harness.run.resume import journal_path, read_state
 
     project = load_suite(suite)
     run_id = run_id or latest_run(results_dir, project.suite.name)

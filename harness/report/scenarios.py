@@ -23,7 +23,7 @@ from harness import stats
 from harness.config.routing import Policy, expand_classes
 from harness.config.scenarios import SEMANTIC
 from harness.errors import FailureClass
-from harness.routed import semantic_failure
+from harness.run.routed import semantic_failure
 
 Row = dict[str, Any]
 MEASURED = "as measured"

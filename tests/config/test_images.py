@@ -18,7 +18,7 @@ from harness.config.datasets import add_version, load_dataset
 from harness.config.images import MAX_IMAGE_TOKENS, image_tokens, images_digest, load_image, sniff
 from harness.config.suite import load_suite
 from harness.errors import DatasetError, Where
-from harness.plan import Selection, build_plan
+from harness.run.plan import Selection, build_plan
 from harness.types import Image
 from tests.conftest import write_dataset
 from tests.pngs import png

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from harness.cli import app
 from harness.config.suite import load_suite
 from harness.errors import ConfigError
-from harness.plan import Selection, build_plan
+from harness.run.plan import Selection, build_plan
 
 EXTRA_MODELS = """
   tiny-ctx:

@@ -10,9 +10,9 @@ from typing import Any
 
 import duckdb
 
-from harness.launch import RunResult, start_run
-from harness.plan import Selection
-from harness.runner import RunOptions
+from harness.run.launch import RunResult, start_run
+from harness.run.plan import Selection
+from harness.run.runner import RunOptions
 from tests.conftest import LABELS, intent_cases, write_dataset
 from tests.fakeprov.server import Prompt, Reply, Server
 from tests.fakeprov.wire import Api, Infra

@@ -15,7 +15,7 @@ from harness.config.suite import load_suite
 from harness.errors import ConfigError
 from harness.graders import REGISTRY, Sample, build_grader, lookup
 from harness.graders.base import refresh_entry_points
-from harness.plan import Selection, build_plan
+from harness.run.plan import Selection, build_plan
 from tests.fakeprov import query
 
 GRADERS = '''

@@ -11,7 +11,6 @@ import pytest
 from harness.config.models import Deployment
 from harness.config.suite import load_suite
 from harness.errors import InputError
-from harness.plan import Selection, build_plan
 from harness.providers.cloud import (
     aws_auth,
     azure_auth,
@@ -20,6 +19,7 @@ from harness.providers.cloud import (
     quiet_signing_logs,
     vertex_auth,
 )
+from harness.run.plan import Selection, build_plan
 
 BEDROCK = Deployment(provider="anthropic", client="bedrock", model="anthropic.claude", region="eu-central-1")
 VERTEX = Deployment(provider="google", client="vertex", model="gemini", region="us-central1", project="p1",

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from harness.cli import app
 from tests.fakeprov import KEY_ENVS, LANES, first, http, live_project, query, route_by_keyword, serve
 from tests.fakeprov.project import PRICES
-from tests.test_retry import attempts_per_cell, server_counts
+from tests.run.test_retry import attempts_per_cell, server_counts
 
 
 def test_live_run_through_the_cli_matches_the_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.cache import ResponseCache, export_bundle, import_bundle, request_key
 from harness.errors import InputError
+from harness.run.cache import ResponseCache, export_bundle, import_bundle, request_key
 from harness.types import Completion, ToolCall, Usage
 
 

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from harness.calibration import Labelled, labelled_outputs, metrics
 from harness.cli import app
 from harness.config.datasets import Case
+from harness.run.calibration import Labelled, labelled_outputs, metrics
 from harness.types import Grade
 from tests.fakeprov import query
 from tests.judged import add_judges

@@ -1,7 +1,7 @@
 """The runner: fan the plan's cells out to providers, retry what is retryable, grade, journal, emit events.
 
 Async core, no Rich: progress goes out as plain events to a sink (the CLI's display). Each deployment has its own
-queue, workers and lane (harness/lanes.py: in-flight limit, RPM/TPM pacing, AIMD on 429s); `concurrency` bounds
+queue, workers and lane (harness/run/lanes.py: in-flight limit, RPM/TPM pacing, AIMD on 429s); `concurrency` bounds
 calls in flight across lanes. The response cache answers before any call; the budget admits calls. A per-case
 failure becomes a recorded cell, never an exception that stops the fan-out.
 """
@@ -16,14 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from harness import grading
-from harness.budget import Budget
-from harness.cache import ResponseCache, request_key
 from harness.errors import FailureClass, ProviderError
-from harness.lanes import Lane
-from harness.plan import Cell, Plan, short_hash
 from harness.providers.base import Provider
-from harness.records import (
+from harness.run import grading
+from harness.run.budget import Budget
+from harness.run.cache import ResponseCache, request_key
+from harness.run.lanes import Lane
+from harness.run.plan import Cell, Plan, short_hash
+from harness.run.records import (
     CellFinished,
     RunOptions,
     Sink,
@@ -32,9 +32,10 @@ from harness.records import (
     cell_record,
     cost_of,
     now,
+    sample_of,
     sim_profile_hash,
 )
-from harness.retry import FLAG_REASONS, AuthBreaker, Decision, RetryPolicy, decide, flag
+from harness.run.retry import FLAG_REASONS, AuthBreaker, Decision, RetryPolicy, decide, flag
 from harness.store.journal import JournalWriter
 from harness.types import Completion, Grade, Message, Request, RequestOptions, SimHint, ToolCall
 
@@ -148,7 +149,7 @@ class Runner:
     ) -> None:
         grades = None  # judges awaited here, slow sync graders in a thread (grading.grade)
         if completion is not None:
-            graders, sample = self.graders[cell.task], grading.sample_of(cell, completion)
+            graders, sample = self.graders[cell.task], sample_of(cell, completion)
             grades = grading.grade_inline(graders, sample)
             if grades is None:
                 grades = await grading.grade(graders, sample)
@@ -350,7 +351,7 @@ class Runner:
 
     def _grade(self, cell: Cell, completion: Completion) -> list[Grade]:
         """Grade from sync code; the event loop's path is `grading.grade` (see `_graded_finish`)."""
-        return grading.grade_blocking(self.graders[cell.task], grading.sample_of(cell, completion))
+        return grading.grade_blocking(self.graders[cell.task], sample_of(cell, completion))
 
     def regrade(self, cell: Cell, record: dict[str, Any]) -> None:
         """Grade a journaled cell whose grades were lost (killed between the cell and its grade records)."""

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.launch import start_run
-from harness.plan import Selection
-from harness.runner import RunOptions
+from harness.run.launch import start_run
+from harness.run.plan import Selection
+from harness.run.runner import RunOptions
 from tests.fakeprov import KEY_ENVS, always, http, live_project, query, route_by_keyword, serve
 
 

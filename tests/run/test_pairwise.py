@@ -10,10 +10,10 @@ from typer.testing import CliRunner
 
 from harness.cli import app
 from harness.config.suite import PairwiseSpec
-from harness.launch import make_providers, start_run
-from harness.pairwise import find_pairs, run_pairwise
-from harness.plan import Selection
-from harness.runner import Runner, RunOptions
+from harness.run.launch import make_providers, start_run
+from harness.run.pairwise import find_pairs, run_pairwise
+from harness.run.plan import Selection
+from harness.run.runner import Runner, RunOptions
 from harness.store.journal import JournalWriter
 from tests.fakeprov import query
 from tests.judged import add_judges

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from harness.graders import Sample
 from harness.graders.pairwise import PairJudge, PairOutcome
-from harness.grading import run_sync
+from harness.run.grading import run_sync
 from harness.store.journal import JournalWriter, read_records
 
 if TYPE_CHECKING:
-    from harness.plan import Cell, Plan
-    from harness.runner import Runner
+    from harness.run.plan import Cell, Plan
+    from harness.run.runner import Runner
 
 PairKey = tuple[str, str, str, int, str, str, str]
 """(task, case id, variant, sample, a deployment, b deployment, judge)."""
@@ -99,7 +99,7 @@ def _journaled(journal: JournalWriter) -> tuple[list[dict[str, Any]], set[PairKe
 
 async def _judge_all(runner: Runner, pairs: list[Pair], journal: JournalWriter) -> int:
     from harness.config.prompts import PromptLibrary
-    from harness.runner import now
+    from harness.run.runner import now
 
     plan = runner.plan
     library = PromptLibrary(plan.project.prompts_dir)
@@ -127,7 +127,7 @@ async def _judge_all(runner: Runner, pairs: list[Pair], journal: JournalWriter) 
 
 def run_pairwise(runner: Runner, journal: JournalWriter) -> int:
     """Judge every pair of the run not judged yet; return how many pairs were judged."""
-    from harness.runner import Tally
+    from harness.run.runner import Tally
 
     plan = runner.plan
     if not any(plan.project.suite.tasks[t].pairwise for t in {c.task for c in plan.cells}):

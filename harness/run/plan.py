@@ -10,9 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Literal
+from typing import Any
 
-from harness.cache import request_key
 from harness.config.datasets import Case, Dataset, load_dataset
 from harness.config.eligibility import drop_reason, prompt_tokens, route_case, route_record
 from harness.config.models import Deployment
@@ -20,11 +19,9 @@ from harness.config.prompts import BASE_VARIANT, PromptLibrary, Template, prompt
 from harness.config.scenarios import Fault, parse_fault
 from harness.config.suite import Project, TaskSpec
 from harness.errors import InputError
-from harness.providers.cloud import credentials_hint, has_credentials
+from harness.run.cache import request_key
+from harness.run.modes import DeploymentMode, Mode, decide_modes, judge_modes
 from harness.types import Image, Message, Request, RequestOptions, SimHint
-
-Mode = Literal["auto", "live", "sim", "replay"]
-DeploymentMode = Literal["live", "sim", "local", "skipped", "replay"]
 
 
 def short_hash(*parts: object) -> str:
@@ -85,7 +82,7 @@ class Plan:
     replayed_simulated: bool = False
     """`--mode replay`: some cached answers being replayed were simulated when recorded."""
     judges: dict[str, DeploymentMode] = field(default_factory=dict)
-    """Judge deployments the selected tasks' graders name, and how each runs (`grading.judge_modes`)."""
+    """Judge deployments the selected tasks' graders name, and how each runs (`modes.judge_modes`)."""
 
     @property
     def simulated(self) -> bool:
@@ -98,7 +95,7 @@ class Plan:
 
     def fingerprint(self) -> dict[str, Any]:
         """Everything a resume must find unchanged."""
-        from harness.grading import grader_versions
+        from harness.run.grading import grader_versions
 
         templates = sorted({(c.template.path, c.template.hash) for c in self.cells})
         graders = grader_versions(self.project)
@@ -110,34 +107,6 @@ class Plan:
             "routing_table": self.project.routing.table_version,
             "cells": len(self.cells),
         }
-
-
-def decide_modes(project: Project, deployments: list[str], mode: Mode) -> tuple[dict[str, DeploymentMode], str]:
-    """Which deployments run live, simulated, locally, or not at all, and one line saying so."""
-    table = project.models.deployments
-    remote = [d for d in deployments if not table[d].local]
-    modes: dict[str, DeploymentMode] = {d: "local" for d in deployments if table[d].local}
-    if mode == "replay":
-        modes.update({d: "replay" for d in remote})
-        return modes, f"REPLAY: {len(remote)} deployment(s) answered from the response cache only, no call is made"
-    have = {d for d in remote if has_credentials(table[d])}
-    if mode == "sim" or (mode == "auto" and not have):
-        modes.update({d: "sim" for d in remote})
-        why = "--mode sim" if mode == "sim" else "no API credentials found"
-        note = f"SIMULATED: {len(remote)} deployment(s) answered by simulated twins ({why}); not evidence of quality"
-        return modes, note if remote else "all deployments are local"
-    missing = [d for d in remote if d not in have]
-    if mode == "live" and missing:
-        env = credentials_hint(table[missing[0]])
-        raise InputError(
-            f"--mode live: deployment {missing[0]!r} has no credentials in {env}",
-            fix=f"export {env}, drop it with --deployments, or use --mode sim",
-        )
-    modes.update({d: ("live" if d in have else "skipped") for d in remote})
-    note = f"LIVE: {len(have)} deployment(s) called for real"
-    if missing:
-        note += f"; {len(missing)} skipped without credentials ({', '.join(missing)})"
-    return modes, note
 
 
 def options_for(task: TaskSpec, deployment: Deployment, case: Case) -> RequestOptions:
@@ -211,7 +180,6 @@ def build_plan(project: Project, selection: Selection, run_id: str) -> Plan:
         datasets[task.dataset] = ds
         cells += _task_cells(project, library, selection, run_id, task_id, ds, all_deps, routes)
     plan = Plan(run_id, project, selection, cells, datasets, modes, note, routes)
-    from harness.grading import judge_modes  # issue 9: judges are providers of the run
 
     plan.judges = judge_modes(project, tasks, selection.mode, modes)
     return plan

@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 
 from harness.cli import app
 from harness.errors import InputError
-from harness.launch import start_run
-from harness.plan import Selection
-from harness.runner import RunOptions
+from harness.run.launch import start_run
+from harness.run.plan import Selection
+from harness.run.runner import RunOptions
 from tests.fakeprov import KEY_ENVS, first, http, live_project, query, route_by_keyword, serve
 from tests.fakeprov.project import run_live
 

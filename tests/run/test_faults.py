@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from harness.cli import app
 from harness.config.scenarios import parse_fault
 from harness.errors import InputError
-from harness.faults import FaultyProvider
+from harness.run.faults import FaultyProvider
 from harness.types import Completion, Request
 
 

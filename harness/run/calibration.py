@@ -22,7 +22,7 @@ from typing import Any
 from harness.config.datasets import Case, load_dataset
 from harness.errors import InputError, Where
 from harness.graders import Sample, build_grader
-from harness.grading import TaskGrader, grade, run_sync
+from harness.run.grading import TaskGrader, grade, run_sync
 from harness.types import Grade
 
 
@@ -144,9 +144,10 @@ def calibrate(
     """Grade the labelled outputs with the task's judge graders (`judge` replaces their deployment)."""
     from harness.config.prompts import PromptLibrary
     from harness.config.suite import check_judge, load_suite
-    from harness.launch import make_providers, new_run_id
-    from harness.plan import Plan, Selection, decide_modes
-    from harness.runner import Runner, RunOptions
+    from harness.run.launch import make_providers, new_run_id
+    from harness.run.modes import decide_modes
+    from harness.run.plan import Plan, Selection
+    from harness.run.runner import Runner, RunOptions
     from harness.store.journal import JournalWriter
 
     project = load_suite(suite_path)

@@ -4,7 +4,7 @@ import pytest
 
 from harness.config.suite import load_suite
 from harness.errors import InputError, PromptError
-from harness.plan import Selection, build_plan
+from harness.run.plan import Selection, build_plan
 
 
 def test_fans_out_tasks_cases_deployments_variants_samples(project: Path) -> None:

@@ -3,8 +3,8 @@
 The runner calls this module and nothing else to grade; calibration and pairwise judging reuse it. Async graders
 (LLM judges) are awaited on the event loop; slow sync graders (`SLOW_GRADERS`: code execution) run in a worker
 thread; the others run inline. A grader that cannot decide records an error, never a silent 0; a flagged output
-(the judge pre-screen) records a failed grade. Judge deployments are decided here too (`judge_modes`): they are
-providers of the run like any candidate, simulated when the candidates are.
+(the judge pre-screen) records a failed grade. How judge deployments run is decided with the candidates' modes
+(`modes.judge_modes`).
 """
 
 from __future__ import annotations
@@ -19,11 +19,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from harness.errors import GraderError
 from harness.graders import BuiltGrader, Sample, Score, build_grader
 from harness.graders.base import ModelCaller
-from harness.types import Completion, Grade
+from harness.types import Grade
 
 if TYPE_CHECKING:
     from harness.config.suite import Project
-    from harness.plan import Cell, DeploymentMode, Mode
 
 #: Graders slow enough to run in a worker thread instead of on the event loop.
 SLOW_GRADERS = frozenset({"code_exec"})
@@ -50,11 +49,6 @@ def build_graders(project: Project, call_model: ModelCaller | None = None) -> di
                          g.name in SLOW_GRADERS) for g in task.graders]
         for tid, task in project.suite.tasks.items()
     }  # fmt: skip
-
-
-def sample_of(cell: Cell, completion: Completion) -> Sample:
-    return Sample(completion.text, cell.case.expected, completion.tool_calls, cell.case.input, cell.task_class,
-                  cell.case.id, cell.key)  # fmt: skip
 
 
 def _grade_of(tg: TaskGrader, s: Score) -> Grade:
@@ -197,50 +191,3 @@ def judge_prompts(project: Project) -> dict[str, str]:
         except InputError:
             out[path] = "missing"
     return out
-
-
-# --- Judges as providers of the run --------------------------------------------------------------------------------
-
-
-def judge_deployments(project: Project, tasks: Sequence[str]) -> list[str]:
-    return list(dict.fromkeys(j for t in tasks for j in project.judges(t)))
-
-
-def judge_modes(
-    project: Project, tasks: Sequence[str], mode: Mode, candidates: dict[str, DeploymentMode]
-) -> dict[str, DeploymentMode]:
-    """How each judge runs: like the candidates when it is one; simulated when the candidates are simulated (or
-    there are none and no judge has credentials); otherwise live with credentials, else skipped (`--mode live`
-    insists on credentials)."""
-    from harness.plan import decide_modes
-
-    judges = judge_deployments(project, tasks)
-    out: dict[str, DeploymentMode] = {j: candidates[j] for j in judges if j in candidates}
-    rest = [j for j in judges if j not in candidates]
-    if not rest:
-        return out
-    remote = [m for m in candidates.values() if m not in ("local", "skipped")]
-    if mode in ("sim", "replay") or (mode == "auto" and remote and all(m == "sim" for m in remote)):
-        out.update({j: ("replay" if mode == "replay" else "sim") for j in rest})
-        return out
-    modes, _ = decide_modes(project, rest, "live" if mode == "live" else "auto")
-    if mode == "auto" and any(m == "live" for m in candidates.values()):
-        modes = {j: ("skipped" if m == "sim" else m) for j, m in modes.items()}  # never a sim judge of live answers
-    out.update(modes)
-    return out
-
-
-def self_preference(project: Project, task: str, candidates: Sequence[str]) -> list[str]:
-    """Notes for judges of the same family as a candidate they grade (judges tend to prefer their own family)."""
-    table = project.models.deployments
-    notes = []
-    for judge in project.judges(task):
-        same = [c for c in candidates if c != judge and table[c].family == table[judge].family]
-        if judge in candidates:
-            same.insert(0, judge)
-        if same:
-            notes.append(
-                f"{task}: judge {judge} is of family {table[judge].family!r} like {', '.join(same)}: "
-                "self-preference bias; prefer a judge of another family"
-            )
-    return notes

@@ -1,4 +1,4 @@
-"""harness/launch.py: the run's event loop stays responsive, and in-run database loads happen in a child."""
+"""harness/run/launch.py: the run's event loop stays responsive, and in-run database loads happen in a child."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from harness import launch
-from harness.plan import Selection
-from harness.records import now
-from harness.runner import RunOptions
+from harness.run import launch
+from harness.run.plan import Selection
+from harness.run.records import now
+from harness.run.runner import RunOptions
 from harness.store import db, load_child
 
 

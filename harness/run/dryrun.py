@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.cache import ResponseCache
-from harness.plan import Plan
+from harness.run.cache import ResponseCache
+from harness.run.plan import Plan
 
 
 @dataclass
@@ -25,7 +25,7 @@ class DeploymentEstimate:
 
 
 def estimate(plan: Plan, results_dir: Path, sim_seed: int = 0) -> list[DeploymentEstimate]:
-    from harness.runner import answer_keys
+    from harness.run.runner import answer_keys
 
     cache = ResponseCache(results_dir / "cache" / "responses", "ro")
     rows: dict[str, DeploymentEstimate] = {}

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from harness.cli import app
 from harness.config.routing import Policy
-from harness.routed import semantic_failure, walk
+from harness.run.routed import semantic_failure, walk
 
 
 def cell(dep: str, pos: int, **kw: Any) -> dict[str, Any]:

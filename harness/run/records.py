@@ -9,10 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from harness.cache import CacheMode, sim_key
 from harness.config.models import Deployment
 from harness.errors import FailureClass
-from harness.plan import Cell, Plan, short_hash
+from harness.graders import Sample
+from harness.run.cache import CacheMode, sim_key
+from harness.run.plan import Cell, Plan, short_hash
 from harness.types import Completion
 
 
@@ -152,3 +153,8 @@ def cell_record(
         "est_input_tokens": cell.est_input_tokens,
         "pass_threshold": plan.project.suite.tasks[cell.task].pass_threshold, "finished_at": now(),
     }  # fmt: skip
+
+
+def sample_of(cell: Cell, completion: Completion) -> Sample:
+    return Sample(completion.text, cell.case.expected, completion.tool_calls, cell.case.input, cell.task_class,
+                  cell.case.id, cell.key)  # fmt: skip

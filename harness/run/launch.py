@@ -22,15 +22,15 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from harness import __version__
-from harness.cache import ResponseCache
 from harness.config.suite import load_suite
 from harness.errors import DatabaseLockedError, InputError, StoreError
-from harness.faults import FaultyProvider
-from harness.plan import Cell, Plan, Selection, build_plan
 from harness.providers.base import Provider, ProviderSettings, make_provider
-from harness.resume import JournalState, cut_torn_tail, fingerprint_changes, journal_path, read_state
-from harness.routed import served_records
-from harness.runner import CellFinished, Runner, RunOptions, Tally, answer_keys, now
+from harness.run.cache import ResponseCache
+from harness.run.faults import FaultyProvider
+from harness.run.plan import Cell, Plan, Selection, build_plan
+from harness.run.resume import JournalState, cut_torn_tail, fingerprint_changes, journal_path, read_state
+from harness.run.routed import served_records
+from harness.run.runner import CellFinished, Runner, RunOptions, Tally, answer_keys, now
 from harness.store import db
 from harness.store.journal import JournalWriter
 from harness.store.provenance import Provenance, gather, git_state, host, package_versions
@@ -95,7 +95,7 @@ def make_providers(
 
 def _judge_notes(plan: Plan, notes: list[str]) -> None:
     """How each judge runs, and a warning where a judge grades its own family (self-preference)."""
-    from harness.grading import self_preference
+    from harness.run.modes import self_preference
 
     if plan.judges:
         notes.append("judges: " + ", ".join(f"{j} ({m})" for j, m in plan.judges.items()))
@@ -291,7 +291,7 @@ class _Session:
             gc.freeze()  # the plan lives all run: not re-scanned every few cells (unfrozen by `_gc_frozen`)
             status = asyncio.run(_execute(runner, cells, self.results_dir, self.journal))
             if status == "complete":  # issue 9: pairwise judging, a post-pass over the run's finished cells
-                from harness.pairwise import run_pairwise
+                from harness.run.pairwise import run_pairwise
 
                 run_pairwise(runner, self.journal)
             if status == "complete" and self.plan.selection.routed:

@@ -1,4 +1,4 @@
-"""harness/grading.py: grading one cell (async judges, slow graders in a thread), combining grades, judges as
+"""harness/run/grading.py: grading one cell (async judges, slow graders in a thread), combining grades, judges as
 providers of the run (modes, self-preference), and what resume and the gate compare."""
 
 from __future__ import annotations
@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from harness import changes, grading
+from harness import changes
 from harness.config.suite import load_suite
 from harness.errors import GraderError, InputError
 from harness.graders import BuiltGrader, Sample, Score
-from harness.launch import make_providers
-from harness.plan import Selection, build_plan
-from harness.runner import Runner, RunOptions
+from harness.run import grading, modes
+from harness.run.launch import make_providers
+from harness.run.plan import Selection, build_plan
+from harness.run.runner import Runner, RunOptions
 from harness.store.journal import JournalWriter, read_records
 from harness.types import Grade
 from tests.judged import add_judges
@@ -87,9 +88,9 @@ def test_a_judge_of_a_candidates_family_is_warned_about(project: Path) -> None:
     add_judges(project, grader="{name: judge, args: {judge: beta}}", pairwise=False)
     plan = build_plan(load_suite(project), Selection(), "r")
     assert plan.judges == {"beta": "sim"}  # a candidate too: same mode
-    (note,) = grading.self_preference(plan.project, "intents", ["alpha", "beta"])
+    (note,) = modes.self_preference(plan.project, "intents", ["alpha", "beta"])
     assert note.startswith("intents: judge beta is of family 'gpt' like beta: self-preference")
-    assert grading.self_preference(load_suite(project), "invoices", ["alpha", "beta"]) == []
+    assert modes.self_preference(load_suite(project), "invoices", ["alpha", "beta"]) == []
 
 
 def test_an_unknown_or_non_model_judge_is_a_config_error_with_its_line(project: Path) -> None:
@@ -117,7 +118,7 @@ def test_a_judge_prompt_edit_regrades_and_changes_the_fingerprint(project: Path)
 
 
 def test_a_sim_run_records_judge_grades_attempts_and_cost(project: Path, tmp_path: Path) -> None:
-    from harness.launch import start_run
+    from harness.run.launch import start_run
 
     add_judges(project, pairwise=False)
     result = start_run(project, Selection(tasks=["intents"], mode="sim", limit=4), results_dir=tmp_path / "r")

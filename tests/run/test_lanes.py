@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from harness.errors import FailureClass
-from harness.lanes import Bucket, Lane
+from harness.run.lanes import Bucket, Lane
 from tests.fakeprov import KEY_ENVS, live_project, route_by_keyword, serve
 from tests.fakeprov.project import run_live
 from tests.fakeprov.server import Fault, Schedule, always, http

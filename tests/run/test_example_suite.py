@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 
 from harness.cli import app
 from harness.config.suite import load_suite
-from harness.plan import Selection, build_plan
+from harness.run.plan import Selection, build_plan
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SUITE = ROOT / "evals" / "example.yaml"
 
 

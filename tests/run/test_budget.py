@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from harness.budget import Budget
 from harness.cli import app
+from harness.run.budget import Budget
 from tests.fakeprov import KEY_ENVS, live_project, query, route_by_keyword, serve
 from tests.fakeprov.project import run_live
 

@@ -16,7 +16,7 @@ import pytest
 
 from harness.config.routing import RetryPolicy as RoutingRetry
 from harness.errors import RETRYABLE, FailureClass
-from harness.retry import AuthBreaker, RetryPolicy, backoff, decide, flag
+from harness.run.retry import AuthBreaker, RetryPolicy, backoff, decide, flag
 from harness.types import Completion, ToolCall
 from tests.conftest import intent_cases
 from tests.fakeprov import (
