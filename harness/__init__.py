@@ -13,13 +13,13 @@ __version__ = "0.1.0"
 __all__ = ["Results", "__version__", "open"]
 
 if TYPE_CHECKING:
-    from harness.explore import Results, open
+    from harness.report.notebook import Results, open
 
 
 def __getattr__(name: str) -> Any:
     """`Results` and `open` load the notebook API on first use: `harness run` never needs it (start-up time)."""
     if name in ("Results", "open"):
-        from harness import explore
+        from harness.report import notebook
 
-        return getattr(explore, name)
+        return getattr(notebook, name)
     raise AttributeError(f"module 'harness' has no attribute {name!r}")

@@ -289,9 +289,17 @@ def show(
     results_dir: ResultsOpt = Path("results"),
 ) -> None:
     """One cell in full (input, reference, output, tool calls, grades, attempts), or the list of cells that match."""
-    from harness.show import Filter, main
+    from harness import display
+    from harness.report.show import Filter
+    from harness.report.show import show as find
 
-    main(results_dir, run, Filter(task, deployment, case, variant, sample, status, limit), full)
+    shown = find(results_dir, run, Filter(task, deployment, case, variant, sample, status, limit), full)
+    if shown.detail is not None:
+        display.cell_detail(shown.detail)
+    else:
+        display.cell_list(shown.run["run_id"], shown.rows, shown.total)
+    if shown.run["simulated"]:
+        display.banner(display.SIM_BANNER)
 
 
 @app.command()

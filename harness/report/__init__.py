@@ -1,1 +1,3 @@
-"""Reports: view data (`data.py`, `compare.py`) rendered to self-contained HTML, Markdown or JSON (`render.py`)."""
+"""What the results say: view data from the DuckDB index (`data`, `cases`, `compare`, `quality`, `scenarios`,
+`history`) rendered to self-contained HTML, Markdown or JSON (`render`, `charts`); the same numbers as pandas
+DataFrames for notebooks (`notebook`, behind `harness.open`) and one cell at a time (`show`)."""

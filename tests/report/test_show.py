@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from harness.cli import app
 from harness.errors import InputError
-from harness.show import Filter, show
+from harness.report.show import Filter, show
 
 MARKUP = "[bold red]not markup[/bold red] <script>x</script>"
 

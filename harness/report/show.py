@@ -106,16 +106,3 @@ def show(results_dir: Path, run_id: str, f: Filter, full: bool = False) -> Shown
     finally:
         con.close()
     return Shown(run, total, rows)
-
-
-def main(results_dir: Path, run_id: str, f: Filter, full: bool = False) -> None:
-    """The command: query, then print through `harness.display`."""
-    from harness import display
-
-    shown = show(results_dir, run_id, f, full)
-    if shown.detail is not None:
-        display.cell_detail(shown.detail)
-    else:
-        display.cell_list(shown.run["run_id"], shown.rows, shown.total)
-    if shown.run["simulated"]:
-        display.banner(display.SIM_BANNER)

@@ -8,9 +8,9 @@ import nbformat
 import pytest
 from traitlets.config import Config
 
-from tests.test_explore import two_runs
+from tests.report.test_notebook import two_runs
 
-NOTEBOOK = Path(__file__).resolve().parent.parent / "evals" / "explore.ipynb"
+NOTEBOOK = Path(__file__).resolve().parents[2] / "evals" / "explore.ipynb"
 
 
 def test_notebook_is_stored_clean() -> None:
