@@ -540,7 +540,7 @@ def runs_list(results_dir: ResultsOpt = Path("results")) -> None:
     display.print_table(None, ["run", "suite", "status", "mode", "planned", "done", "errors", "started"], rows)
 
 
-# --- CI gate and baselines (harness/gate.py, harness/gate_run.py, harness/baseline.py) ---------------------------
+# --- CI gate and baselines (harness/gate/) -------------------------------------------------------------------------
 baseline_app = typer.Typer(help="Committed baseline snapshots the CI gate compares with.", no_args_is_help=True)
 app.add_typer(baseline_app, name="baseline")
 
@@ -549,7 +549,7 @@ def _gate_output(result: Any, json_out: Path | None, outputs: dict[str, Path | N
     import os
 
     from harness import display
-    from harness import gate_run as out
+    from harness.gate import run as out
 
     for line in result.notes:
         display.note(line)
@@ -606,8 +606,8 @@ def gate(
     from typing import get_args
 
     from harness import display
-    from harness import gate as gate_lib
-    from harness.gate_run import GateOptions, run_gate
+    from harness.gate import verdict as gate_lib
+    from harness.gate.run import GateOptions, run_gate
     from harness.run.modes import Mode
 
     if mode not in get_args(Mode):
@@ -637,7 +637,7 @@ def baseline_update(
 ) -> None:
     """Snapshot a complete run as the suite's baseline; a run of some pairs (a gate run) refreshes just those."""
     from harness import display
-    from harness.gate_run import update_baseline
+    from harness.gate.run import update_baseline
 
     _, notes = update_baseline(suite, run, results_dir, out)
     for line in notes:

@@ -2,7 +2,7 @@
 
 A case's score is the mean over its samples and it passes when most of its samples pass (`case_scores`), so
 repeats are compared case by case, never sample 0 alone. Every statistic and verdict comes from `harness.stats`;
-the CI gate (`harness.gate`) calls `drift` too, so report and gate cannot disagree.
+the CI gate (`harness.gate.verdict`) calls `drift` too, so report and gate cannot disagree.
 """
 
 from __future__ import annotations

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from harness import changes
 from harness.config.suite import load_suite
 from harness.errors import GraderError, InputError
+from harness.gate import changes
 from harness.graders import BuiltGrader, Sample, Score
 from harness.run import grading, modes
 from harness.run.launch import make_providers

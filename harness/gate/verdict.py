@@ -8,7 +8,7 @@ paired difference, clustered SE, MDE, the one-sided drop test `stats.drop_p` wit
 `min_detectable_effect`, `stats.underpowered`, and nothing significant was found) or an error-rate rise above the
 margin is not significant; **incomplete** when the run or the baseline does not cover it. A fallback whose
 non-inferiority to its primary held in the baseline and is lost now degrades the gate. What changed comes from
-`harness.changes`.
+`harness.gate.changes`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from harness import stats
-from harness.changes import PairKey, PairPlan
+from harness.gate.changes import PairKey, PairPlan
 from harness.report.compare import case_scores, drift
 
 Row = dict[str, Any]

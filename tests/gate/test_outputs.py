@@ -6,7 +6,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from tests.conftest import LABELS, intent_cases, write_dataset
-from tests.test_gate import edit, make_repo, run_gate
+from tests.gate.test_gate import edit, make_repo, run_gate
 
 
 def test_degraded_gate_writes_markdown_junit_and_html(project: Path, tmp_path: Path) -> None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import random
 
-from harness import changes, gate
-from tests.test_gate import evidence, rows
+from harness.gate import changes
+from harness.gate import verdict as gate
+from tests.gate.test_gate import evidence, rows
 
 N_CASES, N_PRS = 500, 200
 KEY = ("t", "p", "base")

@@ -3,7 +3,7 @@
 The files the suite refers to (suite, model and routing tables, datasets, prompts) are materialised at the base ref
 with `git archive` into a temporary directory and loaded by the same code as the working tree. The baseline is
 read at the base ref too, so a pull request cannot rewrite the numbers it is judged against. Only the affected
-pairs run (`harness.run.launch.start_run`, its plan narrowed to them); verdicts come from `harness.gate`.
+pairs run (`harness.run.launch.start_run`, its plan narrowed to them); verdicts come from `harness.gate.verdict`.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from harness import baseline as bl
-from harness import changes, gate
 from harness.config.suite import Project, load_suite
 from harness.errors import InputError
+from harness.gate import baseline as bl
+from harness.gate import changes
+from harness.gate import verdict as gate
 from harness.run.cache import CacheMode
 from harness.run.modes import Mode
 from harness.run.plan import Plan, Selection

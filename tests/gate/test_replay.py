@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.test_gate import edit, harness, make_repo, run_gate
+from tests.gate.test_gate import edit, harness, make_repo, run_gate
 
 
 def test_gate_replays_a_committed_bundle_with_the_same_verdict(project: Path, tmp_path: Path) -> None:

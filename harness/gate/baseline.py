@@ -2,7 +2,7 @@
 
 Line 1 is a header: format, suite, the run(s) it was made from, their git commit, sim seed, limit, repeats,
 variants, deployment modes, and the config hashes and fingerprint of the run. Then one line per (task,
-deployment, variant): its cell count and the signature the gate compares (`harness.gate.signatures`). Then one
+deployment, variant): its cell count and the signature the gate compares (`harness.gate.verdict.signatures`). Then one
 line per cell: task, deployment, variant, case id, sample, score, passed, status, error class and cluster (null
 fields left out).
 Lines are sorted and scores rounded to 6 places, so the same run always gives the same file, byte for byte.

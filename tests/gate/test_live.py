@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakeprov import KEY_ENVS, Prompt, Reply, live_project, route_by_keyword, serve
-from tests.test_gate import GIT, edit, harness, run_gate
+from tests.gate.test_gate import GIT, edit, harness, run_gate
 
 CLAUDE_PROMPT = "{% block system %}Label the message.{% endblock %}\n{% block user %}{{ text }}{% endblock %}\n"
 

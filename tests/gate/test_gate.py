@@ -17,10 +17,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from harness import changes, gate
-from harness.baseline import Baseline, dumps, parse, snapshot
 from harness.cli import app
 from harness.config.suite import GraderSpec, load_suite
+from harness.gate import changes
+from harness.gate import verdict as gate
+from harness.gate.baseline import Baseline, dumps, parse, snapshot
 from harness.graders import REGISTRY
 from tests.conftest import LABELS, intent_cases, write_dataset
 
