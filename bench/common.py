@@ -92,7 +92,7 @@ def child_env() -> dict[str, str]:
 
 def warm_bytecode() -> None:
     """Compile once what the children import, so no measured run pays for it."""
-    modules = "harness.cli, harness.display, harness.run.launch, harness.store.db, harness.report.data, bench.sdk"
+    modules = "harness.cli, harness.cli.display, harness.run.launch, harness.store.db, harness.report.data, bench.sdk"
     subprocess.run([sys.executable, "-c", f"import {modules}"], env=child_env(), check=True, cwd=ROOT)
 
 

@@ -33,7 +33,7 @@ LATENCY = {"concurrency": 32, "per_deployment": 32, "sim_time_scale": 1.0}
 def child(args: dict[str, Any], t0: float) -> Iterator[dict[str, Any]]:
     """One run as `harness run` does it (CLI module, display progress), timed from before the first import."""
     import harness.cli  # noqa: F401  (what `harness run` imports before anything else)
-    from harness import display
+    from harness.cli import display
     from harness.providers.sim import SimProvider
     from harness.run.launch import start_run
     from harness.run.plan import Plan, Selection

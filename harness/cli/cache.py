@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from harness.cli import ResultsOpt, cli_errors
+from harness.cli.common import ResultsOpt, cli_errors
 from harness.errors import InputError
 
 cache_app = typer.Typer(help="The response cache under the results directory: export and import bundles.",
@@ -61,7 +61,7 @@ def export(
     results_dir: ResultsOpt = Path("results"),
 ) -> None:
     """Write the cached answers of the given runs' cells to one bundle file (answers only, never credentials)."""
-    from harness import display
+    from harness.cli import display
     from harness.run.cache import ResponseCache, export_bundle
     from harness.run.resume import read_state
 
@@ -82,7 +82,7 @@ def import_(
     results_dir: ResultsOpt = Path("results"),
 ) -> None:
     """Add a bundle's answers to the local response cache (then `harness run --mode replay` can use them)."""
-    from harness import display
+    from harness.cli import display
     from harness.run.cache import ResponseCache, import_bundle
 
     if not bundle.is_file():

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from harness.cli import DEFAULT_SUITE, ResultsOpt, cli_errors
+from harness.cli.common import DEFAULT_SUITE, ResultsOpt, cli_errors
 from harness.errors import InputError
 
 judges_app = typer.Typer(help="LLM judges: calibration against labelled outputs, pairwise consistency.",
@@ -34,7 +34,7 @@ def calibrate_cmd(
     results_dir: ResultsOpt = Path("results"),
 ) -> None:
     """Grade TASK's labelled outputs with its judge graders; print and store agreement with the labels."""
-    from harness import display
+    from harness.cli import display
     from harness.run.calibration import calibrate
     from harness.run.launch import try_load
 
@@ -67,7 +67,7 @@ def list_cmd(
     results_dir: ResultsOpt = Path("results"),
 ) -> None:
     """Stored calibrations, newest first."""
-    from harness import display
+    from harness.cli import display
 
     sql = ("SELECT strftime(calibrated_at, '%Y-%m-%d %H:%M:%S'), task, grader_id, judge_deployment, "
            "left(judge_prompt_hash, 12), n, accuracy, kappa, weighted_kappa, simulated FROM judge_calibrations "
@@ -85,7 +85,7 @@ def pairwise_cmd(
     results_dir: ResultsOpt = Path("results"),
 ) -> None:
     """Pairwise verdicts of a run: wins, ties, and how often both orders agreed (swap consistency)."""
-    from harness import display
+    from harness.cli import display
 
     if run is None:
         latest = _query(results_dir, "SELECT run_id FROM pairwise ORDER BY judged_at DESC LIMIT 1")

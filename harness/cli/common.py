@@ -1,0 +1,47 @@
+"""What every command shares: the error wrapper that turns our exceptions into one line and an exit code, and the
+options several commands take."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from harness.errors import HarnessError, InputError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+SuiteArg = Annotated[Path, typer.Argument(help="Suite file.")]
+ResultsOpt = Annotated[Path, typer.Option("--results-dir", help="Journals, cache and harness.duckdb live here.")]
+DatasetsOpt = Annotated[Path, typer.Option("--datasets-dir", help="Root of the datasets.")]
+DEFAULT_SUITE = Path("evals/example.yaml")
+
+
+def cli_errors(fn: F) -> F:
+    """Our errors become one line on stderr and an exit code; no tracebacks for user mistakes."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from harness.cli import display
+
+        try:
+            return fn(*args, **kwargs)
+        except InputError as e:
+            display.error(e.one_line())
+            raise typer.Exit(2) from None
+        except HarnessError as e:
+            display.error(str(e))
+            raise typer.Exit(e.exit_code) from None
+        except KeyboardInterrupt:
+            display.error("interrupted")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def split(value: str | None) -> list[str] | None:
+    """A comma-separated option as a list (None when not given)."""
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None

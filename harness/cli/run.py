@@ -1,0 +1,185 @@
+"""`harness run`: a suite's cells on every candidate, with progress, a summary and the report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from harness.cli.common import DEFAULT_SUITE, ResultsOpt, SuiteArg, cli_errors, split
+from harness.cli.report import write_reports
+from harness.errors import InputError
+
+
+@cli_errors
+def run(
+    suite: SuiteArg = DEFAULT_SUITE,
+    tasks: Annotated[str | None, typer.Option(help="Comma-separated task ids (default: all).")] = None,
+    deployments: Annotated[str | None, typer.Option(help="Comma-separated deployment ids (default: all).")] = None,
+    variants: Annotated[str, typer.Option(help="Comma-separated prompt variants; `base` is the unnamed one.")] = "base",
+    limit: Annotated[int | None, typer.Option(min=1, help="First N test cases per task.")] = None,
+    repeats: Annotated[int | None, typer.Option(min=1, help="Samples per case (overrides the suite).")] = None,
+    concurrency: Annotated[int, typer.Option(min=1, help="Cells in flight across all deployments.")] = 32,
+    per_deployment: Annotated[int, typer.Option(min=1, help="Default cells in flight per deployment.")] = 8,
+    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds per attempt before it counts as a timeout.")] = 120.0,
+    max_attempts: Annotated[
+        int | None, typer.Option(min=1, help="Attempts per cell (default: the routing table's retry policy).")
+    ] = None,
+    max_retry_after: Annotated[
+        float | None,
+        typer.Option(min=0, help="Longest Retry-After to wait; above it the cell ends rate_limited (default: policy)."),
+    ] = None,
+    mode: Annotated[
+        str,
+        typer.Option(
+            help="auto | live | sim | replay. auto: live where credentials exist, else sim; replay: only the cache."
+        ),
+    ] = "auto",
+    cache: Annotated[
+        str, typer.Option(help="Response cache: rw (read and write), ro (read only), off. Errors are never cached.")
+    ] = "rw",
+    max_cost: Annotated[
+        float | None,
+        typer.Option(min=0.0, help="Stop starting calls once this many USD are spent; the rest end skipped_budget."),
+    ] = None,
+    sim_seed: Annotated[int, typer.Option(help="Seed of the simulated fleet (recorded on the run).")] = 0,
+    sim_time_scale: Annotated[
+        float, typer.Option(min=0.0, help="Real seconds slept per simulated second (0: don't wait).")
+    ] = 0.0,
+    results_dir: ResultsOpt = Path("results"),
+    resume: Annotated[
+        str | None, typer.Option(help="Finish run RUN_ID: only cells without a final result, same fingerprint.")
+    ] = None,
+    scenario: Annotated[str | None, typer.Option(help="Inject the faults of a scenario named in the suite.")] = None,
+    routed: Annotated[
+        bool, typer.Option("--routed", help="Also walk each case through its chain as production would.")
+    ] = False,
+    report_dir: Annotated[
+        Path | None, typer.Option(help="Write <run-id>.html and latest.html here at the end (--no-report: don't).")
+    ] = Path("reports"),
+    no_report: Annotated[bool, typer.Option("--no-report", help="Don't write the HTML report.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print cells, cache hits and estimated cost per deployment; send nothing.")
+    ] = False,
+    fault: Annotated[
+        list[str] | None,
+        typer.Option(help="Inject DEPLOYMENT:FAILURE:RATE (or DEPLOYMENT:+MS:RATE for latency); repeatable."),
+    ] = None,
+) -> None:
+    """Run a suite: every task's cases on every candidate deployment, graded, journaled, loaded into DuckDB."""
+    # Longer than 60 lines because Typer reads the command's 25 options from this signature.
+    from harness.cli import display
+    from harness.run.plan import Selection
+    from harness.run.runner import RunOptions
+
+    if no_report:
+        report_dir = None
+    if mode not in ("auto", "live", "sim", "replay"):
+        raise InputError(f"--mode must be auto, live, sim or replay, not {mode!r}")
+    if cache not in ("rw", "ro", "off"):
+        raise InputError(f"--cache must be rw, ro or off, not {cache!r}")
+    selection = Selection(
+        tasks=split(tasks), deployments=split(deployments), variants=split(variants) or ["base"],
+        limit=limit, repeats=repeats, mode=mode, scenario=scenario, faults=fault or [],  # type: ignore[arg-type]
+        routed=routed,
+    )  # fmt: skip
+    options = RunOptions(
+        concurrency=concurrency, per_deployment=per_deployment, sim_time_scale=sim_time_scale, timeout_s=timeout,
+        max_attempts=max_attempts, max_retry_after_s=max_retry_after, cache=cache,  # type: ignore[arg-type]
+        max_cost_usd=max_cost,
+    )  # fmt: skip
+    if dry_run:
+        _dry_run(suite, selection, results_dir, sim_seed)
+        return
+    result = _execute(suite, selection, options, results_dir, sim_seed, resume)
+    _summary(result)
+    if result.loaded and report_dir is not None:
+        written = write_reports(results_dir, result.run_id, None, "html", report_dir / f"{result.run_id}.html")
+        display.note(f"report: {written[0]}")
+    if result.status == "cancelled":
+        display.note(f"resume with: harness run {suite} --resume {result.run_id}", style="bold")
+        raise typer.Exit(130)
+
+
+def _execute(suite: Path, selection: Any, options: Any, results_dir: Path, sim_seed: int, resume: str | None) -> Any:
+    """Start (or resume) the run with a progress bar fed by the runner's events; the launch's result."""
+    from harness.cli import display
+    from harness.run.launch import resume_run, start_run
+    from harness.run.plan import Plan
+
+    progress: list[display.RunProgress] = []
+
+    def on_plan(plan: Plan, notes: list[str]) -> None:
+        (display.banner if plan.simulated else display.note)(plan.mode_note)
+        for line in notes:
+            display.note(line)
+        display.note(f"run {plan.run_id}: {len(plan.cells)} cells")
+        progress.append(display.RunProgress(len(plan.cells), plan.run_id).__enter__())
+
+    def sink(e: Any) -> None:
+        progress[0].advance(e.status, e.cost_usd)
+
+    try:
+        if resume:
+            result = resume_run(suite, resume, results_dir=results_dir, options=options, sink=sink, on_plan=on_plan)
+            display.note(f"resumed run {resume}: {result.resumed} cells were already done")
+            return result
+        return start_run(
+            suite, selection, results_dir=results_dir, options=options, sim_seed=sim_seed, sink=sink, on_plan=on_plan
+        )
+    finally:
+        if progress:
+            progress[0].__exit__()
+
+
+def _summary(result: Any) -> None:
+    """Per (task, deployment) totals, routed play, spend, the SIMULATED banner and where the journal is."""
+    from harness.cli import display
+
+    routing = result.plan.project.routing
+    roles = {(t, d): routing.role(t, d) for t in routing.tasks for d in routing.candidates(t)}
+    display.show(display.summary_table(result.events, roles))
+    if result.served:
+        display.show(display.routed_table(result.served))
+    _spend_notes(result.tally)
+    if result.plan.simulated:
+        display.banner(display.SIM_BANNER)
+    display.note(f"run {result.run_id} {result.status}: journal {result.journal}; {result.load_note}")
+
+
+def _spend_notes(t: Any) -> None:
+    from harness.cli import display
+
+    if t.cached:
+        display.note(f"{t.cached} cell(s) answered from the response cache (no call); ${t.saved_usd:.4f} not re-spent")
+    if t.skipped_budget:
+        display.note(
+            f"budget reached: {t.skipped_budget} cell(s) not started, recorded skipped_budget; spent ${t.cost_usd:.4f}"
+            " (raise --max-cost / budget_usd and rerun: the cache answers what was already paid for)",
+            style="bold",
+        )
+
+
+def _dry_run(suite: Path, selection: Any, results_dir: Path, sim_seed: int) -> None:
+    """Cells, expected cache hits and the cost ceiling per deployment; nothing is sent."""
+    from harness.cli import display
+    from harness.config.suite import load_suite
+    from harness.run.dryrun import estimate
+    from harness.run.plan import build_plan
+
+    plan = build_plan(load_suite(suite), selection, "dry-run")
+    (display.banner if plan.simulated else display.note)(plan.mode_note)
+    estimates = estimate(plan, results_dir, sim_seed)
+    rows = [
+        (r.deployment, r.mode, r.cells, r.cached, r.input_tokens, f"{r.max_cost_usd:.4f}" if r.mode == "live" else "0")
+        for r in estimates
+    ]
+    display.print_table("Dry run: nothing was sent", ["deployment", "mode", "cells", "cached", "est. input tokens",
+                                                      "cost ceiling $"], rows)  # fmt: skip
+    total = sum(r.max_cost_usd for r in estimates)
+    cached = sum(r.cached for r in estimates)
+    display.note(
+        f"{len(plan.cells)} cells, {cached} answered by the cache; at most ${total:.4f} for live calls"
+        " (outputs at max_tokens)"
+    )

@@ -1,0 +1,49 @@
+"""`harness sql`: read-only SQL over the results database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from harness.cli.common import ResultsOpt, cli_errors
+from harness.errors import InputError
+
+
+@cli_errors
+def sql(
+    query: str,
+    results_dir: ResultsOpt = Path("results"),
+    csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON lines on stdout.")] = False,
+) -> None:
+    """Run read-only SQL over the results database (tables and views: results, case_results, eligibility, ...)."""
+    import csv as csv_module
+    import sys
+
+    from harness.cli import display
+    from harness.store import db
+
+    path = db.db_path(results_dir)
+    if not path.exists():
+        raise InputError(f"no database in {results_dir}", fix="run `harness run` or `harness db load` first")
+    con = db.connect(path, read_only=True)
+    try:
+        cur = con.execute(query)
+        columns = [d[0] for d in cur.description or []]
+        rows = cur.fetchall()
+    except Exception as e:  # duckdb's parser and binder errors are the user's to fix
+        raise InputError(f"SQL error: {str(e).splitlines()[0]}") from None
+    finally:
+        con.close()
+    if csv:
+        writer = csv_module.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif as_json:
+        for row in rows:
+            display.plain(json.dumps(dict(zip(columns, row, strict=True)), default=str, ensure_ascii=False))
+    else:
+        display.print_table(None, columns, rows)
