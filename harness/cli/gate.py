@@ -18,7 +18,7 @@ def _gate_output(result: Any, json_out: Path | None, outputs: dict[str, Path | N
     import os
 
     from harness.cli import display
-    from harness.gate import run as out
+    from harness.gate import output as out
 
     for line in result.notes:
         display.note(line)

@@ -36,7 +36,7 @@ def calibrate_cmd(
     """Grade TASK's labelled outputs with its judge graders; print and store agreement with the labels."""
     from harness.cli import display
     from harness.run.calibration import calibrate
-    from harness.run.launch import try_load
+    from harness.run.loop import try_load
 
     if mode not in ("auto", "live", "sim"):
         raise InputError(f"--mode must be auto, live or sim, not {mode!r}")

@@ -141,23 +141,13 @@ def llm_judge(
         context = {"inputs": input_items(sample.input, input_fields), "reference": reference_text(sample.expected),
                    "criteria": criteria, "min_score": scale.low, "max_score": scale.high,
                    "task_class": sample.task_class}  # fmt: skip
-        answers = await asyncio.gather(
-            *(
-                ask(
-                    call_model,
-                    dep,
-                    template,
-                    context,
-                    (sample.output,),
-                    LABELS,
-                    lambda text: _single_verdict(text, scale.low, scale.high),
-                    sim=hint,
-                    cell_key=sample.cell_key,
-                    max_tokens=max_tokens,
-                )
-                for dep in judges
-            )  # fmt: skip
-        )
+        # fmt: off
+        answers = await asyncio.gather(*(
+            ask(call_model, dep, template, context, (sample.output,), LABELS,
+                lambda text: _single_verdict(text, scale.low, scale.high), sim=hint, cell_key=sample.cell_key,
+                max_tokens=max_tokens)
+            for dep in judges))
+        # fmt: on
         return combine(judges, [v for v, _ in answers], scale, template.hash, any(c.simulated for _, c in answers))
 
     return grade

@@ -68,6 +68,39 @@ def _criteria(raw: Any) -> list[Criterion]:
     return out
 
 
+Built = list[tuple[str, Criterion, BuiltGrader]]
+
+
+def _build(items: list[Criterion], judge_args: dict[str, Any], inject: dict[str, Any]) -> Built:
+    """(id, criterion, grader) per criterion: a registered grader with its args, or the judge for `assess` text."""
+    built: Built = []
+    for i, c in enumerate(items):
+        cid = c.id or c.grader or f"criterion {i + 1}"
+        if c.assess is not None:
+            if not judge_args["judge"]:
+                raise ValueError(f"criterion {cid!r} is judge-assessed: give the rubric a `judge`")
+            built.append((cid, c, build_grader("judge", {**judge_args, "criteria": c.assess}, inject=inject)))
+        else:
+            assert c.grader is not None
+            built.append((cid, c, build_grader(c.grader, c.args, inject=inject)))
+    return built
+
+
+def _total(built: Built, scores: list[Score], threshold: float | None, judges: list[str]) -> Score:
+    """The weighted mean; passed when every required criterion passed (and the mean reaches the threshold)."""
+    weights = sum(c.weight for _, c, _ in built)
+    value = sum(s.value * c.weight for (_, c, _), s in zip(built, scores, strict=True)) / weights
+    passed = all(s.passed for (_, c, _), s in zip(built, scores, strict=True) if c.required)
+    if threshold is not None:
+        passed = passed and value >= threshold - 1e-9
+    reason = "; ".join(f"{cid} {s.value:.2f} {'pass' if s.passed else 'fail'}: {short(s.reason, 160)}"
+                       for (cid, _, _), s in zip(built, scores, strict=True))  # fmt: skip
+    judged = [s for s in scores if s.judge]
+    simulated = any(s.simulated for s in judged) if judged else None
+    return Score(round(value, 6), passed, reason, ",".join(judges) or None,
+                 judged[0].judge_prompt_hash if judged else None, simulated, False)  # fmt: skip
+
+
 @grader("rubric", version="1")
 def rubric(
     *,
@@ -93,21 +126,10 @@ def rubric(
     if threshold is not None and (isinstance(threshold, bool) or not 0 <= threshold <= 1):
         raise ValueError("threshold must be a number between 0 and 1")
     judges = judges_of(judge) if judge is not None else []
-    inject = {"call_model": call_model, "prompt_library": prompt_library}
-    built: list[tuple[str, Criterion, BuiltGrader]] = []
-    for i, c in enumerate(items):
-        cid = c.id or c.grader or f"criterion {i + 1}"
-        if c.assess is not None:
-            if not judges:
-                raise ValueError(f"criterion {cid!r} is judge-assessed: give the rubric a `judge`")
-            args = {"judge": judges, "criteria": c.assess, "prompt": prompt, "min_score": min_score,
-                    "max_score": max_score, "input_fields": input_fields, "max_tokens": max_tokens,
-                    "prescreen": False, "sim_proxy": sim_proxy}  # fmt: skip
-            built.append((cid, c, build_grader("judge", args, inject=inject)))
-        else:
-            assert c.grader is not None
-            built.append((cid, c, build_grader(c.grader, c.args, inject=inject)))
-    uses_judge = any(b.is_async for _, _, b in built)
+    judge_args = {"judge": judges, "prompt": prompt, "min_score": min_score, "max_score": max_score,
+                  "input_fields": input_fields, "max_tokens": max_tokens, "prescreen": False,
+                  "sim_proxy": sim_proxy}  # fmt: skip
+    built = _build(items, judge_args, {"call_model": call_model, "prompt_library": prompt_library})
     assessed = any(c.assess is not None for c in items)
     prompt_hash = prompt_library.load(prompt).hash if assessed and prompt_library is not None else None
     screened = prescreen and assessed
@@ -118,19 +140,9 @@ def rubric(
         return b.fn(sample)  # type: ignore[return-value]
 
     def total(scores: list[Score]) -> Score:
-        weights = sum(c.weight for _, c, _ in built)
-        value = sum(s.value * c.weight for (_, c, _), s in zip(built, scores, strict=True)) / weights
-        passed = all(s.passed for (_, c, _), s in zip(built, scores, strict=True) if c.required)
-        if threshold is not None:
-            passed = passed and value >= threshold - 1e-9
-        reason = "; ".join(f"{cid} {s.value:.2f} {'pass' if s.passed else 'fail'}: {short(s.reason, 160)}"
-                           for (cid, _, _), s in zip(built, scores, strict=True))  # fmt: skip
-        judged = [s for s in scores if s.judge]
-        simulated = any(s.simulated for s in judged) if judged else None
-        return Score(round(value, 6), passed, reason, ",".join(judges) or None,
-                     judged[0].judge_prompt_hash if judged else None, simulated, False)  # fmt: skip
+        return _total(built, scores, threshold, judges)
 
-    if not uses_judge:
+    if not any(b.is_async for _, _, b in built):
 
         def grade(sample: Sample) -> Score:
             return total([b.fn(sample) for _, _, b in built])  # type: ignore[misc]

@@ -183,20 +183,24 @@ def calibrate(
         grades = run_sync(_grade_all(runner, graders, items, spec.task_class))
     finally:
         journal.flush()
-    now = dt.datetime.now(dt.UTC).isoformat()
-    out = []
-    for k, (tg, args) in enumerate(zip(graders, argsets, strict=True)):
-        mine = [row[k] for row in grades]
-        judged = [g for g in mine if g.judge_deployment]
-        simulated = any(g.judge_simulated for g in judged) or any(modes.get(d) == "sim" for d in deps)
-        judges = args["judge"] if isinstance(args["judge"], str) else ",".join(args["judge"])
-        cal = Calibration(cal_id, now, project.suite.name, task, ds.ref, tg.grader_id, tg.built.version, judges,
-                          next((g.judge_prompt_hash for g in judged if g.judge_prompt_hash), None), simulated,
-                          **metrics(items, mine))  # fmt: skip
+    head = (cal_id, dt.datetime.now(dt.UTC).isoformat(), project.suite.name, task, ds.ref)
+    out = [_calibration(head, tg, args, [row[k] for row in grades], items, "sim" in (modes.get(d) for d in deps))
+           for k, (tg, args) in enumerate(zip(graders, argsets, strict=True))]  # fmt: skip
+    for cal in out:
         journal.write(cal.record())
-        out.append(cal)
     journal.close()
     return out
+
+
+def _calibration(head: tuple[str, str, str, str, str], tg: TaskGrader, args: dict[str, Any], mine: list[Grade],
+                 items: list[Labelled], sim_judges: bool) -> Calibration:  # fmt: skip
+    """One judge grader's agreement with the labels; `head`: calibration id, time, suite, task, dataset."""
+    judged = [g for g in mine if g.judge_deployment]
+    simulated = any(g.judge_simulated for g in judged) or sim_judges
+    judges = args["judge"] if isinstance(args["judge"], str) else ",".join(args["judge"])
+    return Calibration(*head, tg.grader_id, tg.built.version, judges,
+                       next((g.judge_prompt_hash for g in judged if g.judge_prompt_hash), None), simulated,
+                       **metrics(items, mine))  # fmt: skip
 
 
 async def _grade_all(runner: Any, graders: list[TaskGrader], items: list[Labelled], task_class: str

@@ -8,14 +8,11 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import functools
 import gc
 import os
 import secrets
-import signal
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,23 +20,18 @@ from typing import Any, ParamSpec, TypeVar
 
 from harness import __version__
 from harness.config.suite import load_suite
-from harness.errors import DatabaseLockedError, InputError, StoreError
+from harness.errors import InputError, StoreError
 from harness.providers.base import Provider, ProviderSettings, make_provider
 from harness.run.cache import ResponseCache
 from harness.run.faults import FaultyProvider
+from harness.run.loop import FINAL_LOAD_WAIT, execute, try_load
 from harness.run.plan import Cell, Plan, Selection, build_plan
 from harness.run.resume import JournalState, cut_torn_tail, fingerprint_changes, journal_path, read_state
 from harness.run.routed import served_records
 from harness.run.runner import CellFinished, Runner, RunOptions, Tally, answer_keys, now
-from harness.store import db
 from harness.store.journal import JournalWriter
 from harness.store.provenance import Provenance, gather, git_state, host, package_versions
 
-GRACE_SECONDS = 10.0
-#: How often a running run loads its journal into DuckDB (`HARNESS_LOAD_EVERY`, seconds; the end of a run always loads).
-LOAD_EVERY_SECONDS = float(os.environ.get("HARNESS_LOAD_EVERY", "5"))
-#: How long the load at the end of a run waits for a busy database before leaving it for later.
-FINAL_LOAD_WAIT = float(os.environ.get("HARNESS_LOAD_WAIT", "30"))
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -168,81 +160,6 @@ def run_record(plan: Plan, sim_seed: int, prov: Provenance | None = None) -> dic
     }  # fmt: skip
 
 
-def try_load(results_dir: Path, wait: float) -> tuple[bool, str]:
-    try:
-        stats = db.load(results_dir, wait=wait, memory_limit=db.RUN_LOAD_MEMORY_LIMIT)
-    except DatabaseLockedError as e:
-        return False, f"database busy, journal kept for a later load (`harness db load`): {e}"
-    note = f"loaded {stats.records} records into {db.db_path(results_dir)}"
-    return True, f"{stats.note}; {note}" if stats.note else note
-
-
-async def _load_in_child(results_dir: Path) -> None:
-    """An in-run load, in a process of its own (see `harness.store.load_child`). A busy database or a failed load
-    is left for the load at the end of the run, which reports it; a load is one transaction, so a child stopped
-    with the run (Ctrl-C reaches it too) leaves nothing half-written."""
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "harness.store.load_child", str(results_dir), "0.5",
-        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        await proc.communicate()  # its exit status is not acted on: the final load meets the same problem and says
-    except asyncio.CancelledError:  # the run ended: let the load finish (the final load waits for its lock anyway)
-        await proc.wait()
-        raise
-
-
-async def _housekeeping(results_dir: Path, journal: JournalWriter) -> None:
-    """Flush the journal every second (so an idle stretch never holds finished cells in memory) and load the
-    database every few seconds. A journal write error ends this task, and with it the run."""
-    last_load = asyncio.get_running_loop().time()
-    while True:
-        await asyncio.sleep(1.0)
-        journal.flush()
-        if asyncio.get_running_loop().time() - last_load >= LOAD_EVERY_SECONDS:
-            await _load_in_child(results_dir)
-            last_load = asyncio.get_running_loop().time()
-
-
-async def _execute(runner: Runner, cells: list[Cell], results_dir: Path, journal: JournalWriter) -> str:
-    loop = asyncio.get_running_loop()
-    cancelled = False
-
-    def on_signal() -> None:
-        nonlocal cancelled
-        cancelled = True
-        runner.stop.set()
-
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, on_signal)
-    loader = asyncio.create_task(_housekeeping(results_dir, journal))
-    work = asyncio.create_task(runner.run(cells))
-    stopping = asyncio.create_task(runner.stop.wait())
-    try:
-        done, _ = await asyncio.wait({work, stopping, loader}, return_when=asyncio.FIRST_COMPLETED)
-        if loader in done:  # the journal could not be written: stop at once, nothing more counts
-            work.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await work
-            loader.result()
-        if work not in done:  # stop requested: no new cells; in-flight ones get a grace period
-            done, _ = await asyncio.wait({work}, timeout=GRACE_SECONDS)
-            if work not in done:
-                work.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await work
-        else:
-            work.result()
-    finally:
-        stopping.cancel()
-        loader.cancel()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.remove_signal_handler(sig)
-    return "cancelled" if cancelled or runner.stop.is_set() else "complete"
-
-
 @dataclass
 class _Session:
     plan: Plan
@@ -289,7 +206,7 @@ class _Session:
             for cell, record in regrade:
                 runner.regrade(cell, record)
             gc.freeze()  # the plan lives all run: not re-scanned every few cells (unfrozen by `_gc_frozen`)
-            status = asyncio.run(_execute(runner, cells, self.results_dir, self.journal))
+            status = asyncio.run(execute(runner, cells, self.results_dir, self.journal))
             if status == "complete":  # issue 9: pairwise judging, a post-pass over the run's finished cells
                 from harness.run.pairwise import run_pairwise
 

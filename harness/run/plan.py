@@ -201,6 +201,8 @@ def _task_cells(
     routes: list[dict[str, Any]],
 ) -> list[Cell]:
     """Cells of one task: each case goes to every eligible entry of the chain its route selects."""
+    # Longer than 60 lines because this is the planner's hot loop (case x chain entry x variant x sample) with its
+    # memo tables local: split into calls per cell it costs start-up time (`make bench`, start-up row).
     task = project.suite.tasks[task_id]
     models, table = project.models, project.routing
     cases = ds.split("test")[: sel.limit] if sel.limit else ds.split("test")

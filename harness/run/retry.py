@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from harness.config import routing
 from harness.config.routing import expand_classes
-from harness.errors import RETRYABLE, FailureClass
+from harness.errors import RETRYABLE, FailureClass, ProviderError
 from harness.types import Completion
 
 F = FailureClass
@@ -180,3 +180,15 @@ class AuthBreaker:
                 f"skipped: {self.failures} requests to this deployment failed authentication; "
                 f"no more calls are made to it in this run (last: {message})"
             )
+
+
+def outcome(
+    completion: Completion | None, err: ProviderError | None, decision: Decision | None, attempts: int
+) -> tuple[Completion | None, FailureClass | None, str | None, int]:
+    """A completion is kept (flagged or not); an error ends the cell with its message and why it stopped."""
+    if completion is not None:
+        failure = decision.failure_class if decision else None
+        return completion, failure, FLAG_REASONS.get(failure) if failure else None, attempts
+    assert err is not None
+    reason = f" ({decision.reason})" if decision and decision.reason else ""
+    return None, err.failure_class, err.message + reason, attempts

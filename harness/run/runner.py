@@ -35,14 +35,11 @@ from harness.run.records import (
     sample_of,
     sim_profile_hash,
 )
-from harness.run.retry import FLAG_REASONS, AuthBreaker, Decision, RetryPolicy, decide, flag
+from harness.run.retry import AuthBreaker, Decision, RetryPolicy, decide, flag, outcome
 from harness.store.journal import JournalWriter
 from harness.types import Completion, Grade, Message, Request, RequestOptions, SimHint, ToolCall
 
-#: Graders slow enough to run in a worker thread instead of on the event loop.
-SLOW_GRADERS = grading.SLOW_GRADERS
-
-__all__ = ["SLOW_GRADERS", "CellFinished", "RunOptions", "Runner", "Sink", "Tally", "answer_keys", "cost_of", "now"]
+__all__ = ["CellFinished", "RunOptions", "Runner", "Sink", "Tally", "answer_keys", "cost_of", "now"]
 
 
 @dataclass
@@ -260,7 +257,7 @@ class Runner:
             decision = decide(policy, failure, attempt, time.monotonic() - first, retry_after) if failure else None
             self._attempt(key, deployment, attempt, started, latency, completion, err, decision)
             if decision is None or not decision.retry or self.stop.is_set():
-                return self._outcome(completion, err, decision, attempt)
+                return outcome(completion, err, decision, attempt)
             await asyncio.sleep((decision.wait_s or 0.0) * scale)
 
     async def _once(self, provider: Provider, request: Request) -> tuple[Completion | None, ProviderError | None]:
@@ -273,18 +270,6 @@ class Runner:
             return None, ProviderError(FailureClass.timeout, f"no answer within {self.options.timeout_s:g} s")
         except Exception as e:  # a provider bug must not stop the fan-out: record it
             return None, ProviderError(FailureClass.invalid_response, f"{type(e).__name__}: {e}")
-
-    @staticmethod
-    def _outcome(
-        completion: Completion | None, err: ProviderError | None, decision: Decision | None, attempts: int
-    ) -> tuple[Completion | None, FailureClass | None, str | None, int]:
-        """A completion is kept (flagged or not); an error ends the cell with its message and why it stopped."""
-        if completion is not None:
-            failure = decision.failure_class if decision else None
-            return completion, failure, FLAG_REASONS.get(failure) if failure else None, attempts
-        assert err is not None
-        reason = f" ({decision.reason})" if decision and decision.reason else ""
-        return None, err.failure_class, err.message + reason, attempts
 
     def _policy(self, task: str) -> RetryPolicy:
         if task not in self.policies:

@@ -1,4 +1,4 @@
-"""harness/run/launch.py: the run's event loop stays responsive, and in-run database loads happen in a child."""
+"""harness/run/launch.py and loop.py: the event loop stays responsive; in-run database loads happen in a child."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.run import launch
+from harness.run import launch, loop
 from harness.run.plan import Selection
 from harness.run.records import now
 from harness.run.runner import RunOptions
@@ -30,7 +30,7 @@ def test_cells_answered_without_waiting_still_yield_to_the_loop(
             await asyncio.sleep(0)
             ticks[0] += 1
 
-    monkeypatch.setattr(launch, "_housekeeping", ticking)
+    monkeypatch.setattr(loop, "_housekeeping", ticking)
     seen: list[int] = []
     result = launch.start_run(project, Selection(mode="sim"), results_dir=tmp_path / "r",
                               options=RunOptions(concurrency=2, per_deployment=1),
@@ -44,7 +44,7 @@ def test_an_in_run_load_in_a_child_process_brings_the_database_up_to_date(projec
     results = tmp_path / "r"
     run = launch.start_run(project, Selection(mode="sim"), results_dir=results)
     db.db_path(results).unlink()  # as if no load had happened yet
-    asyncio.run(launch._load_in_child(results))
+    asyncio.run(loop._load_in_child(results))
     ((cells,),) = db.query(results, "SELECT count(*) FROM cells")
     assert cells == len(run.plan.cells)
 

@@ -67,7 +67,7 @@ def test_loads_default_to_the_loaders_limit_and_a_run_uses_its_own(
     monkeypatch.setattr(db, "_limit_memory", lambda con, limit: limits.append(limit))
     write(tmp_path, [b'{"type":"run","run_id":"r"}', cell(0)])
     db.load(tmp_path)
-    from harness.run.launch import try_load
+    from harness.run.loop import try_load
 
     assert try_load(tmp_path, wait=1.0)[0]
     assert limits == [db.LOAD_MEMORY_LIMIT, db.RUN_LOAD_MEMORY_LIMIT]
