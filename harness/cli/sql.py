@@ -19,7 +19,8 @@ def sql(
     csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="JSON lines on stdout.")] = False,
 ) -> None:
-    """Run read-only SQL over the results database (tables and views: results, case_results, eligibility, ...)."""
+    """Run one read (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN) over the results database (tables and views:
+    results, case_results, eligibility, ...). Nothing can be written, exported, attached or loaded."""
     import csv as csv_module
     import sys
 
@@ -31,9 +32,12 @@ def sql(
         raise InputError(f"no database in {results_dir}", fix="run `harness run` or `harness db load` first")
     con = db.connect(path, read_only=True)
     try:
+        db.check_read(con, query)
         cur = con.execute(query)
         columns = [d[0] for d in cur.description or []]
         rows = cur.fetchall()
+    except InputError:
+        raise
     except Exception as e:  # duckdb's parser and binder errors are the user's to fix
         raise InputError(f"SQL error: {str(e).splitlines()[0]}") from None
     finally:

@@ -112,8 +112,14 @@ class Results:
             con.close()
 
     def sql(self, query: str, params: list[Any] | None = None) -> pd.DataFrame:
-        """Any read-only SQL over the tables and views (`results`, `case_results`, `eligibility`, ...)."""
-        return self._read(lambda con: _frame(con.execute(query, params or [])))
+        """One read (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN) over the tables and views (`results`,
+        `case_results`, `eligibility`, ...); anything else raises InputError and nothing can be written or loaded."""
+
+        def run(con: Any) -> pd.DataFrame:
+            store.check_read(con, query)
+            return _frame(con.execute(query, params or []))
+
+        return self._read(run)
 
     def runs(self) -> pd.DataFrame:
         """One row per run: id, suite, status, mode, simulated, started/ended, git commit, planned cells."""

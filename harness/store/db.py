@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.errors import DatabaseLockedError
+from harness.errors import DatabaseLockedError, InputError
 from harness.store.journal import check, split_batch
 from harness.store.migrations import MIGRATIONS
 
@@ -55,15 +55,31 @@ def _attach(path: Path) -> Any:
     return con
 
 
+#: Every read-only connection (`harness sql`, the notebook, reports, `show`): a query passed in as a string can
+#: neither change, write out, nor load anything. No file system access beyond the database itself (no COPY TO,
+#: EXPORT, ATTACH, read_csv of arbitrary files), no extension installed or loaded, and no SET to undo any of it.
+READ_ONLY_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_unsigned_extensions": False,
+    "lock_configuration": True,
+}
+#: What `check_read` lets through. DuckDB parses WITH, FROM-first, VALUES, TABLE, DESCRIBE, SHOW and SUMMARIZE as
+#: SELECT statements.
+READ_STATEMENTS = frozenset({"SELECT", "EXPLAIN"})
+
+
 def connect(path: Path, *, read_only: bool = False, wait: float = 5.0) -> Any:
-    """Open the database, retrying while another process holds its lock (up to `wait` seconds)."""
+    """Open the database, retrying while another process holds its lock (up to `wait` seconds). Read-only
+    connections are locked down (`READ_ONLY_CONFIG`)."""
     import duckdb
 
     deadline = time.monotonic() + wait
     delay = 0.02
     while True:
         try:
-            return duckdb.connect(str(path), read_only=True) if read_only else _attach(path)
+            return duckdb.connect(str(path), read_only=True, config=READ_ONLY_CONFIG) if read_only else _attach(path)
         except duckdb.IOException as e:
             if not _is_lock_error(e) or time.monotonic() >= deadline:
                 if _is_lock_error(e):
@@ -71,6 +87,23 @@ def connect(path: Path, *, read_only: bool = False, wait: float = 5.0) -> Any:
                 raise
             time.sleep(delay)
             delay = min(delay * 2, 0.25)
+
+
+def check_read(con: Any, query: str) -> None:
+    """Refuse anything but one read statement (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN) with `InputError`,
+    before it runs: the connection's lock-down is the guard, this is the clear answer."""
+    try:
+        statements = con.extract_statements(query)
+    except Exception as e:  # duckdb's parser errors are the user's to fix
+        raise InputError(f"SQL error: {str(e).splitlines()[0]}") from None
+    if len(statements) != 1:
+        raise InputError(f"one SQL statement at a time, not {len(statements)}")
+    kind = statements[0].type.name
+    if kind not in READ_STATEMENTS:
+        raise InputError(
+            f"only reads are allowed (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN), not {kind}",
+            fix="the database is rebuilt from the journals; change results with `harness run`, `harness db rebuild`",
+        )
 
 
 def migrate(con: Any) -> int:
