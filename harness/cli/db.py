@@ -21,6 +21,8 @@ def db_load(results_dir: ResultsOpt = Path("results")) -> None:
 
     stats = db.load(results_dir)
     display.plain(f"loaded {stats.records} records ({stats.cells} cells) from {stats.journals} journal(s)")
+    if stats.note:
+        display.note(stats.note)
 
 
 @db_app.command("rebuild")

@@ -52,8 +52,8 @@ class Runner:
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     tally: Tally = field(default_factory=Tally)
     session: int = 0
-    cache: ResponseCache | None = None
     """0 for the first execution of a run, k for its k-th resume: keeps attempt ids unique across sessions."""
+    cache: ResponseCache | None = None
     breakers: dict[str, AuthBreaker] = field(default_factory=dict, init=False, repr=False)
     policies: dict[str, RetryPolicy] = field(default_factory=dict, init=False, repr=False)
 
@@ -67,6 +67,7 @@ class Runner:
         limits = [x for x in (self.options.max_cost_usd, suite_budget) if x is not None]
         self.budget = Budget(min(limits) if limits else None)
         self.faulty = {f.deployment for f in self.plan.faults()}
+        self._asked: dict[str, int] = {}  # model-call key -> calls so far this session (unique attempt ids)
 
     async def run(self, cells: list[Cell]) -> Tally:
         """Each deployment gets its own queue and workers (as many as its lane allows in flight), so a stalled
@@ -208,7 +209,9 @@ class Runner:
             why = "not in the response cache (--mode replay)" if self._mode(deployment) == "replay" else "not callable"
             raise ProviderError(FailureClass.not_found, f"{purpose} deployment {deployment!r}: {why}")
         est = sum(len(m.content) for m in messages) // 3
-        completion, failure, message, _ = await self._call(key, "", deployment, request, est, keys[:1])
+        asked = self._asked[key] = self._asked.get(key, 0) + 1  # the same prompt twice: pairwise orders alike
+        attempts_key = key if asked == 1 else f"{key}#{asked}"
+        completion, failure, message, _ = await self._call(attempts_key, "", deployment, request, est, keys[:1])
         if completion is None:
             raise ProviderError(failure or FailureClass.invalid_response, message or "no answer")
         if keys and self.options.cache == "rw" and flag(completion) is None:

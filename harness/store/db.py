@@ -8,9 +8,7 @@ serialised by an advisory lock, `results/.ingest.lock`, that names its holder's 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import fcntl
-import json
 import os
 import time
 from collections.abc import Iterator
@@ -19,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import DatabaseLockedError, InputError
-from harness.store.journal import check, split_batch
+from harness.store.ingest import JOURNAL_DIRS, Loaded, load_journal, now, out_of_memory, same_journal
 from harness.store.migrations import MIGRATIONS
 
 DB_NAME = "harness.duckdb"
@@ -116,14 +114,10 @@ def migrate(con: Any) -> int:
         if number > current:
             con.execute("BEGIN")
             con.execute(sql)
-            con.execute("INSERT INTO schema_version VALUES (?, ?, ?)", [number, name, _now()])
+            con.execute("INSERT INTO schema_version VALUES (?, ?, ?)", [number, name, now()])
             con.execute("COMMIT")
             current = number
     return int(current)
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @contextlib.contextmanager
@@ -155,120 +149,31 @@ def ingest_lock(results_dir: Path, wait: float = 30.0) -> Iterator[None]:
         os.close(fd)  # closing releases the flock
 
 
-#: Journal record type -> table. Every column of the table is read from the record's key of the same name.
-TABLES = {
-    "run": "runs", "cell": "cells", "attempt": "attempts", "grade": "grades", "route": "routes", "served": "served",
-    "pairwise": "pairwise", "judge_calibration": "judge_calibrations",
-}  # fmt: skip
-#: Journals under the results directory: runs, and judge calibrations (`harness judges calibrate`).
-JOURNAL_DIRS = ("runs", "calibrations")
-#: Columns stored as JSON text; the journal holds them as JSON values.
-JSON_COLS = {"packages", "hashes", "fingerprint", "deployment_modes", "tool_calls", "counts", "entries", "path",
-             "confusion"}  # fmt: skip
-
-
-def _columns(con: Any, table: str) -> list[tuple[str, str]]:
-    return [
-        (name, dtype)
-        for name, dtype in con.execute(
-            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
-            "ORDER BY ordinal_position",
-            [table],
-        ).fetchall()
-    ]
-
-
-def _insert_from_file(con: Any, table: str, kind: str, path: Path) -> None:
-    """Bulk insert one record type from an NDJSON file (executemany is ~1000x slower in DuckDB)."""
-    cols = _columns(con, table)
-    spec = ", ".join(
-        f"'{name}': '{'JSON' if name in JSON_COLS else dtype}'" for name, dtype in [("type", "VARCHAR"), *cols]
-    )
-    names = ", ".join(name for name, _ in cols)
-    source = str(path).replace("'", "''")
-    con.execute(
-        f"INSERT OR IGNORE INTO {table} ({names}) SELECT {names} FROM read_json('{source}', "
-        f"format='newline_delimited', columns={{{spec}}}) WHERE type = '{kind}'"
-    )
-
-
 @dataclass
 class LoadStats:
     journals: int = 0
     records: int = 0
     cells: int = 0
     note: str = ""
-    """Set when something unusual happened, e.g. a broken database was set aside."""
+    """Set when something unusual happened: a broken database set aside, a journal reloaded from its start,
+    records a table's key kept out."""
 
-
-def _insert_batch(con: Any, files: dict[str, list[Path]], path: Path, offset: int, first_line: int) -> None:
-    """One bulk insert per file (a record type's part); a line DuckDB cannot read is named as file:line
-    (JournalCorruptError)."""
-    import duckdb
-
-    try:
-        for kind, table in TABLES.items():
-            for part in files.get(kind, []):
-                _insert_from_file(con, table, kind, part)
-    except duckdb.Error as e:
-        if not _out_of_memory(e):
-            check(path, offset, first_line)
-        raise
-
-
-def _out_of_memory(e: Exception) -> bool:
-    """DuckDB says so as OutOfMemoryException, or at COMMIT as a TransactionException."""
-    return "out of memory" in str(e).lower() or "could not allocate" in str(e).lower()
-
-
-def load_journal(con: Any, path: Path, offset: int, lines: int) -> tuple[int, int, int, int]:
-    """Load the complete records of one journal after `offset`; return new offset, lines, records, cells.
-
-    Lines of the table-backed types go to DuckDB unparsed, one NDJSON file per type (one scan each, no JSON
-    parsing in Python, memory flat whatever the journal's size); the rest (run_end, resume, ...) are parsed and
-    checked here."""
-    import duckdb
-
-    scratch = path.parent.parent / f".load-{os.getpid()}"
-    batch = split_batch(path, offset, lines + 1, TABLES, lambda kind: scratch.with_name(f"{scratch.name}-{kind}.jsonl"))
-    if not batch.lines:
-        return offset, lines, 0, 0
-    ends = [r for r in batch.parsed if r["type"] in ("run_end", "resume")]  # applied in order
-    begun = False
-    try:
-        con.execute("BEGIN")
-        begun = True
-        _insert_batch(con, batch.files, path, offset, lines + 1)
-        for e in ends:
-            if e["type"] == "resume":
-                con.execute(
-                    "UPDATE runs SET status = 'running', ended_at = NULL, pid = ?, host = ? WHERE run_id = ?",
-                    [e.get("pid"), e.get("host"), e["run_id"]],
-                )
-            else:
-                con.execute(
-                    "UPDATE runs SET status = ?, ended_at = ?, counts = ? WHERE run_id = ?",
-                    [e["status"], e.get("ended_at"), json.dumps(e.get("counts", {})), e["run_id"]],
-                )
-        con.execute(
-            "INSERT OR REPLACE INTO journals VALUES (?, ?, ?, ?, ?)",
-            [path.name, path.stem, batch.end, lines + batch.lines, _now()],
-        )
-        con.execute("COMMIT")
-    except BaseException:
-        if begun:
-            with contextlib.suppress(duckdb.Error):  # a failed COMMIT has ended the transaction already
-                con.execute("ROLLBACK")
-        raise
-    finally:
-        for part in (f for parts in batch.files.values() for f in parts):
-            part.unlink(missing_ok=True)
-    return batch.end, lines + batch.lines, batch.lines, batch.counts.get("cell", 0)
+    def add(self, loaded: Loaded, journal: Path) -> None:
+        self.journals += 1 if loaded.records else 0
+        self.records += loaded.records
+        self.cells += loaded.cells
+        notes = [self.note] if self.note else []
+        if loaded.reloaded:
+            notes.append(f"{journal} is shorter than, or differs from, what was loaded: reloaded from its start")
+        if loaded.ignored:
+            kept = ", ".join(f"{n} {table}" for table, n in sorted(loaded.ignored.items()))
+            notes.append(f"{journal}: {kept} record(s) already in the database under the same key, not loaded again")
+        self.note = "; ".join(notes)
 
 
 def _set_aside(path: Path) -> Path:
     """Move a database that will not open (and its WAL) out of the way; journals rebuild it."""
-    stamp = _now().strftime("%Y%m%dT%H%M%S")
+    stamp = now().strftime("%Y%m%dT%H%M%S")
     aside = path.with_name(f"{path.name}.broken-{stamp}")
     wal = path.with_name(path.name + ".wal")
     if path.exists():
@@ -307,20 +212,19 @@ def _limit_memory(con: Any, limit: str | None) -> None:
         con.execute(f"SET memory_limit = '{limit}'" if limit else "RESET memory_limit")
 
 
-def _load_one(con: Any, journal: Path, offset: int, lines: int, limit: str) -> tuple[int, int]:
+def _load_one(con: Any, journal: Path, done: tuple[int, int, str | None], limit: str) -> Loaded:
     import duckdb
 
     try:
-        _, _, n, cells = load_journal(con, journal, offset, lines)
+        return load_journal(con, journal, *done)
     except duckdb.Error as e:
-        if not _out_of_memory(e):
+        if not out_of_memory(e):
             raise
         _limit_memory(con, None)
         try:
-            _, _, n, cells = load_journal(con, journal, offset, lines)
+            return load_journal(con, journal, *done)
         finally:
             _limit_memory(con, limit)
-    return n, cells
 
 
 def _checkpoint(con: Any) -> None:
@@ -339,16 +243,16 @@ def _load_into(con: Any, runs_dir: Path, stats: LoadStats, limit: str | None = N
     con.execute("SET threads = 1")
     migrate(con)
     _limit_memory(con, limit)
-    done = {p: (o, n) for p, o, n in con.execute("SELECT path, byte_offset, lines FROM journals").fetchall()}
+    done = {
+        p: (o, n, t)
+        for p, o, n, t in con.execute("SELECT path, byte_offset, lines, tail_hash FROM journals").fetchall()
+    }
     journals = [j for d in JOURNAL_DIRS for j in sorted((runs_dir.parent / d).glob("*.jsonl"))]
     for journal in journals:
-        offset, lines = done.get(journal.name, (0, 0))
-        if journal.stat().st_size <= offset:
+        offset, lines, tail = done.get(journal.name, (0, 0, None))
+        if journal.stat().st_size == offset and same_journal(journal, offset, tail):
             continue
-        n, cells = _load_one(con, journal, offset, lines, limit)
-        stats.journals += 1 if n else 0
-        stats.records += n
-        stats.cells += cells
+        stats.add(_load_one(con, journal, (offset, lines, tail), limit), journal)
     _checkpoint(con)
 
 

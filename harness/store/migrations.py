@@ -188,6 +188,12 @@ CREATE TABLE judge_calibrations (
 );
 """
 
+# Issue 30: a load counts the records a table's key keeps out, and tells a replaced journal from the one it loaded.
+M007_JOURNAL_CHECKS = """
+ALTER TABLE journals ADD COLUMN ignored BIGINT DEFAULT 0;
+ALTER TABLE journals ADD COLUMN tail_hash VARCHAR;
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "initial", M001_INITIAL),
     (2, "routes", M002_ROUTES),
@@ -195,4 +201,5 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (4, "attempt_detail", M004_ATTEMPT_DETAIL),
     (5, "served_simulated", M005_SERVED_SIMULATED),
     (6, "judges", M006_JUDGES),
+    (7, "journal_checks", M007_JOURNAL_CHECKS),
 ]

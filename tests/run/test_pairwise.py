@@ -67,3 +67,32 @@ def test_pairs_are_made_against_the_primary_or_a_named_deployment(project: Path,
     plan.project = dataclasses.replace(plan.project, suite=suite)
     pairs = list(find_pairs(plan, records))
     assert [(p.a["deployment"], p.b["deployment"]) for p in pairs] == [("alpha", "beta"), ("gamma-x", "beta")]
+
+
+def test_the_same_judge_request_twice_journals_two_attempts_with_distinct_ids(project: Path, tmp_path: Path) -> None:
+    """Both orders of a pair send one prompt when the candidates answered alike (issue 30 §4: one id for both, and
+    the database kept one of the two attempts)."""
+    import asyncio
+    import json
+
+    from harness.store import db
+    from harness.types import Message
+
+    add_judges(project)
+    plan = start_run(project, Selection(tasks=["intents"], mode="sim", limit=1), results_dir=tmp_path / "r").plan
+    options = RunOptions(cache="off")
+    results = tmp_path / "j"
+    journal = JournalWriter(results / "runs" / "j.jsonl")
+    runner = Runner(plan, make_providers(plan, options, 0), journal, lambda e: None, options)
+    messages = (Message("user", "Which answer is better, A or B?"),)
+
+    async def twice() -> None:
+        await asyncio.gather(*(runner.call_model("gamma", messages, cell_key="pairwise:c1") for _ in range(2)))
+
+    asyncio.run(twice())
+    journal.close()
+    records = [json.loads(line) for line in journal.path.read_text().splitlines()]
+    ids = [r["attempt_id"] for r in records if r["type"] == "attempt"]
+    assert len(ids) == 2 and len(set(ids)) == 2
+    stats = db.load(results)
+    assert stats.note == "" and query(results, "SELECT count(*) FROM attempts") == [(2,)]

@@ -139,8 +139,8 @@ def test_migrations_recorded_once(tmp_path: Path) -> None:
     db.load(tmp_path)
     db.load(tmp_path)
     versions = db.query(tmp_path, "SELECT version, name FROM schema_version ORDER BY 1")
-    assert [v for v, _ in versions] == [1, 2, 3, 4, 5, 6] and versions[2] == (3, "served")
-    assert versions[5] == (6, "judges")
+    assert [v for v, _ in versions] == [1, 2, 3, 4, 5, 6, 7] and versions[2] == (3, "served")
+    assert versions[5] == (6, "judges") and versions[6] == (7, "journal_checks")
 
 
 def test_forward_migration_keeps_rows(tmp_path: Path) -> None:
@@ -155,7 +155,7 @@ def test_forward_migration_keeps_rows(tmp_path: Path) -> None:
     con.close()
     db.load(tmp_path)
     assert db.query(tmp_path, "SELECT count(*), count(*) FILTER (WHERE cell_key = 'old') FROM cells") == [(4, 1)]
-    assert db.query(tmp_path, "SELECT max(version) FROM schema_version") == [(6,)]
+    assert db.query(tmp_path, "SELECT max(version) FROM schema_version") == [(len(MIGRATIONS),)]
 
 
 def test_connect_waits_then_names_the_lock(tmp_path: Path) -> None:
