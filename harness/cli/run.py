@@ -98,7 +98,7 @@ def run(
         written = write_reports(results_dir, result.run_id, None, "html", report_dir / f"{result.run_id}.html")
         display.note(f"report: {written[0]}")
     if result.status == "cancelled":
-        display.note(f"resume with: harness run {suite} --resume {result.run_id}", style="bold")
+        display.note(f"resume with: {resume_command(suite, result.run_id, results_dir)}", style="bold")
         raise typer.Exit(130)
 
 
@@ -183,3 +183,11 @@ def _dry_run(suite: Path, selection: Any, results_dir: Path, sim_seed: int) -> N
         f"{len(plan.cells)} cells, {cached} answered by the cache; at most ${total:.4f} for live calls"
         " (outputs at max_tokens)"
     )
+
+
+def resume_command(suite: Path, run_id: str, results_dir: Path) -> str:
+    """The command that finishes the run, with every flag needed to find it, quoted for a POSIX shell."""
+    import shlex
+
+    extra = "" if results_dir == Path("results") else f" --results-dir {shlex.quote(str(results_dir))}"
+    return f"harness run {shlex.quote(str(suite))} --resume {run_id}{extra}"

@@ -196,15 +196,15 @@ class _Session:
         if self.sink:
             self.sink(e)
 
-    def execute(self, cells: list[Cell], regrade: list[tuple[Cell, dict[str, Any]]]) -> tuple[str, Tally]:
+    def execute(self, cells: list[Cell], regrade: list[tuple[Cell, dict[str, Any], set[str]]]) -> tuple[str, Tally]:
         runner = Runner(
             self.plan, self.providers, self.journal, self.collect, self.options, session=self.session, cache=self.cache
         )
         self.runner = runner
         status, tally = "failed", runner.tally
         try:
-            for cell, record in regrade:
-                runner.regrade(cell, record)
+            for cell, record, missing in regrade:
+                runner.regrade(cell, record, missing)
             gc.freeze()  # the plan lives all run: not re-scanned every few cells (unfrozen by `_gc_frozen`)
             status = asyncio.run(execute(runner, cells, self.results_dir, self.journal))
             if status == "complete":  # issue 9: pairwise judging, a post-pass over the run's finished cells
@@ -308,6 +308,20 @@ def _replayed(plan: Plan, state: JournalState) -> list[CellFinished]:
     return out
 
 
+def _missing_grades(plan: Plan, state: JournalState) -> list[tuple[Cell, dict[str, Any], set[str]]]:
+    """Journaled answers with a grade missing, per grader (killed between a cell's grade records, or before them)."""
+    wanted = {t: {g.grader_id for g in spec.graders} for t, spec in plan.project.suite.tasks.items()}
+    out = []
+    for c in plan.cells:
+        record = state.done.get(c.key)
+        if record is None or record.get("status") != "ok":
+            continue
+        missing = wanted[c.task] - {g["grader_id"] for g in state.grades.get(c.key, [])}
+        if missing:
+            out.append((c, record, missing))
+    return out
+
+
 @_gc_frozen
 def resume_run(
     suite_path: Path,
@@ -339,8 +353,7 @@ def resume_run(
     check_replay(plan, cache, options, remaining)
     notes: list[str] = []
     providers = make_providers(plan, options, sim_seed, results_dir, notes)
-    regrade = [(c, state.done[c.key]) for c in plan.cells if c.key in state.done and c.key not in state.grades
-               and state.done[c.key].get("status") == "ok"]  # fmt: skip
+    regrade = _missing_grades(plan, state)
     if on_plan:
         on_plan(plan, notes)
     cut_torn_tail(path)

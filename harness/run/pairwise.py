@@ -97,6 +97,12 @@ def _journaled(journal: JournalWriter) -> tuple[list[dict[str, Any]], set[PairKe
     return cells, done
 
 
+def _pair_id(a: Cell, b: Cell) -> str:
+    """The pair's name in its judge calls (and the simulated judge's seed): the same in every run of the plan, so a
+    seeded simulated run reproduces its verdicts (cell keys hold the run id)."""
+    return f"pairwise:{a.task}:{a.case.id}:{a.variant}:{a.sample}:{a.deployment}:{b.deployment}"
+
+
 async def _judge_all(runner: Runner, pairs: list[Pair], journal: JournalWriter) -> int:
     from harness.config.prompts import PromptLibrary
     from harness.run.runner import now
@@ -114,7 +120,7 @@ async def _judge_all(runner: Runner, pairs: list[Pair], journal: JournalWriter) 
         judge = judges[pair.task]
         async with slots:
             out = await judge.compare(runner.call_model, _sample(cell_a, pair.a), _sample(cell_b, pair.b),
-                                      f"pairwise:{cell_a.key}:{cell_b.key}")  # fmt: skip
+                                      _pair_id(cell_a, cell_b))  # fmt: skip
         journal.write(record_of(plan, pair, out, judge.prompt.hash, now()))
 
     try:

@@ -341,12 +341,14 @@ class Runner:
         """Grade from sync code; the event loop's path is `grading.grade` (see `_graded_finish`)."""
         return grading.grade_blocking(self.graders[cell.task], sample_of(cell, completion))
 
-    def regrade(self, cell: Cell, record: dict[str, Any]) -> None:
-        """Grade a journaled cell whose grades were lost (killed between the cell and its grade records)."""
+    def regrade(self, cell: Cell, record: dict[str, Any], grader_ids: set[str]) -> None:
+        """Grade a journaled cell with the graders whose grades were lost (killed between the cell and its grade
+        records, or between two of them)."""
         calls = tuple(ToolCall(c["name"], c["arguments"]) for c in record.get("tool_calls") or [])
         completion = Completion(text=record.get("output") or "", tool_calls=calls)
+        graders = [tg for tg in self.graders[cell.task] if tg.grader_id in grader_ids]
         graded_at = now()
-        for g in self._grade(cell, completion):
+        for g in grading.grade_blocking(graders, sample_of(cell, completion)):
             self.journal.write(grading.grade_record(cell.key, self.plan.run_id, g, graded_at))
 
     def _finish(

@@ -9,6 +9,7 @@ import json
 import os
 import random
 import resource
+import shlex
 import signal
 import subprocess
 import sys
@@ -150,11 +151,11 @@ def test_cr2_graceful_stop_then_resume(project: Path, tmp_path: Path, clean: Out
     code, out = finish(p)
     assert time.monotonic() - t0 < 10
     assert code == 130, out
-    assert "resume with: harness run" in out
-    run_id = run_id_of(results)
+    (printed,) = [line.split("resume with: harness ", 1)[1] for line in out.splitlines() if "resume with:" in line]
+    assert run_id_of(results) in printed and str(results) in printed
     assert scalar(results, "SELECT status FROM runs") == "cancelled"
     before = set(journal_cells(results))
-    code, out = resume(project, results, run_id)
+    code, out = finish(harness(*shlex.split(printed), cwd=tmp_path))  # the printed command, from elsewhere
     assert code == 0, out
     # no request for a cell that was already final
     again = scalar(

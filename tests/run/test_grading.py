@@ -139,7 +139,7 @@ def test_regrade_outside_the_loop_asks_the_judge(project: Path, tmp_path: Path) 
     plan = build_plan(load_suite(project), Selection(tasks=["intents"], mode="sim", limit=1), "r")
     journal = JournalWriter(tmp_path / "j.jsonl")
     runner = Runner(plan, make_providers(plan, RunOptions(), 0), journal, lambda e: None)
-    runner.regrade(plan.cells[0], {"output": plan.cells[0].case.expected})
+    runner.regrade(plan.cells[0], {"output": plan.cells[0].case.expected}, {"exact", "judge"})
     journal.close()
     grades = {r["grader_id"]: r for _, _, r in read_records(journal.path) if r["type"] == "grade"}
     assert grades["exact"]["passed"] is True and grades["judge"]["judge_deployment"] == "gamma"
