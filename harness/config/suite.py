@@ -21,7 +21,10 @@ from harness.errors import ConfigError, Where
 from harness.graders.base import Registered
 
 TaskClass = Literal["classification", "extraction", "function-calling", "qa", "code", "long-document", "generation"]
-TaskId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+#: Names of tasks, the suite and its scenarios: they become file names (`baselines/<suite>.jsonl`) and reach the
+#: Markdown summaries, so newlines, `|`, `/` and markup are refused at load time.
+Name = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+TaskId = Name
 
 
 class GraderSpec(Strict):
@@ -138,7 +141,8 @@ class Suite(Strict):
     """`evals/<suite>.yaml`."""
 
     schema_version: Literal[1] = 1
-    name: str
+    name: Name
+    """Letters, digits and `_ . @ : + -`: it names the suite's baseline file and heads its reports."""
     description: str = ""
     models: str = "models.yaml"
     """The model table, relative to this file."""
@@ -147,7 +151,7 @@ class Suite(Strict):
     datasets: str = "../datasets"
     prompts: str = "../prompts"
     tasks: dict[TaskId, TaskSpec] = Field(min_length=1)
-    scenarios: dict[str, Scenario] = {}
+    scenarios: dict[Name, Scenario] = {}
     """Named fault-injection scenarios (`--scenario NAME`)."""
     budget_usd: float | None = Field(None, gt=0)
     """Stop scheduling new calls once a run has spent this much (USD); the rest end `skipped_budget`."""

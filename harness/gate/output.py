@@ -9,6 +9,7 @@ from dataclasses import asdict
 
 from harness.gate import changes
 from harness.gate.run import GateResult
+from harness.report.escape import md
 
 SIM_NOTE = "SIMULATED: answers come from simulated twins; this verdict tests the pipeline, not the models"
 
@@ -51,11 +52,8 @@ def headline(result: GateResult, sim_note: bool = True) -> str:
 
 
 def _md_table(header: list[str], rows: list[tuple[str, ...]]) -> list[str]:
-    def cell(x: str) -> str:
-        return x.replace("|", "\\|").replace("\n", " ")
-
     out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return out + ["| " + " | ".join(cell(x) for x in r) + " |" for r in rows]
+    return out + ["| " + " | ".join(md(x) for x in r) + " |" for r in rows]
 
 
 VERDICT_COLS = ["task", "deployment", "variant", "verdict", "n", "baseline", "now", "Δ [95% CI]", "p (Holm)", "MDE",
@@ -65,19 +63,20 @@ PLAN_COLS = ["task", "deployment", "variant", "action", "why"]
 
 
 def markdown(result: GateResult) -> str:
-    """The summary for $GITHUB_STEP_SUMMARY or a PR comment: verdict, what was compared, the plan."""
-    lines = [f"## Eval gate: {result.verdict.upper()}", ""]
+    """The summary for $GITHUB_STEP_SUMMARY or a PR comment: verdict, what was compared, the plan. Every name in
+    it goes through `escape.md`: whoever edits the suite in a pull request cannot forge a line of it."""
+    lines = [f"## Eval gate: {md(result.verdict.upper())}", ""]
     if result.simulated:
         lines += [f"> **{SIM_NOTE}.**", ""]
-    lines += [f"{headline(result, sim_note=False)}. Suite `{result.suite}`, baseline `{result.baseline}` at the base"
-              + (f", gate run `{result.run_id}`." if result.run_id else "."), ""]  # fmt: skip
-    lines += [f"- {p}" for p in result.problems] + ([""] if result.problems else [])
+    lines += [f"{md(headline(result, sim_note=False))}. Suite {md(result.suite)}, baseline {md(result.baseline)} at "
+              "the base" + (f", gate run {md(result.run_id)}." if result.run_id else "."), ""]  # fmt: skip
+    lines += [f"- {md(p)}" for p in result.problems] + ([""] if result.problems else [])
     if result.pairs:
         lines += _md_table(VERDICT_COLS, verdict_rows(result)) + [""]
         compared = {p.key: p.compared for p in result.plan}
         lines += ["Compared (dataset · template · model):", ""]
-        lines += [f"- {_pair(v.key)}: {compared.get(v.key, '')}" for v in result.pairs] + [""]
-        flips = [f"- {_pair(v.key)}: {', '.join(v.flips)}" for v in result.pairs if v.flips]
+        lines += [f"- {md(_pair(v.key))}: {md(compared.get(v.key, ''))}" for v in result.pairs] + [""]
+        flips = [f"- {md(_pair(v.key))}: {md(', '.join(v.flips))}" for v in result.pairs if v.flips]
         lines += ["Cases that passed in the baseline and fail now:", "", *flips, ""] if flips else []
     if result.chains:
         lines += ["### Fallbacks against their primary (non-inferiority)", ""]

@@ -15,6 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+from harness.report.escape import code, md
+
 Format = Literal["html", "md", "json"]
 
 
@@ -56,40 +58,49 @@ def _f(x: float | None, fmt: str = "{:.3f}") -> str:
 
 
 def markdown(report: dict[str, Any]) -> str:
-    """A compact summary for PR comments and `$GITHUB_STEP_SUMMARY`."""
+    """A compact summary for PR comments and `$GITHUB_STEP_SUMMARY`; every name in it through `escape.md`."""
     p = report["provenance"]
-    lines = [f"## harness: {p['suite']} run `{p['run_id']}`", ""]
+    lines = [f"## harness: {md(p['suite'])} run {code(p['run_id'])}", ""]
     if p["simulated"]:
         lines += ["> **SIMULATED**: rows marked SIM come from simulated twins; not evidence of model quality."]
         lines += [""]
     lines += ["| task | deployment | role | n | score [95% CI] | pass | errors | mode |", "|---" * 8 + "|"]
     for r in report["overview"]:
         ci = f" [{r['mean_ci'][0]:.3f}, {r['mean_ci'][1]:.3f}]" if r["mean_ci"] else ""
-        errs = ", ".join(f"{k} {v}" for k, v in r["errors"].items()) or "0"
+        errs = ", ".join(f"{md(k)} {v}" for k, v in r["errors"].items()) or "0"
         pass_rate = _f(r["pass_rate"], "{:.1%}")
         mode = "SIM" if r["simulated"] else "real"
-        cols = [r["task"], r["deployment"], r["role"], str(r["n"]), _f(r["mean"]) + ci, pass_rate, errs, mode]
+        cols = [
+            md(r["task"]),
+            md(r["deployment"]),
+            md(r["role"]),
+            str(r["n"]),
+            _f(r["mean"]) + ci,
+            pass_rate,
+            errs,
+            mode,
+        ]
         lines.append("| " + " | ".join(cols) + " |")
     for ladder in report["ladders"]:
         steps = [s for s in ladder["steps"] if "vs_primary" in s]
         if steps:
-            lines += ["", f"**{ladder['task']}** vs primary `{ladder['primary']}` (margin {ladder['margin']}):"]
+            lines += ["", f"**{md(ladder['task'])}** vs primary {code(ladder['primary'])} (margin {ladder['margin']}):"]
             for s in steps:
                 d = s["vs_primary"]
-                eq = f", {s['equivalence']}" if s.get("equivalence") else ""
+                eq = f", {md(s['equivalence'])}" if s.get("equivalence") else ""
                 ci = f"[{d['ci'][0]:+.3f}, {d['ci'][1]:+.3f}]"
-                lines.append(f"- {s['deployment']}: Δ {d['diff']:+.3f} {ci}, {s['non_inferiority']}{eq}")
+                lines.append(f"- {md(s['deployment'])}: Δ {d['diff']:+.3f} {ci}, {md(s['non_inferiority'])}{eq}")
     if report["drift"]:
-        lines += ["", f"Drift vs `{report['baseline']}`:", ""]
+        lines += ["", f"Drift vs {code(report['baseline'])}:", ""]
         lines += ["| task | deployment | variant | Δ [95% CI] | MDE | Holm p | verdict |", "|---" * 7 + "|"]
         for d in report["drift"]["pairs"]:
             ci = f"[{d['ci'][0]:+.3f}, {d['ci'][1]:+.3f}]"
-            lines.append(f"| {d['task']} | {d['deployment']} | {d['variant']} | {d['diff']:+.3f} {ci} | "
-                         f"{d['mde']:.3f} | {d['p_holm']:.4f} | {d['verdict']} |")  # fmt: skip
+            lines.append(f"| {md(d['task'])} | {md(d['deployment'])} | {md(d['variant'])} | {d['diff']:+.3f} {ci} | "
+                         f"{d['mde']:.3f} | {d['p_holm']:.4f} | {md(d['verdict'])} |")  # fmt: skip
         n_flips = report["drift"]["n_flips"]
         worse = [f for f in report["drift"]["flips"] if f["direction"] == "pass → fail"]
         if n_flips:
-            shown = ", ".join(f"{f['task']}/{f['deployment']}/{f['case_id']}" for f in worse[:10])
+            shown = ", ".join(md(f"{f['task']}/{f['deployment']}/{f['case_id']}") for f in worse[:10])
             lines += ["", f"{n_flips} case(s) flipped" + (f"; pass → fail: {shown}" if shown else "")]
     return "\n".join(lines + _md_extras(report)) + "\n"
 
@@ -98,20 +109,20 @@ def _md_extras(report: dict[str, Any]) -> list[str]:
     """Scenario expectations, flaky cases and judge health, one line each."""
     lines = []
     for s in report["scenarios"]:
-        cells = [f"{r['scenario']} {r['quality']:.3f} (${r['cost_per_1k']:.3g}/1k, {r['latency_ms']:.0f} ms)"
+        cells = [f"{md(r['scenario'])} {r['quality']:.3f} (\\${r['cost_per_1k']:.3g}/1k, {r['latency_ms']:.0f} ms)"
                  for r in s["rows"]]  # fmt: skip
-        lines.append(f"- {s['task']} ({s['variant']}) served quality: " + "; ".join(cells))
+        lines.append(f"- {md(s['task'])} ({md(s['variant'])}) served quality: " + "; ".join(cells))
     if lines:
         lines = ["", "Expected served quality under failure scenarios:", "", *lines]
     flaky = [f for f in report["flaky"] if f["flaky"]]
     if flaky:
-        lines += ["", "Flaky cases: " + ", ".join(f"{f['task']}/{f['deployment']} {f['flaky']} of {f['cases']}"
+        lines += ["", "Flaky cases: " + ", ".join(f"{md(f['task'])}/{md(f['deployment'])} {f['flaky']} of {f['cases']}"
                                                    for f in flaky)]  # fmt: skip
     judges = report["judges"]
     low = [c for c in judges["calibrations"] if c["flag"]]
     if low:
-        lines += ["", "Judges below κ " + f"{judges['kappa_bar']}: "
-                  + ", ".join(f"{c['judge_deployment']} on {c['task']} (κ {c['kappa']:.2f})" for c in low)]  # fmt: skip
+        low_judges = [f"{md(c['judge_deployment'])} on {md(c['task'])} (κ {c['kappa']:.2f})" for c in low]
+        lines += ["", f"Judges below κ {judges['kappa_bar']}: " + ", ".join(low_judges)]
     return lines
 
 

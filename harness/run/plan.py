@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from harness.config.base import ID_PATTERN
 from harness.config.datasets import Case, Dataset, load_dataset
 from harness.config.eligibility import drop_reason, prompt_tokens, route_case, route_record
 from harness.config.models import Deployment
@@ -160,6 +162,10 @@ def build_plan(project: Project, selection: Selection, run_id: str) -> Plan:
         fault = parse_fault(spec)
         if fault.deployment not in project.models.deployments:
             raise InputError(f"--fault {spec!r}: unknown deployment {fault.deployment!r}")
+    for variant in selection.variants:
+        if not re.match(ID_PATTERN, variant):
+            raise InputError(f"--variants: {variant!r} is not a variant name",
+                             fix="use letters, digits and `_ . @ : + -` (a variant names a template file)")  # fmt: skip
     tasks = _pick(selection.tasks, list(suite.tasks), "task")
     all_deps = sorted({d for t in tasks for d in project.routing.candidates(t)})
     if selection.deployments:

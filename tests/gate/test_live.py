@@ -57,5 +57,5 @@ def test_live_gate_runs_only_the_edited_pair_and_fails_on_a_worse_prompt(
     summary = md.read_text()
     assert summary.startswith("## Eval gate: DEGRADED") and "SIMULATED" not in summary
     row = next(line for line in summary.splitlines() if line.startswith("| intents | claude | base | DEGRADED"))
-    assert " [" in row and "significant drop" in row  # the difference with its CI, and why
+    assert " \\[" in row and "significant drop" in row  # the difference with its CI (`[` escaped), and why
     assert "Cases that passed in the baseline and fail now:" in summary and "intents / claude / base: c" in summary
