@@ -8,6 +8,7 @@ HarnessError                     anything we raise on purpose
 │   └── PromptError              templates: missing, syntax, undefined variables, sandbox
 ├── StoreError                   journals and the DuckDB index
 │   ├── JournalCorruptError      a corrupt line in the middle of a journal (file:line)
+│   ├── DatabaseCorruptError     harness.duckdb is not a readable database (exit 2: `harness db rebuild`)
 │   └── DatabaseLockedError      another process holds the database or the ingest lock
 ├── GraderError                  a grader could not decide: recorded as an error, never a silent 0
 └── ProviderError                one failed call, carrying its FailureClass (recorded as a row, never raised
@@ -117,6 +118,12 @@ class StoreError(HarnessError):
 
 class JournalCorruptError(StoreError):
     """A line in the middle of a journal is not a valid record: data would be lost silently."""
+
+
+class DatabaseCorruptError(StoreError):
+    """The DuckDB file cannot be opened as a database; the journals rebuild it (`harness db rebuild`)."""
+
+    exit_code = 2
 
 
 class DatabaseLockedError(StoreError):

@@ -8,11 +8,41 @@ pandas. Exit codes: 0 ok, 1 failure, 2 invalid input, 3 gate inconclusive, 130 i
 
 from __future__ import annotations
 
-import typer
+import sys
+from typing import Any
 
-from harness.cli import cache, datasets, db, gate, judges, prompts, report, routing, run, schema, sql
+import typer
+from typer.core import TyperGroup
+
+from harness.cli import cache, datasets, db, display, gate, judges, prompts, report, routing, run, schema, sql
+
+
+class OneLineErrors(TyperGroup):
+    """Click's usage errors (a flag value out of range, an unknown option, a missing argument) as one `error:` line
+    and exit 2, like every other bad input, instead of Click's usage box."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        standalone = kwargs.pop("standalone_mode", True)  # Click and CliRunner pass it by name
+        if not standalone:
+            return super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[misc]
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[misc]
+        except Exception as e:  # Click's exceptions, duck-typed: typer vendors Click in some versions, not others
+            if type(e).__name__ == "Abort":
+                display.error("aborted")
+                sys.exit(1)
+            message, exit_code = getattr(e, "format_message", None), getattr(e, "exit_code", None)
+            if message is None or not isinstance(exit_code, int):
+                raise
+            ctx = getattr(e, "ctx", None)
+            hint = f" (fix: see `{ctx.command_path} --help`)" if ctx is not None else ""
+            display.error(f"{message()}{hint}")
+            sys.exit(exit_code)
+        sys.exit(code if isinstance(code, int) else 0)
+
 
 app = typer.Typer(
+    cls=OneLineErrors,
     name="harness",
     help="Continuous cross-model evaluation: every deployment in your routing table, every prompt, every change.",
     no_args_is_help=True,

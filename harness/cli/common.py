@@ -38,6 +38,10 @@ def cli_errors(fn: F) -> F:
         except KeyboardInterrupt:
             display.error("interrupted")
             raise typer.Exit(130) from None
+        except OSError as e:  # the file system said no: permission, read-only, a file where a folder goes, ...
+            name = f"{e.filename}: " if e.filename else ""
+            display.error(f"{name}{e.strerror or e}")
+            raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
 

@@ -31,7 +31,8 @@ SIM_BANNER = "SIMULATED results: answers come from simulated twins, not the real
 
 
 def error(message: str) -> None:
-    err_console.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+    """One `error:` line; the message is plain text (a `[...]` in a file name or value is not Rich markup)."""
+    err_console.print(Text.assemble(("error:", "bold red"), " ", message), soft_wrap=True)
 
 
 def note(message: str, style: str = "dim") -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -79,6 +80,11 @@ def run(
         raise InputError(f"--mode must be auto, live, sim or replay, not {mode!r}")
     if cache not in ("rw", "ro", "off"):
         raise InputError(f"--cache must be rw, ro or off, not {cache!r}")
+    numbers = {"--timeout": timeout, "--sim-time-scale": sim_time_scale, "--max-cost": max_cost,
+               "--max-retry-after": max_retry_after}  # fmt: skip
+    for flag, value in numbers.items():
+        if value is not None and not math.isfinite(value):  # inf would wait forever; nan passes every `min=`
+            raise InputError(f"{flag} must be a finite number, not {value}")
     selection = Selection(
         tasks=split(tasks), deployments=split(deployments), variants=split(variants) or ["base"],
         limit=limit, repeats=repeats, mode=mode, scenario=scenario, faults=fault or [],  # type: ignore[arg-type]

@@ -207,7 +207,12 @@ def load_manifest(root: Path, name: str) -> Manifest:
 
 def _version_file(root: Path, name: str, version: str, spec: VersionSpec) -> Path:
     folder = dataset_dir(root, name)
-    path = (folder / spec.file).resolve()
+    try:
+        path = (folder / spec.file).resolve()
+    except (OSError, RuntimeError) as e:  # RuntimeError: a symlink loop, on Python 3.11 and 3.12
+        raise DatasetError(
+            f"version {version}: cannot resolve file {spec.file!r} ({e})", Where(folder / spec.file)
+        ) from None
     if folder.resolve() not in path.parents:
         raise DatasetError(f"version {version}: file {spec.file!r} is outside the dataset folder")
     return path
@@ -226,6 +231,8 @@ def load_dataset(root: Path, name: str, version: str) -> Dataset:
         data = path.read_bytes()
     except FileNotFoundError:
         raise DatasetError(f"version {version}: file not found", Where(path)) from None
+    except OSError as e:  # a directory, no permission, a symlink loop
+        raise DatasetError(f"version {version}: cannot read the file ({e.strerror or e})", Where(path)) from None
     digest = hashlib.sha256(data).hexdigest()
     if digest != spec.sha256:
         raise DatasetError(
@@ -235,6 +242,8 @@ def load_dataset(root: Path, name: str, version: str) -> Dataset:
             "with `harness datasets add-version`",
         )
     cases = parse_cases(data, path, set(manifest.fields), dataset_dir(root, name))
+    if not cases:
+        raise DatasetError(f"version {version}: the file holds no cases", Where(path), "a dataset needs at least one")
     if len(cases) != spec.cases:
         raise DatasetError(f"{len(cases)} cases but the manifest records {spec.cases}", Where(path))
     _check_images(cases, spec, version, mpath)
@@ -270,6 +279,8 @@ def add_version(root: Path, name: str, source: Path, notes: str = "") -> str:
     manifest = load_manifest(root, name)
     data = source.read_bytes()
     cases = parse_cases(data, source, set(manifest.fields), dataset_dir(root, name))
+    if not cases:
+        raise DatasetError("the file holds no cases", Where(source), "a dataset version needs at least one")
     digest = hashlib.sha256(data).hexdigest()
     for v, spec in manifest.versions.items():
         if spec.sha256 == digest:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 from harness.config.base import Strict
 from harness.errors import InputError
@@ -60,5 +60,11 @@ def parse_fault(spec: str) -> Fault:
         if what.startswith("+"):
             return Fault(deployment=dep, rate=rate, latency_ms=float(what[1:]))
         return Fault.model_validate({"deployment": dep, "rate": rate, "failure": what})
+    except ValidationError as e:  # a ValueError too: first, for its field and message
+        err = e.errors()[0]
+        field = ".".join(map(str, err["loc"])) or "fault"
+        raise InputError(
+            f"--fault {spec!r}: {field}: {err['msg']}", fix="DEPLOYMENT:FAILURE:RATE, RATE in [0, 1]"
+        ) from None
     except ValueError as e:
         raise InputError(f"--fault {spec!r}: {str(e).splitlines()[0]}") from None

@@ -235,6 +235,7 @@ def load_suite(path: Path) -> Project:
                 f"add `{task}: {{chain: [...]}}` under `tasks:` in {routing_path.name}",
             )
     project = Project(path, suite, models, routing, base / suite.datasets, base / suite.prompts, {})
+    _check_datasets(project, lines)
     _check_graders(project, lines)
     for name, scenario in suite.scenarios.items():
         for i, fault in enumerate(scenario.faults):
@@ -245,6 +246,24 @@ def load_suite(path: Path) -> Project:
                 )
     project.hashes.update(suite=file_sha256(path), models=file_sha256(models_path), routing=file_sha256(routing_path))
     return project
+
+
+def _check_datasets(project: Project, lines: dict[Any, int]) -> None:
+    """Every task's dataset and version are recorded (manifests only: the cases load with the plan). The error
+    names the suite line that asks for them; the manifest is in the fix."""
+    from harness.config.datasets import dataset_dir, list_datasets, load_manifest
+
+    for task_id, task in project.suite.tasks.items():
+        where = Where(project.suite_path, lines.get(("tasks", task_id, "dataset")), f"tasks.{task_id}.dataset")
+        manifest_path = dataset_dir(project.datasets_dir, task.dataset_name) / "dataset.yaml"
+        if not manifest_path.is_file():
+            known = ", ".join(list_datasets(project.datasets_dir)) or "none"
+            raise ConfigError(f"unknown dataset {task.dataset_name!r}", where,
+                              f"no {manifest_path}; known datasets: {known}")  # fmt: skip
+        versions = load_manifest(project.datasets_dir, task.dataset_name).versions
+        if task.dataset_version not in versions:
+            raise ConfigError(f"dataset {task.dataset_name} has no version {task.dataset_version!r}", where,
+                              f"recorded in {manifest_path}: {', '.join(versions)}")  # fmt: skip
 
 
 def _check_graders(project: Project, lines: dict[Any, int]) -> None:

@@ -21,10 +21,20 @@ KeyPath = tuple[str | int, ...]
 MAX_NODES = 200_000  # an alias bomb expands past any honest config long before this
 
 
-def _walk(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], file: Path, seen: list[int]) -> None:
+def _walk(
+    node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], file: Path, seen: list[int], inside: frozenset[int]
+) -> None:
+    """Record the line of every key path; refuse duplicate keys, merge keys, alias bombs and an alias inside the
+    node it names (`a: &x [*x]`), which would make a structure that contains itself."""
     seen[0] += 1
     if seen[0] > MAX_NODES:
         raise ConfigError("document expands to too many nodes (alias bomb?)", Where(file))
+    if id(node) in inside:
+        key = ".".join(map(str, path)) or None
+        line = lines.get(path) or lines.get(path[:-1])  # where the alias stands, not its anchor
+        raise ConfigError("an alias refers to a node that contains it", Where(file, line, key),
+                          "write the value out instead of the alias")  # fmt: skip
+    inside = inside | {id(node)}
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         keys: dict[Any, int] = {}
@@ -41,10 +51,10 @@ def _walk(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], file: Path,
                 )
             keys[key] = line
             lines[(*path, key)] = line
-            _walk(value_node, (*path, key), lines, file, seen)
+            _walk(value_node, (*path, key), lines, file, seen, inside)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, (*path, i), lines, file, seen)
+            _walk(item, (*path, i), lines, file, seen, inside)
 
 
 def load_yaml(path: Path) -> tuple[Any, dict[KeyPath, int]]:
@@ -61,7 +71,7 @@ def load_yaml(path: Path) -> tuple[Any, dict[KeyPath, int]]:
         lines: dict[KeyPath, int] = {}
         if node is None:
             return None, lines
-        _walk(node, (), lines, path, [0])
+        _walk(node, (), lines, path, [0], frozenset())
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark

@@ -20,7 +20,7 @@ from harness.config.models import Deployment
 from harness.config.prompts import BASE_VARIANT, PromptLibrary, Template, prompt_hash
 from harness.config.scenarios import Fault, parse_fault
 from harness.config.suite import Project, TaskSpec
-from harness.errors import InputError
+from harness.errors import InputError, Where
 from harness.run.cache import request_key
 from harness.run.modes import DeploymentMode, Mode, decide_modes, judge_modes
 from harness.types import Image, Message, Request, RequestOptions, SimHint
@@ -184,6 +184,9 @@ def build_plan(project: Project, selection: Selection, run_id: str) -> Plan:
         task = suite.tasks[task_id]
         ds = datasets.get(task.dataset) or load_dataset(project.datasets_dir, task.dataset_name, task.dataset_version)
         datasets[task.dataset] = ds
+        if not ds.split("test"):
+            raise InputError(f"task {task_id!r}: dataset {ds.ref} has no test cases", Where(ds.path),
+                             "give cases `split: test` (the default), or use another version")  # fmt: skip
         cells += _task_cells(project, library, selection, run_id, task_id, ds, all_deps, routes)
     plan = Plan(run_id, project, selection, cells, datasets, modes, note, routes)
 

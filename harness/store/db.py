@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.errors import DatabaseLockedError, InputError
+from harness.errors import DatabaseCorruptError, DatabaseLockedError, InputError
 from harness.store.ingest import JOURNAL_DIRS, Loaded, load_journal, now, out_of_memory, same_journal
 from harness.store.migrations import MIGRATIONS
 
@@ -82,6 +82,11 @@ def connect(path: Path, *, read_only: bool = False, wait: float = 5.0) -> Any:
             if not _is_lock_error(e) or time.monotonic() >= deadline:
                 if _is_lock_error(e):
                     raise DatabaseLockedError(f"{path} is locked by another process: {e}") from None
+                if read_only:  # a write opens through `_open_or_set_aside`, which sets a broken file aside
+                    raise DatabaseCorruptError(
+                        f"{path} is not a readable DuckDB database ({str(e).splitlines()[0]}); "
+                        "`harness db rebuild` rebuilds it from the journals"
+                    ) from None
                 raise
             time.sleep(delay)
             delay = min(delay * 2, 0.25)
