@@ -75,13 +75,23 @@ def wait_for_cells(results: Path, n: int, timeout: float = 60) -> None:
 
 
 def outcome(results: Path) -> Outcome:
-    """What a run produced, independent of run id: compared with a clean run."""
+    """What a run produced, independent of run id: compared with a clean run, cell for cell, grade for grade (each
+    grader's), pairwise verdict for verdict."""
     con = duckdb.connect(str(results / "harness.duckdb"), read_only=True)
     try:
-        return con.execute(
+        cells = con.execute(
             "SELECT task, case_id, deployment, variant, sample, status, error_class, output, score, passed "
             "FROM results ORDER BY ALL"
         ).fetchall()
+        grades = con.execute(
+            "SELECT c.task, c.case_id, c.deployment, c.variant, c.sample, g.grader_id, g.value, g.passed, g.error "
+            "FROM grades g JOIN cells c USING (cell_key) ORDER BY ALL"
+        ).fetchall()
+        pairs = con.execute(
+            "SELECT task, case_id, variant, sample, a_deployment, b_deployment, winner, first_order, second_order "
+            "FROM pairwise ORDER BY ALL"
+        ).fetchall()
+        return [*cells, ("grades",), *grades, ("pairwise",), *pairs]
     finally:
         con.close()
 
@@ -116,8 +126,20 @@ def assert_complete(results: Path, clean: Outcome) -> None:
     assert scalar(results, "SELECT status FROM runs") == "complete"
 
 
+@pytest.fixture(params=[False, True], ids=["plain", "judged"])
+def judged(request: pytest.FixtureRequest, project: Path) -> bool:
+    """The project as is, or with a judge grader and pairwise judging (issue 30: grade for grade after kills)."""
+    if request.param:
+        from tests.judged import add_judges
+
+        add_judges(project)
+    return bool(request.param)
+
+
 @pytest.mark.parametrize("kills", [20 if CHAOS else 3])
-def test_cr1_random_sigkills_then_resume(project: Path, tmp_path: Path, clean: Outcome, kills: int) -> None:
+def test_cr1_random_sigkills_then_resume(
+    project: Path, tmp_path: Path, judged: bool, clean: Outcome, kills: int
+) -> None:
     results = tmp_path / "r"
     rng = random.Random(1)
     p = harness("run", str(project), "--results-dir", str(results), *SLOW)
