@@ -3,6 +3,7 @@ options several commands take."""
 
 from __future__ import annotations
 
+import errno
 import functools
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,8 @@ SuiteArg = Annotated[Path, typer.Argument(help="Suite file.")]
 ResultsOpt = Annotated[Path, typer.Option("--results-dir", help="Journals, cache and harness.duckdb live here.")]
 DatasetsOpt = Annotated[Path, typer.Option("--datasets-dir", help="Root of the datasets.")]
 DEFAULT_SUITE = Path("evals/example.yaml")
+#: OS errors that are the machine's, not the user's input: one line too, but exit 1.
+_NOT_INPUT = frozenset({errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.ENOMEM})
 
 
 def cli_errors(fn: F) -> F:
@@ -41,7 +44,7 @@ def cli_errors(fn: F) -> F:
         except OSError as e:  # the file system said no: permission, read-only, a file where a folder goes, ...
             name = f"{e.filename}: " if e.filename else ""
             display.error(f"{name}{e.strerror or e}")
-            raise typer.Exit(2) from None
+            raise typer.Exit(1 if e.errno in _NOT_INPUT else 2) from None
 
     return wrapper  # type: ignore[return-value]
 

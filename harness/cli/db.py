@@ -43,5 +43,7 @@ def runs_list(results_dir: ResultsOpt = Path("results")) -> None:
     from harness.cli import display
     from harness.store.runs import list_runs
 
-    rows = list_runs(results_dir)
+    rows, note = list_runs(results_dir)
+    if note:
+        display.note(note)
     display.print_table(None, ["run", "suite", "status", "mode", "planned", "done", "errors", "started"], rows)

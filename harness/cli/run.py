@@ -23,13 +23,13 @@ def run(
     repeats: Annotated[int | None, typer.Option(min=1, help="Samples per case (overrides the suite).")] = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Cells in flight across all deployments.")] = 32,
     per_deployment: Annotated[int, typer.Option(min=1, help="Default cells in flight per deployment.")] = 8,
-    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds per attempt before it counts as a timeout.")] = 120.0,
+    timeout: Annotated[float, typer.Option(help="Seconds per attempt before it counts as a timeout (>= 0.1).")] = 120.0,
     max_attempts: Annotated[
         int | None, typer.Option(min=1, help="Attempts per cell (default: the routing table's retry policy).")
     ] = None,
     max_retry_after: Annotated[
         float | None,
-        typer.Option(min=0, help="Longest Retry-After to wait; above it the cell ends rate_limited (default: policy)."),
+        typer.Option(help="Longest Retry-After to wait; above it the cell ends rate_limited (default: policy)."),
     ] = None,
     mode: Annotated[
         str,
@@ -42,11 +42,11 @@ def run(
     ] = "rw",
     max_cost: Annotated[
         float | None,
-        typer.Option(min=0.0, help="Stop starting calls once this many USD are spent; the rest end skipped_budget."),
+        typer.Option(help="Stop starting calls once this many USD are spent; the rest end skipped_budget."),
     ] = None,
     sim_seed: Annotated[int, typer.Option(help="Seed of the simulated fleet (recorded on the run).")] = 0,
     sim_time_scale: Annotated[
-        float, typer.Option(min=0.0, help="Real seconds slept per simulated second (0: don't wait).")
+        float, typer.Option(help="Real seconds slept per simulated second (0: don't wait).")
     ] = 0.0,
     results_dir: ResultsOpt = Path("results"),
     resume: Annotated[
@@ -80,11 +80,8 @@ def run(
         raise InputError(f"--mode must be auto, live, sim or replay, not {mode!r}")
     if cache not in ("rw", "ro", "off"):
         raise InputError(f"--cache must be rw, ro or off, not {cache!r}")
-    numbers = {"--timeout": timeout, "--sim-time-scale": sim_time_scale, "--max-cost": max_cost,
-               "--max-retry-after": max_retry_after}  # fmt: skip
-    for flag, value in numbers.items():
-        if value is not None and not math.isfinite(value):  # inf would wait forever; nan passes every `min=`
-            raise InputError(f"{flag} must be a finite number, not {value}")
+    _check_numbers({"--timeout": (timeout, 0.1), "--sim-time-scale": (sim_time_scale, 0.0),
+                    "--max-cost": (max_cost, 0.0), "--max-retry-after": (max_retry_after, 0.0)})  # fmt: skip
     selection = Selection(
         tasks=split(tasks), deployments=split(deployments), variants=split(variants) or ["base"],
         limit=limit, repeats=repeats, mode=mode, scenario=scenario, faults=fault or [],  # type: ignore[arg-type]
@@ -106,6 +103,14 @@ def run(
     if result.status == "cancelled":
         display.note(f"resume with: {resume_command(suite, result.run_id, results_dir)}", style="bold")
         raise typer.Exit(130)
+
+
+def _check_numbers(numbers: dict[str, tuple[float | None, float]]) -> None:
+    """Each flag's value is finite and at least its lowest (`inf` would wait forever; Click's `min=` reads `nan` as
+    out of range with a message that does not say why)."""
+    for flag, (value, lowest) in numbers.items():
+        if value is not None and not (math.isfinite(value) and value >= lowest):
+            raise InputError(f"{flag} must be a finite number of at least {lowest:g}, not {value}")
 
 
 def _execute(suite: Path, selection: Any, options: Any, results_dir: Path, sim_seed: int, resume: str | None) -> Any:

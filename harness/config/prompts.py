@@ -143,7 +143,9 @@ class PromptLibrary:
                         raise PromptError(f"block {block!r} renders to over {MAX_RENDERED_CHARS} chars", self._at(tmpl))
                     messages.append(Message(role, text))  # type: ignore[arg-type]
         except jinja2.UndefinedError as e:
-            raise PromptError(f"undefined variable: {e.message}", self._at(tmpl), _known(context)) from None
+            raise PromptError(
+                f"undefined variable: {e.message}", _where_in(e) or self._at(tmpl), _known(context)
+            ) from None
         except SecurityError as e:
             raise PromptError(f"blocked by the template sandbox: {e}", self._at(tmpl)) from None
         except jinja2.TemplateError as e:
@@ -152,6 +154,18 @@ class PromptLibrary:
 
     def _at(self, tmpl: Template) -> Where:
         return Where(self.root / tmpl.path)
+
+
+def _where_in(e: BaseException) -> Where | None:
+    """The template file and line an error was raised at (the innermost template frame: an included one when the
+    error is there), from the traceback of Jinja's compiled code."""
+    where, tb = None, e.__traceback__
+    while tb is not None:
+        template = tb.tb_frame.f_globals.get("__jinja_template__")
+        if template is not None and template.filename:
+            where = Where(Path(template.filename), template.get_corresponding_lineno(tb.tb_lineno))
+        tb = tb.tb_next
+    return where
 
 
 def _known(context: Mapping[str, Any]) -> str:

@@ -246,8 +246,8 @@ def _check_chain(chain: list[str], key: KeyPath, models: ModelTable, path: Path,
         if dep not in models.deployments:
             known = ", ".join(sorted(models.deployments))
             raise ConfigError(f"unknown deployment {dep!r}", where, f"use one of: {known}")
-        if chain.count(dep) > 1:
-            raise ConfigError(f"deployment {dep!r} appears twice in the chain", where)
+        if dep in chain[:i]:
+            raise ConfigError(f"deployment {dep!r} appears twice in the chain (first at {chain.index(dep)})", where)
         if models.deployments[dep].provider == "canned" and i != len(chain) - 1:
             raise ConfigError("a canned response must be the last entry of a chain", where)
 

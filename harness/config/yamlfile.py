@@ -96,7 +96,7 @@ def validation_error(e: ValidationError, path: Path, lines: dict[KeyPath, int]) 
     err = e.errors()[0]
     loc = tuple(err["loc"])
     key = ".".join(str(p) for p in loc) or "(top level)"
-    msg = err["msg"]
+    msg = err["msg"].removeprefix("Value error, ")  # pydantic's label for our validators' messages
     if err["type"] == "extra_forbidden":
         msg = "unknown key"
         fix = "remove it or check its spelling (`harness schema` writes editor schemas)"

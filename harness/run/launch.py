@@ -259,6 +259,7 @@ def start_run(
     project = load_suite(suite_path)
     run_id = new_run_id()
     plan = build_plan(project, selection, run_id)
+    (results_dir / "runs").mkdir(parents=True, exist_ok=True)  # a results dir that cannot be written: say so first
     notes: list[str] = []
     providers = make_providers(plan, options, sim_seed, results_dir, notes)  # before anything is written
     cache = open_cache(plan, options, results_dir)

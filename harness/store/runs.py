@@ -19,12 +19,14 @@ GROUP BY ALL ORDER BY started
 """
 
 
-def list_runs(results_dir: Path) -> list[tuple[Any, ...]]:
-    """One row per run; loads new journal records first (skipped when another loader is busy)."""
+def list_runs(results_dir: Path) -> tuple[list[tuple[Any, ...]], str]:
+    """One row per run, and the note of the load that runs first (a broken database set aside, a journal reloaded;
+    "" when none, or when another loader is busy and the load is skipped)."""
     if not (results_dir / "runs").is_dir():
         raise InputError(f"no runs in {results_dir}", fix="run `harness run` first, or pass --results-dir")
+    note = ""
     try:
-        db.load(results_dir, wait=2.0)
+        note = db.load(results_dir, wait=2.0).note
     except DatabaseLockedError:
         pass
     here = socket.gethostname()
@@ -33,7 +35,7 @@ def list_runs(results_dir: Path) -> list[tuple[Any, ...]]:
         if status == "running" and host == here and not process_alive(pid):
             status = "crashed"
         rows.append((run_id, suite, status, mode, planned, done, errors, started))
-    return rows
+    return rows, note
 
 
 def process_alive(pid: int | None) -> bool:

@@ -39,7 +39,14 @@ def test_renders_messages(tmp_path: Path) -> None:
 
 def test_undefined_variable_is_an_error(tmp_path: Path) -> None:
     library = lib(tmp_path, {"t/default.j2": SIMPLE})
-    with pytest.raises(PromptError, match=r"t/default.j2: undefined variable: 'x' is undefined"):
+    with pytest.raises(PromptError, match=r"t/default.j2:1: undefined variable: 'x' is undefined"):
+        library.render(library.resolve("t", "m", "f"), {"y": 1})
+
+
+def test_undefined_variable_in_an_included_template_names_that_file_and_line(tmp_path: Path) -> None:
+    library = lib(tmp_path, {"t/default.j2": '{% block user %}{% include "t/part.j2" %}{% endblock %}',
+                             "t/part.j2": "line one\nline two {{ nope }}"})  # fmt: skip
+    with pytest.raises(PromptError, match=r"t/part.j2:2: undefined variable: 'nope' is undefined"):
         library.render(library.resolve("t", "m", "f"), {"y": 1})
 
 
