@@ -65,7 +65,11 @@ DEGRADATION: dict[str, Dtype] = {
 
 
 def _frame(rel: Any) -> pd.DataFrame:
-    df = rel.df()
+    import warnings
+
+    with warnings.catch_warnings():  # DuckDB 1.5's conversion drops columns in place, which pandas 3.1 deprecates
+        warnings.filterwarnings("ignore", message="The inplace keyword in DataFrame.drop is deprecated")
+        df = rel.df()
     for col in CATEGORICAL:
         if col in df.columns:
             df[col] = df[col].astype("category")

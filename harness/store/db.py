@@ -210,11 +210,16 @@ LOAD_MEMORY_LIMIT = "256MB"
 RUN_LOAD_MEMORY_LIMIT = "128MB"
 
 
+#: "No limit" for a retried load: DuckDB's own default, 80% of the machine's memory. Set explicitly, since RESET
+#: leaves DuckDB 1.5's buffer pool at the old limit.
+_DEFAULT_LIMIT = f"{int(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') * 0.8) // 2**20}MB"
+
+
 def _limit_memory(con: Any, limit: str | None) -> None:
     import duckdb
 
     with contextlib.suppress(duckdb.Error):  # DuckDB refuses a limit below what it holds: it keeps its own
-        con.execute(f"SET memory_limit = '{limit}'" if limit else "RESET memory_limit")
+        con.execute(f"SET memory_limit = '{limit or _DEFAULT_LIMIT}'")
 
 
 def _load_one(con: Any, journal: Path, done: tuple[int, int, str | None], limit: str) -> Loaded:
@@ -234,11 +239,19 @@ def _load_one(con: Any, journal: Path, done: tuple[int, int, str | None], limit:
 
 def _checkpoint(con: Any) -> None:
     """Fold the write-ahead log into the file. What was committed is safe in the log if this fails (DuckDB
-    replays it on the next open), so a failure here is not the load's: the next load checkpoints."""
+    replays it on the next open), so a failure here is not the load's: the next load checkpoints. A checkpoint
+    that does not fit the loader's memory runs without the limit (else closing the connection, which checkpoints
+    too, raises it: DuckDB 1.5)."""
     import duckdb
 
     with contextlib.suppress(duckdb.Error):
-        con.execute("CHECKPOINT")
+        try:
+            con.execute("CHECKPOINT")
+        except duckdb.Error as e:
+            if not out_of_memory(e):
+                raise
+            _limit_memory(con, None)
+            con.execute("CHECKPOINT")
 
 
 def _load_into(con: Any, runs_dir: Path, stats: LoadStats, limit: str | None = None) -> None:

@@ -47,7 +47,7 @@ def vectors(results: Path, outside: Path) -> list[str]:
         f"SELECT * FROM read_csv('{journal}')",
         "CREATE TABLE t AS SELECT 1",
         "DELETE FROM cells",
-        "PRAGMA version",
+        "PRAGMA enable_profiling",
         "SELECT 1; SELECT 2",
     ]
 
