@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SUITE ?= evals/example.yaml
 
 .DEFAULT_GOAL := help
-.PHONY: help eval test test-chaos bench browser lint format typecheck schema clean
+.PHONY: help eval test test-chaos bench browser postgres lint format typecheck schema clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 eval: $(STAMP) ## Run the example suite (simulated fleet + local models when no API keys are set)
 	$(BIN)/harness run $(SUITE)
 
-test: $(STAMP) browser ## Run the test suite (offline)
+test: $(STAMP) browser postgres ## Run the test suite (offline)
 	$(BIN)/python -m pytest
 
 browser: ## Install Debian's chromium + chromedriver for the report's browser test (when missing and root)
@@ -30,6 +30,13 @@ browser: ## Install Debian's chromium + chromedriver for the report's browser te
 	    (apt-get install -y -q chromium chromium-driver >/dev/null 2>&1 || \
 	     (apt-get update -q >/dev/null && apt-get install -y -q chromium chromium-driver >/dev/null)) || \
 	    echo "chromium not installed: the browser test will be skipped (a failure under CI=true)"; }
+
+postgres: ## Install Debian's postgresql for the lake's catalog tests (when missing and root)
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	    (apt-get install -y -q postgresql >/dev/null 2>&1 || \
+	     (apt-get update -q >/dev/null && apt-get install -y -q postgresql >/dev/null)) || \
+	    echo "postgresql not installed: the lake's PostgreSQL tests will be skipped (a failure under CI=true)"; }
 
 test-chaos: $(STAMP) ## Crash tests at the reliability plan's full N (20 kills, 30 corrupt WALs, ...)
 	HARNESS_CHAOS=1 $(BIN)/python -m pytest tests/run/test_durability.py

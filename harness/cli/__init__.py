@@ -49,7 +49,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-for command in (run.run, report.report, report.show, schema.schema, schema.graders, sql.sql, gate.gate):
+for command in (run.run, report.report, report.show, schema.schema, schema.graders, sql.sql, gate.gate, db.push):
     app.command()(command)
 for group, name in (
     (datasets.datasets_app, "datasets"),

@@ -19,6 +19,15 @@ SuiteArg = Annotated[Path, typer.Argument(help="Suite file.")]
 ResultsOpt = Annotated[Path, typer.Option("--results-dir", help="Journals, cache and harness.duckdb live here.")]
 DatasetsOpt = Annotated[Path, typer.Option("--datasets-dir", help="Root of the datasets.")]
 DEFAULT_SUITE = Path("evals/example.yaml")
+StoreOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--store", help="Read from (or push to) the shared lake: ducklake:FILE.ducklake | ducklake:postgres:..."
+    ),
+]
+StoreDataOpt = Annotated[
+    str | None, typer.Option("--store-data", help="The lake's data folder or s3://bucket/prefix (a new lake's).")
+]
 #: OS errors that are the machine's, not the user's input: one line too, but exit 1.
 _NOT_INPUT = frozenset({errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.ENOMEM})
 
@@ -52,3 +61,10 @@ def cli_errors(fn: F) -> F:
 def split(value: str | None) -> list[str] | None:
     """A comma-separated option as a list (None when not given)."""
     return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+def source(results_dir: Path, store: str | None, store_data: str | None) -> Any:
+    """Where a read command reads: the lake when `--store` is given, else the results directory."""
+    from harness.store import lake
+
+    return lake.parse(store, store_data) or results_dir

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
-from harness.cli.common import ResultsOpt, cli_errors
+from harness.cli.common import ResultsOpt, StoreDataOpt, StoreOpt, cli_errors
+from harness.errors import InputError
 
 db_app = typer.Typer(help="The DuckDB index under the results directory.", no_args_is_help=True)
 runs_app = typer.Typer(help="Runs recorded in the results directory.", no_args_is_help=True)
@@ -38,12 +40,38 @@ def db_rebuild(results_dir: ResultsOpt = Path("results")) -> None:
 
 @runs_app.command("list")
 @cli_errors
-def runs_list(results_dir: ResultsOpt = Path("results")) -> None:
+def runs_list(
+    results_dir: ResultsOpt = Path("results"), store: StoreOpt = None, store_data: StoreDataOpt = None
+) -> None:
     """Runs with their status (running, complete, cancelled, crashed), mode and cell counts."""
     from harness.cli import display
-    from harness.store.runs import list_runs
+    from harness.store import lake
+    from harness.store.runs import lake_runs, list_runs
 
-    rows, note = list_runs(results_dir)
+    spec = lake.parse(store, store_data)
+    rows, note = (lake_runs(spec), "") if spec else list_runs(results_dir)
     if note:
         display.note(note)
     display.print_table(None, ["run", "suite", "status", "mode", "planned", "done", "errors", "started"], rows)
+
+
+@cli_errors
+def push(
+    runs: Annotated[list[str] | None, typer.Argument(help="Run ids (default with --all: every run).")] = None,
+    all_runs: Annotated[bool, typer.Option("--all", help="Every run of the results directory.")] = False,
+    store: StoreOpt = None,
+    store_data: StoreDataOpt = None,
+    results_dir: ResultsOpt = Path("results"),
+) -> None:
+    """Push runs from the results directory to the shared lake: each run replaces what the lake had of it."""
+    from harness.cli import display
+    from harness.store import db, lake
+
+    spec = lake.parse(store, store_data)
+    if spec is None:
+        raise InputError("harness push needs --store", fix="ducklake:FILE.ducklake or ducklake:postgres:...")
+    if not runs and not all_runs:
+        raise InputError("name the runs to push, or --all", fix="see `harness runs list`")
+    db.load(results_dir)
+    pushed = lake.push(results_dir, spec, None if all_runs else runs)
+    display.plain(f"pushed {len(pushed.runs)} run(s), {pushed.rows} rows, to {spec.label}")

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from harness.cli.common import ResultsOpt, cli_errors
+from harness.cli.common import ResultsOpt, StoreDataOpt, StoreOpt, cli_errors, source
 from harness.errors import InputError
 
 
-def write_reports(results_dir: Path, run: str | None, baseline: str | None, fmt: str, out: Path | None) -> list[Path]:
+def write_reports(results_dir: Any, run: str | None, baseline: str | None, fmt: str, out: Path | None) -> list[Path]:
+    """Write the report of `run` from a results directory or the lake (`results_dir`: a Path or a `lake.Lake`)."""
     from harness.report.data import build
     from harness.report.render import render, write
 
@@ -37,17 +38,20 @@ def report(
     format: Annotated[str, typer.Option("--format", help="html | md | json")] = "html",
     out: Annotated[Path | None, typer.Option(help="Output file (default: reports/<run-id>.<format>).")] = None,
     results_dir: ResultsOpt = Path("results"),
+    store: StoreOpt = None,
+    store_data: StoreDataOpt = None,
 ) -> None:
     """Write a drift and degradation report for a run: self-contained HTML, Markdown (PR comments) or JSON."""
     from harness.cli import display
 
+    where = source(results_dir, store, store_data)
     if format == "md" and out is None:
         from harness.report.data import build
         from harness.report.render import render
 
-        display.plain(render(build(results_dir, run, baseline), "md"))
+        display.plain(render(build(where, run, baseline), "md"))
         return
-    for path in write_reports(results_dir, run, baseline, format, out):
+    for path in write_reports(where, run, baseline, format, out):
         display.plain(str(path))
 
 
@@ -63,13 +67,20 @@ def show(
     limit: Annotated[int, typer.Option(min=1, help="Rows listed when several cells match.")] = 50,
     full: Annotated[bool, typer.Option("--full", help="Print long inputs whole.")] = False,
     results_dir: ResultsOpt = Path("results"),
+    store: StoreOpt = None,
+    store_data: StoreDataOpt = None,
 ) -> None:
     """One cell in full (input, reference, output, tool calls, grades, attempts), or the list of cells that match."""
     from harness.cli import display
     from harness.report.show import Filter
     from harness.report.show import show as find
 
-    shown = find(results_dir, run, Filter(task, deployment, case, variant, sample, status, limit), full)
+    shown = find(
+        source(results_dir, store, store_data),
+        run,
+        Filter(task, deployment, case, variant, sample, status, limit),
+        full,
+    )
     if shown.detail is not None:
         display.cell_detail(shown.detail)
     else:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+import shlex
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from harness.cli.common import DEFAULT_SUITE, ResultsOpt, SuiteArg, cli_errors, split
+from harness.cli.common import DEFAULT_SUITE, ResultsOpt, StoreDataOpt, StoreOpt, SuiteArg, cli_errors, split
 from harness.cli.report import write_reports
 from harness.errors import InputError
 
@@ -67,9 +68,11 @@ def run(
         list[str] | None,
         typer.Option(help="Inject DEPLOYMENT:FAILURE:RATE (or DEPLOYMENT:+MS:RATE for latency); repeatable."),
     ] = None,
+    store: StoreOpt = None,
+    store_data: StoreDataOpt = None,
 ) -> None:
     """Run a suite: every task's cases on every candidate deployment, graded, journaled, loaded into DuckDB."""
-    # Longer than 60 lines because Typer reads the command's 25 options from this signature.
+    # Longer than 60 lines because Typer reads the command's 27 options from this signature.
     from harness.cli import display
     from harness.run.plan import Selection
     from harness.run.runner import RunOptions
@@ -97,12 +100,38 @@ def run(
         return
     result = _execute(suite, selection, options, results_dir, sim_seed, resume)
     _summary(result)
+    _push(result, suite, results_dir, store, store_data)
     if result.loaded and report_dir is not None:
         written = write_reports(results_dir, result.run_id, None, "html", report_dir / f"{result.run_id}.html")
         display.note(f"report: {written[0]}")
     if result.status == "cancelled":
         display.note(f"resume with: {resume_command(suite, result.run_id, results_dir)}", style="bold")
         raise typer.Exit(130)
+
+
+def _push(result: Any, suite: Path, results_dir: Path, store: str | None, store_data: str | None) -> None:
+    """Push the run to the lake (`--store`, else the suite's `store:`). A push that fails loses nothing: the run is
+    complete here, and the note says how to push it again."""
+    from harness.cli import display
+    from harness.store import lake
+
+    spec_suite = result.plan.project.suite
+    url, data = (store, store_data) if store else (spec_suite.store, store_data or spec_suite.store_data)
+    spec = lake.parse(url, data)
+    if spec is None:
+        return
+    again = f"harness push {result.run_id} --store {shlex.quote(spec.catalog)}" + (
+        f" --store-data {shlex.quote(spec.data)}" if spec.data else "") + (
+        f" --results-dir {shlex.quote(str(results_dir))}" if results_dir != Path("results") else "")  # fmt: skip
+    if not result.loaded:
+        display.note(f"push skipped: the database was busy at the end of the run; push later with: {again}", "bold")
+        return
+    try:
+        pushed = lake.push(results_dir, spec, [result.run_id])
+    except Exception as e:  # noqa: BLE001 (the run is complete here: nothing it has is lost)
+        display.note(f"push failed ({str(e).splitlines()[0]}); the run is complete here: push it with: {again}", "bold")
+        return
+    display.note(f"pushed run {result.run_id} to {spec.label} ({pushed.rows} rows)")
 
 
 def _check_numbers(numbers: dict[str, tuple[float | None, float]]) -> None:
@@ -198,7 +227,6 @@ def _dry_run(suite: Path, selection: Any, results_dir: Path, sim_seed: int) -> N
 
 def resume_command(suite: Path, run_id: str, results_dir: Path) -> str:
     """The command that finishes the run, with every flag needed to find it, quoted for a POSIX shell."""
-    import shlex
 
     extra = "" if results_dir == Path("results") else f" --results-dir {shlex.quote(str(results_dir))}"
     return f"harness run {shlex.quote(str(suite))} --resume {run_id}{extra}"

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from harness.cli.common import ResultsOpt, cli_errors
+from harness.cli.common import ResultsOpt, StoreDataOpt, StoreOpt, cli_errors, source
 from harness.errors import InputError
 
 
@@ -16,6 +16,8 @@ from harness.errors import InputError
 def sql(
     query: str,
     results_dir: ResultsOpt = Path("results"),
+    store: StoreOpt = None,
+    store_data: StoreDataOpt = None,
     csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="JSON lines on stdout.")] = False,
 ) -> None:
@@ -26,11 +28,9 @@ def sql(
 
     from harness.cli import display
     from harness.store import db
+    from harness.store.lake import open_read
 
-    path = db.db_path(results_dir)
-    if not path.exists():
-        raise InputError(f"no database in {results_dir}", fix="run `harness run` or `harness db load` first")
-    con = db.connect(path, read_only=True)
+    con = open_read(source(results_dir, store, store_data))
     try:
         db.check_read(con, query)
         cur = con.execute(query)

@@ -153,6 +153,11 @@ class Suite(Strict):
     tasks: dict[TaskId, TaskSpec] = Field(min_length=1)
     scenarios: dict[Name, Scenario] = {}
     """Named fault-injection scenarios (`--scenario NAME`)."""
+    store: str | None = None
+    """The shared results lake every run of this suite is pushed to: `ducklake:FILE.ducklake` or
+    `ducklake:postgres:host=... dbname=...` (credentials from PG* variables). `--store` overrides it."""
+    store_data: str | None = None
+    """The lake's data folder or `s3://bucket/prefix` (a new lake's; a file catalog defaults to one beside it)."""
     budget_usd: float | None = Field(None, gt=0)
     """Stop scheduling new calls once a run has spent this much (USD); the rest end `skipped_budget`."""
 

@@ -20,7 +20,7 @@ from harness.errors import InputError
 from harness.report import cases, history, quality, scenarios
 from harness.report.cases import fetch as _fetch
 from harness.report.compare import drift, ladders, pairwise_wins
-from harness.store import db
+from harness.store.lake import Lake, open_read
 
 CELL_COLS = (
     "task", "task_class", "deployment", "provider", "model", "family", "role", "chain_position", "variant",
@@ -109,8 +109,15 @@ def overview(cells: Cells) -> list[dict[str, Any]]:
     return out
 
 
-def _selection(results_dir: Path, run_id: str) -> dict[str, Any]:
-    """The run's selection (scenario, faults, routed, ...) from the first line of its journal, when it is there."""
+def _selection(run: dict[str, Any], results_dir: Path | None) -> dict[str, Any]:
+    """The run's selection (scenario, faults, routed, ...): its `runs.selection`, or for a run loaded before that
+    column existed, the first line of its journal when it is there."""
+    if run.get("selection"):
+        sel = json.loads(run["selection"]) if isinstance(run["selection"], str) else run["selection"]
+        return sel if isinstance(sel, dict) else {}
+    if results_dir is None:
+        return {}
+    run_id = run["run_id"]
     try:
         with (results_dir / "runs" / f"{run_id}.jsonl").open(encoding="utf-8") as fh:
             first = json.loads(fh.readline())
@@ -192,12 +199,10 @@ def _flip_details(con: Any, flips: list[dict[str, Any]], cells: Cells, root: Pat
         f["after_grades"] = graded.get(f["after_cell"] or "", [])
 
 
-def build(results_dir: Path, run_id: str | None = None, baseline: str | None = None) -> dict[str, Any]:
-    """The whole report as plain data (what `--format json` writes)."""
-    path = db.db_path(results_dir)
-    if not path.exists():
-        raise InputError(f"no database in {results_dir}", fix="run `harness run` or `harness db load` first")
-    con = db.connect(path, read_only=True)
+def build(source: Path | Lake, run_id: str | None = None, baseline: str | None = None) -> dict[str, Any]:
+    """The whole report as plain data (what `--format json` writes), from a results directory or the lake."""
+    con = open_read(source)
+    results_dir = source if isinstance(source, Path) else None
     try:
         run = resolve_run(con, run_id)
         rid = run["run_id"]
@@ -206,7 +211,7 @@ def build(results_dir: Path, run_id: str | None = None, baseline: str | None = N
         served = _fetch(con, "SELECT * FROM served WHERE run_id = ?", [rid])
         pairwise = history.pairwise_rows(con, rid)
         judges = history.judge_health(con, rid, {r["task"] for r in cells.rows}, pairwise)
-        selection = _selection(results_dir, rid)
+        selection = _selection(run, results_dir)
         base = None
         if baseline is not None:
             base_run = resolve_run(con, baseline)

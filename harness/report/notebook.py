@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from harness.errors import DatabaseLockedError, InputError
 from harness.store import db as store
+from harness.store.lake import Lake, open_read, parse
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -87,9 +88,10 @@ def _typed(records: list[Row], schema: Mapping[str, Dtype]) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Results:
-    """A results directory (journals + harness.duckdb)."""
+    """A results directory (journals + harness.duckdb), or the shared lake (`lake`: then `path` is not read)."""
 
     path: Path
+    lake: Lake | None = None
     wait: float = 10.0
     """Seconds a call retries while another process holds the database."""
     autoload: bool = True
@@ -104,12 +106,9 @@ class Results:
 
     def _read(self, query: Callable[[Any], T]) -> T:
         """Open read-only, run `query` on the connection, close: nothing stays open between calls."""
-        if self.autoload:
+        if self.lake is None and self.autoload:
             self.load()
-        path = store.db_path(self.path)
-        if not path.exists():
-            raise InputError(f"no database in {self.path}", fix="run `harness run` (or `harness db load`) first")
-        con = store.connect(path, read_only=True, wait=self.wait)
+        con = open_read(self.lake or self.path, wait=self.wait)
         try:
             return query(con)
         finally:
@@ -285,8 +284,12 @@ def _ladder_rows(rows: list[Row], ladders: list[Row]) -> list[Row]:
     return out
 
 
-def open(path: str | Path = "results", *, load: bool = True) -> Results:  # noqa: A001 (the public name)
-    """Open a results directory for exploration; `load=False` reads the database as it is, without loading."""
+def open(path: str | Path = "results", *, load: bool = True, data: str | None = None) -> Results:  # noqa: A001
+    """Open a results directory for exploration (`load=False` reads the database as it is, without loading), or the
+    shared lake: `harness.open("ducklake:...", data=...)`."""
+    spec = parse(str(path), data) if str(path).startswith("ducklake:") else None
+    if spec is not None:
+        return Results(Path("."), spec, autoload=False)
     results = Results(Path(path), autoload=load)
     if not results.path.is_dir():
         raise InputError(f"no results directory {results.path}", fix="pass the --results-dir your runs used")

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.errors import InputError
+
+if TYPE_CHECKING:
+    from harness.store.lake import Lake
 
 STATUSES = ("ok", "error", "skipped", "pass", "fail")
 LIST_COLS = ("task", "deployment", "variant", "case_id", "sample", "status", "error_class", "score", "passed",
@@ -62,7 +65,9 @@ class Shown:
     """The cell in full, when exactly one matched."""
 
 
-def _detail(con: Any, run: dict[str, Any], cell: dict[str, Any], full: bool, results_dir: Path) -> dict[str, Any]:
+def _detail(
+    con: Any, run: dict[str, Any], cell: dict[str, Any], full: bool, results_dir: Path | None
+) -> dict[str, Any]:
     from harness.report import cases
     from harness.report.data import suite_context
 
@@ -82,18 +87,16 @@ def _detail(con: Any, run: dict[str, Any], cell: dict[str, Any], full: bool, res
     }  # fmt: skip
 
 
-def show(results_dir: Path, run_id: str, f: Filter, full: bool = False) -> Shown:
-    """The cells of run `run_id` (or `latest`) that `f` matches."""
+def show(source: Path | Lake, run_id: str, f: Filter, full: bool = False) -> Shown:
+    """The cells of run `run_id` (or `latest`) that `f` matches, from a results directory or the lake."""
     from harness.report.cases import fetch
     from harness.report.data import resolve_run
-    from harness.store import db
+    from harness.store.lake import open_read
 
     if f.status is not None and f.status not in STATUSES:
         raise InputError(f"--status must be one of {', '.join(STATUSES)}, not {f.status!r}")
-    path = db.db_path(results_dir)
-    if not path.exists():
-        raise InputError(f"no database in {results_dir}", fix="run `harness run` or `harness db load` first")
-    con = db.connect(path, read_only=True)
+    con = open_read(source)
+    results_dir = source if isinstance(source, Path) else None
     try:
         run = resolve_run(con, None if run_id == "latest" else run_id)
         where, params = f.where(run["run_id"])

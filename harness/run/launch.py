@@ -11,7 +11,6 @@ import asyncio
 import datetime as dt
 import functools
 import gc
-import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -29,7 +28,7 @@ from harness.run.plan import Cell, Plan, Selection, build_plan
 from harness.run.resume import JournalState, cut_torn_tail, fingerprint_changes, journal_path, read_state
 from harness.run.routed import served_records
 from harness.run.runner import CellFinished, Runner, RunOptions, Tally, answer_keys, now
-from harness.store.journal import JournalWriter
+from harness.store.journal import JournalWriter, crash_point
 from harness.store.provenance import Provenance, gather, git_state, host, package_versions
 
 P = ParamSpec("P")
@@ -131,12 +130,6 @@ def check_replay(plan: Plan, cache: ResponseCache | None, options: RunOptions, c
             f"--mode replay: {len(missing)} of {len(cells)} cells have no cached answer: {shown}{more}",
             fix="import a cache bundle (`harness cache import FILE`), or run them live or in sim first",
         )
-
-
-def crash_point(name: str) -> None:
-    """Fault injection for the crash tests: `HARNESS_CRASH_AT=name` kills the process here, like `kill -9`."""
-    if os.environ.get("HARNESS_CRASH_AT") == name:
-        os._exit(137)
 
 
 def run_record(plan: Plan, sim_seed: int, prov: Provenance | None = None) -> dict[str, object]:

@@ -278,3 +278,9 @@ def torn_tail(path: Path) -> int:
         tail = fh.read()
     nl = tail.rfind(b"\n")
     return len(tail) - nl - 1 if nl >= 0 else (size if back == size else 0)
+
+
+def crash_point(name: str) -> None:
+    """Fault injection for the crash tests: `HARNESS_CRASH_AT=name` kills the process here, like `kill -9`."""
+    if os.environ.get("HARNESS_CRASH_AT") == name:
+        os._exit(137)

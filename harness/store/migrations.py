@@ -194,6 +194,12 @@ ALTER TABLE journals ADD COLUMN ignored BIGINT DEFAULT 0;
 ALTER TABLE journals ADD COLUMN tail_hash VARCHAR;
 """
 
+# Issue 20: what a run selected (tasks, deployments, variants, scenario, faults, routed) travels with its row, so a
+# report read from the lake, where no journal is, says what the run injected.
+M008_RUN_SELECTION = """
+ALTER TABLE runs ADD COLUMN selection VARCHAR;  -- JSON: the run's selection
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "initial", M001_INITIAL),
     (2, "routes", M002_ROUTES),
@@ -202,4 +208,5 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (5, "served_simulated", M005_SERVED_SIMULATED),
     (6, "judges", M006_JUDGES),
     (7, "journal_checks", M007_JOURNAL_CHECKS),
+    (8, "run_selection", M008_RUN_SELECTION),
 ]

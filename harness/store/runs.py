@@ -19,6 +19,17 @@ GROUP BY ALL ORDER BY started
 """
 
 
+def lake_runs(lake: Any) -> list[tuple[Any, ...]]:
+    """One row per run in the lake (`store.lake.Lake`): runs of other machines, their status as pushed."""
+    from harness.store.lake import connect
+
+    con = connect(lake, read_only=True)
+    try:
+        return [row[:8] for row in con.execute(RUNS_SQL).fetchall()]
+    finally:
+        con.close()
+
+
 def list_runs(results_dir: Path) -> tuple[list[tuple[Any, ...]], str]:
     """One row per run, and the note of the load that runs first (a broken database set aside, a journal reloaded;
     "" when none, or when another loader is busy and the load is skipped)."""

@@ -1,0 +1,167 @@
+"""The shared results lake (issue 20): runs pushed from a results directory into DuckLake (a file catalog, and a
+real PostgreSQL catalog), read back by `harness sql`, `report`, `runs list` and `harness.open` with the same figures
+as the local database; a push repeated or killed half way ends with each run stored once."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import harness
+from harness.cli import app
+from harness.errors import StoreError
+from harness.store import db, lake
+from tests.pg import Postgres, binary, cluster
+
+TABLES = ("runs", "cells", "attempts", "grades", "routes")
+
+
+def invoke(*args: str) -> str:
+    r = CliRunner().invoke(app, list(args))
+    assert r.exit_code == 0, r.output
+    return r.output
+
+
+def run(project: Path, results: Path, *extra: str) -> str:
+    invoke("run", str(project), "--mode", "sim", "--no-report", "--results-dir", str(results), *extra)
+    return sorted((results / "runs").glob("*.jsonl"))[-1].stem
+
+
+def rows(source: Path | lake.Lake, table: str) -> list[tuple[object, ...]]:
+    """A table's rows, sorted; timestamps as text (the lake keeps them as they were loaded)."""
+    con = (
+        lake.connect(source, read_only=True)
+        if isinstance(source, lake.Lake)
+        else db.connect(db.db_path(source), read_only=True)
+    )
+    try:
+        return sorted(tuple(map(str, r)) for r in con.execute(f"SELECT * FROM {table}").fetchall())
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def file_lake(tmp_path: Path) -> lake.Lake:
+    spec = lake.parse(f"ducklake:{tmp_path / 'team.ducklake'}")
+    assert spec is not None
+    return spec
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[Postgres]:
+    if binary("initdb") is None:
+        message = "PostgreSQL's server is not installed (`make test` installs Debian's postgresql as root)"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    with cluster() as pg:
+        yield pg
+
+
+def test_a_pushed_run_reads_back_as_it_is_locally(project: Path, tmp_path: Path, file_lake: lake.Lake) -> None:
+    results = tmp_path / "results"
+    run_id = run(project, results)
+    pushed = lake.push(results, file_lake, [run_id])
+    assert pushed.runs == [run_id] and pushed.rows > 0
+    for table in TABLES:
+        assert rows(file_lake, table) == rows(results, table), table
+    lake.push(results, file_lake, [run_id])  # again: stored once
+    for table in TABLES:
+        assert rows(file_lake, table) == rows(results, table), table
+
+
+def test_reads_from_the_lake_equal_reads_from_the_local_database(
+    project: Path, tmp_path: Path, file_lake: lake.Lake
+) -> None:
+    results = tmp_path / "results"
+    first = run(project, results)
+    second = run(project, results, "--sim-seed", "7")
+    invoke("push", "--all", "--store", file_lake.catalog, "--results-dir", str(results))
+    store = ["--store", file_lake.catalog]
+    report = ["report", "--run", second, "--baseline", first, "--format", "json", "--out"]
+    invoke(*report, str(tmp_path / "local.json"), "--results-dir", str(results))
+    invoke(*report, str(tmp_path / "lake.json"), *store)
+    local, shared = (json.loads((tmp_path / f"{n}.json").read_text()) for n in ("local", "lake"))
+    for part in ("overview", "ladders", "drift", "variants", "flaky"):
+        assert shared[part] == local[part], part
+    query = "SELECT deployment, round(avg(score), 6) FROM results GROUP BY 1 ORDER BY 1"
+    assert invoke("sql", query, "--json", *store) == invoke("sql", query, "--json", "--results-dir", str(results))
+    listed = invoke("runs", "list", *store)
+    assert first in listed and second in listed
+    notebook = harness.open(file_lake.catalog).compare(first, second)
+    assert len(notebook) == len(harness.open(results).compare(first, second)) > 0
+
+
+def test_a_lake_read_cannot_write(project: Path, tmp_path: Path, file_lake: lake.Lake) -> None:
+    results = tmp_path / "results"
+    lake.push(results, file_lake, [run(project, results)])
+    before = rows(file_lake, "cells")
+    refused = ("DELETE FROM cells", f"COPY cells TO '{tmp_path / 'leak.csv'}'", "SELECT * FROM read_csv('/etc/passwd')")
+    for query in refused:
+        r = CliRunner().invoke(app, ["sql", query, "--store", file_lake.catalog])
+        assert r.exit_code == 2 and r.output.startswith("error:"), r.output
+    assert rows(file_lake, "cells") == before and not (tmp_path / "leak.csv").exists()
+
+
+def test_a_push_killed_half_way_then_repeated_ends_complete(
+    project: Path, tmp_path: Path, file_lake: lake.Lake
+) -> None:
+    results = tmp_path / "results"
+    run_id = run(project, results)
+    code = ("import sys, pathlib; from harness.store import lake; "
+            "lake.push(pathlib.Path(sys.argv[1]), lake.parse(sys.argv[2]), [sys.argv[3]])")  # fmt: skip
+    killed = subprocess.run([sys.executable, "-c", code, str(results), file_lake.catalog, run_id],
+                            env={**os.environ, "HARNESS_CRASH_AT": "push-inserting"}, capture_output=True)  # fmt: skip
+    assert killed.returncode == 137, killed.stderr
+    assert rows(file_lake, "cells") == []  # nothing of the killed transaction
+    lake.push(results, file_lake, [run_id])
+    for table in TABLES:
+        assert rows(file_lake, table) == rows(results, table), table
+
+
+def test_a_run_pushes_at_its_end_and_a_failed_push_loses_nothing(project: Path, tmp_path: Path) -> None:
+    results = tmp_path / "results"
+    store = f"ducklake:{tmp_path / 'team.ducklake'}"
+    out = invoke("run", str(project), "--mode", "sim", "--no-report", "--results-dir", str(results), "--store", store)
+    run_id = sorted((results / "runs").glob("*.jsonl"))[-1].stem
+    assert f"pushed run {run_id}" in out
+    down = "ducklake:postgres:host=127.0.0.1 port=1 user=nobody dbname=none"
+    r = CliRunner().invoke(app, ["run", str(project), "--mode", "sim", "--no-report", "--results-dir",
+                                 str(results), "--store", down])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert "push failed" in r.output and "harness push" in r.output
+    assert len(list((results / "runs").glob("*.jsonl"))) == 2  # the run itself is complete, locally
+
+
+def test_a_missing_extension_names_its_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(lake.EXTENSIONS, "ducklake", "duckdb-extension-not-installed")
+    with pytest.raises(StoreError, match="pip install duckdb-extension-not-installed=="):
+        lake.extension_path("ducklake")
+
+
+def test_postgres_catalog_many_machines_pushing_at_once_lose_nothing(
+    project: Path, tmp_path: Path, postgres: Postgres
+) -> None:
+    """Separate processes (machines) push their own runs into one lake at the same time."""
+    spec = lake.parse(postgres.store, str(tmp_path / "lake-data") + "/")
+    assert spec is not None
+    machines = []
+    for i in range(4):
+        results = tmp_path / f"machine-{i}"
+        machines.append((results, run(project, results, "--sim-seed", str(i))))
+    code = ("import sys, pathlib; from harness.store import lake; "
+            "lake.push(pathlib.Path(sys.argv[1]), lake.parse(sys.argv[2], sys.argv[3]))")  # fmt: skip
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(r), postgres.store, spec.data or ""],
+                              stderr=subprocess.PIPE) for r, _ in machines]  # fmt: skip
+    for p in procs:
+        _, err = p.communicate(timeout=180)
+        assert p.returncode == 0, err.decode()
+    cells = rows(spec, "cells")
+    expected = sorted(r for results, _ in machines for r in rows(results, "cells"))
+    assert cells == expected and len({c[0] for c in cells}) == len(cells)
+    assert {r[0] for r in rows(spec, "runs")} == {run_id for _, run_id in machines}
