@@ -19,6 +19,8 @@ def main() -> None:
         from bench.sdk import child
     elif kind == "store":
         from bench.store import child
+    elif kind == "lake":
+        from bench.store import lake_child as child
     else:
         raise SystemExit(f"unknown child kind {kind!r}")
     for row in child(args, T0):

@@ -47,6 +47,7 @@ def scenarios(repeats: int, quick: bool) -> Plan:
         "faults": lambda: sdk.faults(n(1000, 100), repeats),
         "memory": lambda: sim.memory(n(16_667, 500), repeats),
         "store": lambda: store.store_and_report(n(100_002, 1002), repeats),
+        "lake": lambda: store.lake(n(100_002, 1002), repeats),
         "scaling": lambda: sim.scaling([n(334, 34), n(3334, 334), n(33_334, 1000)], repeats),
         "cached": lambda: sim.cached(n(1000, 100), repeats),
     }

@@ -23,6 +23,14 @@ class Postgres:
     user: str
     dbname: str
 
+    def database(self, name: str) -> Postgres:
+        """A new, empty database in this cluster (one lake per test)."""
+        createdb = binary("createdb")
+        assert createdb is not None
+        subprocess.run([*_as_owner(), createdb, "-h", self.host, "-p", str(self.port), "-U", self.user, name],
+                       check=True, capture_output=True)  # fmt: skip
+        return Postgres(self.host, self.port, self.user, name)
+
     @property
     def store(self) -> str:
         """The lake URL (no password: the cluster trusts loopback connections)."""

@@ -15,6 +15,7 @@ from PostgreSQL's PG* and AWS's AWS_* environment variables, never from the URL 
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -22,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from harness.errors import InputError, StoreError
 from harness.store.db import READ_ONLY_CONFIG, db_path
@@ -94,9 +96,32 @@ def extension_path(name: str) -> Path:
 
 def _load(con: Any, lake: Lake) -> None:
     names = ["ducklake"] + (["postgres_scanner"] if lake.postgres else [])
-    names += ["httpfs"] if (lake.data or "").startswith("s3://") else []
+    s3 = (lake.data or "").startswith("s3://")
+    unknown = lake.data is None and bool(os.environ.get("AWS_ACCESS_KEY_ID"))  # the catalog knows where data is
+    names += ["httpfs"] if s3 or unknown else []
     for name in names:
         con.execute(f"LOAD '{_quote(str(extension_path(name)))}'")
+    if s3 or unknown:
+        _s3_secret(con)
+
+
+def _s3_secret(con: Any) -> None:
+    """Object storage credentials from AWS's standard variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+    AWS_SESSION_TOKEN, AWS_REGION, AWS_ENDPOINT_URL[_S3] for S3-compatible storage), as a secret that lives in this
+    connection only; the statement that makes it is never logged."""
+    env = os.environ
+    key, secret = env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY")
+    if not (key and secret):
+        raise StoreError("the lake's data is in S3 but AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are not set")
+    parts = [f"KEY_ID '{_quote(key)}'", f"SECRET '{_quote(secret)}'",
+             f"REGION '{_quote(env.get('AWS_REGION') or env.get('AWS_DEFAULT_REGION') or 'us-east-1')}'"]  # fmt: skip
+    if env.get("AWS_SESSION_TOKEN"):
+        parts.append(f"SESSION_TOKEN '{_quote(env['AWS_SESSION_TOKEN'])}'")
+    endpoint = urlsplit(env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL") or "")
+    if endpoint.netloc:  # S3-compatible storage: path-style URLs on its own host
+        parts += [f"ENDPOINT '{_quote(endpoint.netloc)}'", "URL_STYLE 'path'",
+                  f"USE_SSL {'false' if endpoint.scheme == 'http' else 'true'}"]  # fmt: skip
+    con.execute(f"CREATE SECRET lake_s3 (TYPE s3, {', '.join(parts)})")
 
 
 def _quote(text: str) -> str:
@@ -118,7 +143,8 @@ def connect(lake: Lake, *, read_only: bool = False) -> Any:
         _attach(con, f"ATTACH '{_quote(lake.catalog)}' AS lake" + (f" ({', '.join(options)})" if options else ""))
         con.execute("USE lake")
         if read_only:
-            allowed = [lake.data] if lake.data and not lake.data.startswith("s3://") else []
+            data = lake.data or con.execute("SELECT data_path FROM ducklake_settings('lake')").fetchone()[0]
+            allowed = [data] if data else []
             con.execute(f"SET allowed_directories = {allowed!r}")
             con.execute("SET enable_external_access = false")
             con.execute("SET lock_configuration = true")

@@ -148,7 +148,7 @@ def test_postgres_catalog_many_machines_pushing_at_once_lose_nothing(
     project: Path, tmp_path: Path, postgres: Postgres
 ) -> None:
     """Separate processes (machines) push their own runs into one lake at the same time."""
-    spec = lake.parse(postgres.store, str(tmp_path / "lake-data") + "/")
+    spec = lake.parse(postgres.database("machines").store, str(tmp_path / "lake-data") + "/")
     assert spec is not None
     machines = []
     for i in range(4):
@@ -156,7 +156,7 @@ def test_postgres_catalog_many_machines_pushing_at_once_lose_nothing(
         machines.append((results, run(project, results, "--sim-seed", str(i))))
     code = ("import sys, pathlib; from harness.store import lake; "
             "lake.push(pathlib.Path(sys.argv[1]), lake.parse(sys.argv[2], sys.argv[3]))")  # fmt: skip
-    procs = [subprocess.Popen([sys.executable, "-c", code, str(r), postgres.store, spec.data or ""],
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(r), spec.catalog, spec.data or ""],
                               stderr=subprocess.PIPE) for r, _ in machines]  # fmt: skip
     for p in procs:
         _, err = p.communicate(timeout=180)
@@ -165,3 +165,43 @@ def test_postgres_catalog_many_machines_pushing_at_once_lose_nothing(
     expected = sorted(r for results, _ in machines for r in rows(results, "cells"))
     assert cells == expected and len({c[0] for c in cells}) == len(cells)
     assert {r[0] for r in rows(spec, "runs")} == {run_id for _, run_id in machines}
+
+
+@pytest.fixture
+def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """moto's S3 server on a free loopback port, a bucket, and AWS's variables pointing at it."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    from tests.pg import free_port
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    env = {"AWS_ACCESS_KEY_ID": "test-key", "AWS_SECRET_ACCESS_KEY": "test-secret", "AWS_REGION": "us-east-1",
+           "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}"}  # fmt: skip
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    boto3.client("s3", endpoint_url=env["AWS_ENDPOINT_URL"]).create_bucket(Bucket="evals")
+    try:
+        yield "s3://evals/lake/"
+    finally:
+        server.stop()
+
+
+def test_data_in_s3_compatible_storage(project: Path, tmp_path: Path, s3: str, postgres: Postgres) -> None:
+    """A PostgreSQL catalog with its Parquet in object storage (moto's S3 server on loopback)."""
+    import boto3
+
+    catalog = postgres.database("s3lake")
+    spec = lake.parse(catalog.store, s3)
+    assert spec is not None
+    results = tmp_path / "results"
+    run_id = run(project, results)
+    lake.push(results, spec, [run_id])
+    for table in TABLES:
+        assert rows(spec, table) == rows(results, table), table
+    objects = boto3.client("s3").list_objects_v2(Bucket="evals", Prefix="lake/").get("Contents", [])
+    assert any(o["Key"].endswith(".parquet") for o in objects)
+    reader = lake.parse(catalog.store)  # no --store-data: the catalog knows where its data is
+    assert reader is not None and rows(reader, "cells") == rows(results, "cells")
