@@ -75,3 +75,20 @@ def push(
     db.load(results_dir)
     pushed = lake.push(results_dir, spec, None if all_runs else runs)
     display.plain(f"pushed {len(pushed.runs)} run(s), {pushed.rows} rows, to {spec.label}")
+
+
+@runs_app.command("merge")
+@cli_errors
+def runs_merge(
+    run_id: Annotated[str, typer.Argument(help="The run id the shards share.")],
+    sources: Annotated[list[Path], typer.Argument(help="Each shard's results directory.")],
+    results_dir: ResultsOpt = Path("results"),
+) -> None:
+    """Join the shards of one run (`harness run --shard K/N --run-id ID`) into one run in the results directory."""
+    from harness.cli import display
+    from harness.store import db
+    from harness.store.merge import merge
+
+    target, cells = merge(run_id, sources, results_dir)
+    stats = db.load(results_dir)
+    display.plain(f"merged {len(sources)} shard(s) of run {run_id}: {cells} cells in {target}; {stats.records} loaded")

@@ -70,11 +70,15 @@ def run(
     ] = None,
     store: StoreOpt = None,
     store_data: StoreDataOpt = None,
+    shard: Annotated[
+        str | None, typer.Option(help="K/N: only the cases of shard K of N (all deployments of a case together).")
+    ] = None,
+    run_id: Annotated[str | None, typer.Option(help="Name the run (the N shards of one run share it).")] = None,
 ) -> None:
     """Run a suite: every task's cases on every candidate deployment, graded, journaled, loaded into DuckDB."""
-    # Longer than 60 lines because Typer reads the command's 27 options from this signature.
+    # Longer than 60 lines because Typer reads the command's 29 options from this signature.
     from harness.cli import display
-    from harness.run.plan import Selection
+    from harness.run.plan import Selection, parse_shard
     from harness.run.runner import RunOptions
 
     if no_report:
@@ -85,10 +89,12 @@ def run(
         raise InputError(f"--cache must be rw, ro or off, not {cache!r}")
     _check_numbers({"--timeout": (timeout, 0.1), "--sim-time-scale": (sim_time_scale, 0.0),
                     "--max-cost": (max_cost, 0.0), "--max-retry-after": (max_retry_after, 0.0)})  # fmt: skip
+    if shard and not run_id:
+        raise InputError("--shard needs --run-id: the shards of one run share its id", fix="e.g. --run-id nightly-42")
     selection = Selection(
         tasks=split(tasks), deployments=split(deployments), variants=split(variants) or ["base"],
         limit=limit, repeats=repeats, mode=mode, scenario=scenario, faults=fault or [],  # type: ignore[arg-type]
-        routed=routed,
+        routed=routed, shard=parse_shard(shard) if shard else None,
     )  # fmt: skip
     options = RunOptions(
         concurrency=concurrency, per_deployment=per_deployment, sim_time_scale=sim_time_scale, timeout_s=timeout,
@@ -98,7 +104,7 @@ def run(
     if dry_run:
         _dry_run(suite, selection, results_dir, sim_seed)
         return
-    result = _execute(suite, selection, options, results_dir, sim_seed, resume)
+    result = _execute(suite, selection, options, results_dir, sim_seed, resume, run_id)
     _summary(result)
     _push(result, suite, results_dir, store, store_data)
     if result.loaded and report_dir is not None:
@@ -142,7 +148,9 @@ def _check_numbers(numbers: dict[str, tuple[float | None, float]]) -> None:
             raise InputError(f"{flag} must be a finite number of at least {lowest:g}, not {value}")
 
 
-def _execute(suite: Path, selection: Any, options: Any, results_dir: Path, sim_seed: int, resume: str | None) -> Any:
+def _execute(
+    suite: Path, selection: Any, options: Any, results_dir: Path, sim_seed: int, resume: str | None, run_id: str | None
+) -> Any:
     """Start (or resume) the run with a progress bar fed by the runner's events; the launch's result."""
     from harness.cli import display
     from harness.run.launch import resume_run, start_run
@@ -165,9 +173,8 @@ def _execute(suite: Path, selection: Any, options: Any, results_dir: Path, sim_s
             result = resume_run(suite, resume, results_dir=results_dir, options=options, sink=sink, on_plan=on_plan)
             display.note(f"resumed run {resume}: {result.resumed} cells were already done")
             return result
-        return start_run(
-            suite, selection, results_dir=results_dir, options=options, sim_seed=sim_seed, sink=sink, on_plan=on_plan
-        )
+        return start_run(suite, selection, results_dir=results_dir, options=options, sim_seed=sim_seed, sink=sink,
+                         on_plan=on_plan, run_id=run_id)  # fmt: skip
     finally:
         if progress:
             progress[0].__exit__()

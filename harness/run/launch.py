@@ -11,6 +11,7 @@ import asyncio
 import datetime as dt
 import functools
 import gc
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from harness import __version__
+from harness.config.base import ID_PATTERN
 from harness.config.suite import load_suite
 from harness.errors import InputError, StoreError
 from harness.providers.base import Provider, ProviderSettings, make_provider
@@ -40,6 +42,16 @@ def new_run_id() -> str:
     the last id), also for runs started in the same second."""
     t = dt.datetime.now(dt.UTC)
     return t.strftime("%Y%m%d-%H%M%S-") + f"{t.microsecond // 1000:03d}" + secrets.token_hex(3)
+
+
+def check_run_id(run_id: str, results_dir: Path) -> str:
+    """A run id given by hand (`--run-id`): a safe name whose journal does not exist yet."""
+    if not re.match(ID_PATTERN, run_id):
+        raise InputError(f"--run-id {run_id!r} is not a run id", fix="use letters, digits and `_ . @ : + -`")
+    if journal_path(results_dir, run_id).exists():
+        raise InputError(f"run {run_id} already has a journal in {results_dir}",
+                         fix=f"finish it with --resume {run_id}, or choose another id")  # fmt: skip
+    return run_id
 
 
 @dataclass
@@ -149,7 +161,7 @@ def run_record(plan: Plan, sim_seed: int, prov: Provenance | None = None) -> dic
         "variants": sel.variants, "planned_cells": len(plan.cells), "pid": pid, "host": hostname,
         "selection": {"tasks": sel.tasks, "deployments": sel.deployments, "variants": sel.variants,
                       "limit": sel.limit, "repeats": sel.repeats, "mode": sel.mode, "scenario": sel.scenario,
-                      "faults": sel.faults, "routed": sel.routed},
+                      "faults": sel.faults, "routed": sel.routed, "shard": list(sel.shard) if sel.shard else None},
     }  # fmt: skip
 
 
@@ -245,12 +257,14 @@ def start_run(
     sim_seed: int = 0,
     sink: Callable[[CellFinished], None] | None = None,
     on_plan: Callable[[Plan, list[str]], None] | None = None,
+    run_id: str | None = None,
 ) -> RunResult:
-    """Plan and execute one run; every planned cell ends as a journaled result or error."""
+    """Plan and execute one run; every planned cell ends as a journaled result or error. `run_id` names it (the
+    shards of one run share theirs); by default a new one."""
     options = replace(options or RunOptions(), sim_seed=sim_seed)
     provenance = gather(suite_path.resolve().parent)
     project = load_suite(suite_path)
-    run_id = new_run_id()
+    run_id = check_run_id(run_id, results_dir) if run_id is not None else new_run_id()
     plan = build_plan(project, selection, run_id)
     (results_dir / "runs").mkdir(parents=True, exist_ok=True)  # a results dir that cannot be written: say so first
     notes: list[str] = []
@@ -277,6 +291,7 @@ def _selection(recorded: dict[str, Any]) -> Selection:
         variants=recorded.get("variants") or ["base"], limit=recorded.get("limit"),
         repeats=recorded.get("repeats"), mode=recorded.get("mode", "auto"), scenario=recorded.get("scenario"),
         faults=recorded.get("faults") or [], routed=bool(recorded.get("routed")),
+        shard=tuple(recorded["shard"]) if recorded.get("shard") else None,
     )  # fmt: skip
 
 

@@ -67,6 +67,25 @@ class Selection:
     """Extra `DEPLOYMENT:FAILURE:RATE` faults from the command line."""
     routed: bool = False
     """Also walk every case through its chain as production would (served records)."""
+    shard: tuple[int, int] | None = None
+    """(k, n): only the cases of shard k of n (`--shard K/N`); every deployment of a case is in its case's shard."""
+
+
+def in_shard(task: str, case_id: str, shard: tuple[int, int] | None) -> bool:
+    """Whether a case belongs to shard k of n: a stable hash of (task, case), the same on every machine."""
+    if shard is None:
+        return True
+    k, n = shard
+    digest = hashlib.blake2b(f"{task}\x1f{case_id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % n == k - 1
+
+
+def parse_shard(spec: str) -> tuple[int, int]:
+    """`K/N` with 1 <= K <= N."""
+    k, sep, n = spec.partition("/")
+    if not (sep and k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise InputError(f"--shard {spec!r}: expected K/N with 1 <= K <= N, e.g. 2/4")
+    return int(k), int(n)
 
 
 @dataclass
@@ -215,6 +234,7 @@ def _task_cells(
     task = project.suite.tasks[task_id]
     models, table = project.models, project.routing
     cases = ds.split("test")[: sel.limit] if sel.limit else ds.split("test")
+    cases = [c for c in cases if in_shard(task_id, c.id, sel.shard)] if sel.shard else cases
     examples = [{"id": c.id, "input": c.input, "expected": c.expected} for c in ds.split("train")[: task.examples]]
     repeats = sel.repeats or task.repeats
     rendered: dict[tuple[str, str], tuple[tuple[Message, ...], str]] = {}

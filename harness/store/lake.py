@@ -143,7 +143,7 @@ def connect(lake: Lake, *, read_only: bool = False) -> Any:
         _attach(con, f"ATTACH '{_quote(lake.catalog)}' AS lake" + (f" ({', '.join(options)})" if options else ""))
         con.execute("USE lake")
         if read_only:
-            data = lake.data or con.execute("SELECT data_path FROM ducklake_settings('lake')").fetchone()[0]
+            data = lake.data or (con.execute("SELECT data_path FROM ducklake_settings('lake')").fetchone() or [None])[0]
             allowed = [data] if data else []
             con.execute(f"SET allowed_directories = {allowed!r}")
             con.execute("SET enable_external_access = false")
