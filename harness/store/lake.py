@@ -4,8 +4,9 @@ Parquet in a folder (or S3-compatible storage), read and written by the DuckDB w
 Every machine keeps its journals and `results/harness.duckdb` as before; `push` copies a run's rows from the local
 database into the lake's tables of the same names, and reads (`harness sql`, `report`, `show`, `runs list`,
 `harness.open`) can take the lake instead of a results directory. DuckLake has no keys, so a push replaces the run:
-in one transaction it deletes the run's rows from every table and inserts them again. A push repeated, or killed and
-repeated, therefore ends with the run stored once; DuckLake retries a commit that raced another machine's.
+in one transaction it deletes the run's rows from every table and inserts them again (a shard's rows, for a shard:
+`lake_schema`). A push repeated, or killed and repeated, therefore ends with the run stored once; DuckLake retries a
+commit that raced another machine's.
 
 Store URLs: `ducklake:FILE.ducklake` (one person), `ducklake:postgres:host=... dbname=...` (a team); data at
 `--store-data PATH|s3://bucket/prefix` (default: `<catalog file>.files/` beside a file catalog). Credentials come
@@ -15,6 +16,7 @@ from PostgreSQL's PG* and AWS's AWS_* environment variables, never from the URL 
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 import time
@@ -26,6 +28,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from harness.errors import InputError, StoreError
+from harness.store import lake_schema
 from harness.store.db import READ_ONLY_CONFIG, db_path
 from harness.store.db import connect as db_connect
 from harness.store.journal import crash_point
@@ -37,11 +40,6 @@ EXTENSIONS = {
     "httpfs": "duckdb-extension-httpfs",
 }
 PREFIX = "ducklake:"
-#: Tables a push carries, with the column that names the run (calibrations are their own runs).
-PUSHED = {
-    "runs": "run_id", "cells": "run_id", "attempts": "run_id", "grades": "run_id", "routes": "run_id",
-    "served": "run_id", "pairwise": "run_id", "judge_calibrations": "calibration_id",
-}  # fmt: skip
 #: Attempts at a push whose commit conflicts with another machine's (DuckLake retries plain races itself).
 PUSH_ATTEMPTS = 8
 
@@ -186,53 +184,6 @@ class Pushed:
     retries: int = 0
 
 
-def _sync_schema(con: Any) -> None:
-    """The lake's tables and views follow the local database's (`local`): a missing table is created with its
-    columns (DuckLake has no keys), a missing column added, a missing view created from the local definition."""
-    for table in PUSHED:
-        cols = con.execute(
-            "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = 'local' AND table_name = ? "
-            "ORDER BY column_index",
-            [table],
-        ).fetchall()
-        have = {
-            c for (c,) in con.execute(
-                "SELECT column_name FROM duckdb_columns() WHERE database_name = 'lake' AND table_name = ?", [table]
-            ).fetchall()
-        }  # fmt: skip
-        if not have:
-            con.execute(f"CREATE TABLE IF NOT EXISTS lake.main.{table} AS FROM local.main.{table} LIMIT 0")
-            continue
-        for name, dtype in cols:
-            if name not in have:
-                con.execute(f'ALTER TABLE lake.main.{table} ADD COLUMN "{name}" {dtype}')
-    _sync_views(con)
-
-
-def _lake_views(con: Any) -> set[str]:
-    return {v for (v,) in con.execute("SELECT view_name FROM duckdb_views() WHERE database_name = 'lake'").fetchall()}
-
-
-def _sync_views(con: Any) -> None:
-    views = dict(con.execute(
-        "SELECT view_name, sql FROM duckdb_views() WHERE database_name = 'local' AND NOT internal"
-    ).fetchall())  # fmt: skip
-    todo = {name: sql for name, sql in views.items() if name not in _lake_views(con)}
-    while todo:  # a view may read another: create what can be created until nothing is left
-        done = []
-        for name, sql in todo.items():
-            try:
-                con.execute(sql)
-                done.append(name)
-            except Exception:  # noqa: BLE001,S112 (a view it reads comes later, or another machine made it first)
-                continue
-        done += [name for name in _lake_views(con) if name in todo and name not in done]
-        if not done:
-            raise StoreError(f"cannot create the lake's views: {', '.join(todo)}")
-        for name in done:
-            del todo[name]
-
-
 @contextmanager
 def _local(con: Any, results_dir: Path) -> Iterator[None]:
     path = db_path(results_dir)
@@ -256,7 +207,7 @@ def push(results_dir: Path, lake: Lake, run_ids: list[str] | None = None) -> Pus
     try:
         con.execute("SET ducklake_max_retry_count = 50")  # many machines pushing at once: plain races
         with _local(con, results_dir):
-            _retrying(lambda: _sync_schema(con), out, duckdb.TransactionException)
+            _retrying(lambda: lake_schema.sync(con), out, duckdb.TransactionException)
             known = [r for (r,) in con.execute("SELECT run_id FROM local.main.runs ORDER BY started_at").fetchall()]
             known += [c for (c,) in con.execute("SELECT DISTINCT calibration_id FROM local.main.judge_calibrations")
                       .fetchall()]  # fmt: skip
@@ -285,18 +236,17 @@ def _retrying(step: Callable[[], None], out: Pushed, conflict: type[Exception]) 
 
 
 def _push_one(con: Any, run_id: str, out: Pushed, conflict: type[Exception]) -> int:
-    """Replace the run in the lake: delete its rows from every table and insert them again, in one transaction."""
+    """Replace the run (or the run's shard) in the lake, in one transaction."""
+    shard_json = con.execute(
+        "SELECT json_extract(selection, '$.shard') FROM local.main.runs WHERE run_id = ?", [run_id]
+    ).fetchone()
+    found = json.loads(shard_json[0]) if shard_json and shard_json[0] else None
+    shard = (int(found[0]), int(found[1])) if found else None
     for attempt in range(PUSH_ATTEMPTS):
-        rows = 0
         con.execute("BEGIN")
         try:
-            for table, key in PUSHED.items():
-                con.execute(f"DELETE FROM lake.main.{table} WHERE {key} = ?", [run_id])
-                (n,) = con.execute(
-                    f"INSERT INTO lake.main.{table} BY NAME SELECT * FROM local.main.{table} WHERE {key} = ?", [run_id]
-                ).fetchone()
-                rows += int(n)
-                crash_point("push-inserting")  # the crash tests: killed inside the transaction
+            rows = lake_schema.replace_run(con, run_id, shard)
+            crash_point("push-inserting")  # the crash tests: killed inside the transaction
             con.execute("COMMIT")
             return rows
         except conflict:  # a logical conflict with another machine's push of the same run: redo it on top

@@ -41,8 +41,9 @@ def rows(source: Path | lake.Lake, table: str) -> list[tuple[object, ...]]:
         if isinstance(source, lake.Lake)
         else db.connect(db.db_path(source), read_only=True)
     )
+    columns = "* EXCLUDE (shard)" if isinstance(source, lake.Lake) and table != "runs" else "*"
     try:
-        return sorted(tuple(map(str, r)) for r in con.execute(f"SELECT * FROM {table}").fetchall())
+        return sorted(tuple(map(str, r)) for r in con.execute(f"SELECT {columns} FROM {table}").fetchall())
     finally:
         con.close()
 

@@ -84,3 +84,41 @@ def test_bad_shards_are_refused(project: Path, tmp_path: Path) -> None:
 def test_run_ids_given_by_hand_are_names(project: Path, tmp_path: Path, bad: str) -> None:
     r = CliRunner().invoke(app, ["run", str(project), "--run-id", bad, "--results-dir", str(tmp_path / "r")])
     assert r.exit_code == 2 and "--run-id" in r.output
+
+
+def test_shards_pushed_straight_to_the_lake_make_one_run(project: Path, tmp_path: Path) -> None:
+    """A CI matrix: each shard's machine pushes its own shard; the lake's `runs` says partial until all are in."""
+    from harness.store import db, lake
+
+    sim = ["--mode", "sim", "--no-report"]
+    whole = tmp_path / "whole"
+    invoke("run", str(project), *sim, "--run-id", "nightly-2", "--results-dir", str(whole))
+    spec = lake.parse(f"ducklake:{tmp_path / 'team.ducklake'}")
+    assert spec is not None
+    for k in range(1, 4):
+        results = tmp_path / f"shard-{k}"
+        invoke("run", str(project), *sim, "--shard", f"{k}/3", "--run-id", "nightly-2", "--results-dir",
+               str(results), "--store", spec.catalog)  # fmt: skip
+        con = lake.connect(spec, read_only=True)
+        try:
+            status, planned = con.execute(
+                "SELECT status, planned_cells FROM runs WHERE run_id = 'nightly-2'"
+            ).fetchone()
+        finally:
+            con.close()
+        assert status == ("complete" if k == 3 else "partial")
+    local = db.query(whole, "SELECT cell_key, output, score, passed FROM results ORDER BY ALL")
+    con = lake.connect(spec, read_only=True)
+    try:
+        shared = con.execute("SELECT cell_key, output, score, passed FROM results ORDER BY ALL").fetchall()
+        (runs,) = con.execute("SELECT count(*) FROM runs").fetchone()
+    finally:
+        con.close()
+    assert shared == local and runs == 1 and planned == len(local)
+    again = tmp_path / "shard-1"  # a shard pushed again replaces only itself
+    invoke("push", "nightly-2", "--store", spec.catalog, "--results-dir", str(again))
+    con = lake.connect(spec, read_only=True)
+    try:
+        assert con.execute("SELECT cell_key, output, score, passed FROM results ORDER BY ALL").fetchall() == local
+    finally:
+        con.close()
