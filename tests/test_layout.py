@@ -162,4 +162,4 @@ def oversized(limit_module: int = 400, limit_function: int = 60) -> list[str]:
 
 def test_modules_and_functions_stay_small_or_say_why() -> None:
     assert oversized() == []
-    assert "harness.run.plan._task_cells: 66 lines" in oversized(limit_function=65)  # it says why at 60, not 65
+    assert any(o.startswith("harness.run.plan._task_cells: ") for o in oversized(limit_function=65))  # says why at 60

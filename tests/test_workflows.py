@@ -19,8 +19,15 @@ def load(path: Path) -> dict[str, Any]:
     return data
 
 
-def test_there_is_a_gate_workflow() -> None:
-    assert [p.name for p in WORKFLOWS] == ["eval-gate.yml"]
+def test_there_is_a_gate_workflow_and_a_nightly_lake_workflow() -> None:
+    assert [p.name for p in WORKFLOWS] == ["eval-gate.yml", "nightly-lake.yml"]
+    nightly = load(ROOT / ".github" / "workflows" / "nightly-lake.yml")
+    assert "pull_request" not in nightly["on"] and nightly["jobs"]["shard"]["strategy"]["matrix"]["shard"] == [
+        1,
+        2,
+        3,
+        4,
+    ]
 
 
 def test_no_pull_request_target_and_read_only_permissions() -> None:
@@ -37,10 +44,14 @@ def test_no_pull_request_target_and_read_only_permissions() -> None:
 
 def test_secrets_only_in_protected_jobs_and_no_untrusted_interpolation() -> None:
     for path in WORKFLOWS:
-        for name, job in load(path)["jobs"].items():
+        wf = load(path)
+        for name, job in wf["jobs"].items():
             text = yaml.safe_dump(job)
             if "secrets." in text:
                 assert job.get("environment"), f"{path.name}:{name} reads secrets outside a protected environment"
-                assert "head.repo.full_name == github.repository" in job.get("if", ""), (path, name)
+                if "pull_request" in wf["on"]:  # a pull request's code never meets a secret
+                    assert "head.repo.full_name == github.repository" in job.get("if", ""), (path, name)
+                else:
+                    assert job.get("if") == "github.ref == 'refs/heads/main'", (path, name)
             for step in job["steps"]:
                 assert not UNTRUSTED.search(step.get("run", "")), f"{path.name}:{name}: PR text interpolated into run"

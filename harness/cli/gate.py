@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from harness.cli.common import DEFAULT_SUITE, ResultsOpt, SuiteArg, cli_errors
+from harness.cli.common import DEFAULT_SUITE, ResultsOpt, StoreDataOpt, StoreOpt, SuiteArg, cli_errors
 from harness.cli.report import write_reports
 from harness.errors import HarnessError, InputError
 
@@ -67,8 +67,11 @@ def gate(
     junit: Annotated[Path | None, typer.Option("--junit", help="Also write JUnit XML here (a case per pair).")] = None,
     html: Annotated[Path | None, typer.Option("--html", help="Also write the gate run's HTML report here.")] = None,
     results_dir: ResultsOpt = Path("results"),
+    store: StoreOpt = None,
+    store_data: StoreDataOpt = None,
 ) -> None:
-    """Re-evaluate only what changed since a git ref and compare it with the committed baseline.
+    """Re-evaluate only what changed since a git ref and compare it with the committed baseline (with --store: the
+    latest complete run in the lake made from the base ref's configuration).
 
     Exit codes: 0 pass, 1 degraded, 2 invalid input, 3 inconclusive or incomplete. Writes $GITHUB_STEP_SUMMARY."""
     from typing import get_args
@@ -77,11 +80,13 @@ def gate(
     from harness.gate import verdict as gate_lib
     from harness.gate.run import GateOptions, run_gate
     from harness.run.modes import Mode
+    from harness.store import lake
 
     if mode not in get_args(Mode):
         raise InputError(f"--mode must be one of {', '.join(get_args(Mode))}, not {mode!r}")
+    options = GateOptions(base, mode, results_dir, baseline, plan_only, store=lake.parse(store, store_data))  # type: ignore[arg-type]
     try:
-        result = run_gate(suite, GateOptions(base, mode, results_dir, baseline, plan_only))  # type: ignore[arg-type]
+        result = run_gate(suite, options)
     except InputError:
         raise
     except HarnessError as e:  # the gate could not finish: never a pass, never "degraded"

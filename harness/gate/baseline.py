@@ -19,6 +19,7 @@ from typing import Any
 from harness.config.suite import Project
 from harness.errors import InputError
 from harness.run.resume import JournalState
+from harness.store.lake import Lake
 
 FORMAT = "harness-baseline/1"
 CELL_KEYS = ("task", "deployment", "variant", "case_id", "sample", "score", "passed", "status", "error_class",
@@ -177,3 +178,53 @@ def snapshot(
         cells.update({k: existing.cells[k] for k in keep})
         out_rows.update({k: existing.rows.get(k, []) for k in keep})
     return Baseline(header, sigs, cells, out_rows), notes
+
+
+def config_changes(project: Project, run: dict[str, Any]) -> list[str]:
+    """How the configuration `run` was made from differs from `project`'s (empty: the same). A gate run narrows
+    its plan, so only the templates the run used are compared."""
+    from harness.run.plan import Selection, build_plan
+    from harness.run.resume import fingerprint_changes
+
+    sel = run.get("selection") or {}
+    plan = build_plan(project, Selection(tasks=sel.get("tasks"), deployments=sel.get("deployments"),
+                                         variants=sel.get("variants") or ["base"], limit=sel.get("limit"),
+                                         repeats=sel.get("repeats"), mode="sim"), "baseline-check")  # fmt: skip
+    old = {**(run.get("fingerprint") or {}), "cells": None}
+    used = {t[0] for t in old.get("templates", [])}
+    new = {**plan.fingerprint(), "cells": None}
+    new["templates"] = [t for t in new["templates"] if t[0] in used]
+    return fingerprint_changes(old, new)
+
+
+LAKE_ROWS = """
+SELECT task, deployment, variant, case_id, sample, round(score, 6) AS score, passed, status, error_class, cluster
+FROM results WHERE run_id = ? ORDER BY task, deployment, variant, case_id, sample
+"""
+JSON_FIELDS = ("selection", "fingerprint", "hashes", "deployment_modes", "packages", "counts")
+
+
+def from_lake(store: Lake, project: Project, candidates: int = 20) -> tuple[Baseline | None, list[str]]:
+    """A baseline from the lake: the latest complete run of the suite (among the last `candidates`) made from
+    `project`'s configuration (the base ref's), and a note naming it; None when there is none."""
+    from harness.gate.changes import signatures
+    from harness.report.cases import fetch
+    from harness.store.lake import connect
+
+    con = connect(store, read_only=True)
+    try:
+        runs = fetch(con, "SELECT * FROM runs WHERE suite = ? AND status = 'complete' ORDER BY started_at DESC "
+                          "LIMIT ?", [project.suite.name, candidates])  # fmt: skip
+        for run in runs:
+            run = {k: json.loads(v) if k in JSON_FIELDS and isinstance(v, str) else v for k, v in run.items()}
+            if config_changes(project, run):
+                continue
+            rows: dict[PairKey, list[Row]] = {}
+            for r in fetch(con, LAKE_ROWS, [run["run_id"]]):
+                rows.setdefault((r["task"], r["deployment"], r["variant"]), []).append(_row(r))
+            variants = (run.get("selection") or {}).get("variants") or ["base"]
+            base, notes = snapshot(run, rows, signatures(project, variants), None)
+            return base, [f"baseline: run {run['run_id']} from the lake {store.label}", *notes]
+    finally:
+        con.close()
+    return None, [f"no complete run of suite {project.suite.name!r} in the lake made from this configuration"]

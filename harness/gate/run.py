@@ -26,6 +26,7 @@ from harness.gate import verdict as gate
 from harness.run.cache import CacheMode
 from harness.run.modes import Mode
 from harness.run.plan import Plan, Selection
+from harness.store.lake import Lake
 
 if TYPE_CHECKING:
     from harness.run.launch import RunResult
@@ -104,12 +105,14 @@ def _config_paths(project: Project) -> list[Path]:
     return [project.suite_path, here / s.models, here / s.routing, project.datasets_dir, project.prompts_dir]
 
 
-def base_side(root: Path, commit: str, label: str, head: Project, rel_baseline: str, tmp: Path) -> BaseSide:
+def base_side(root: Path, commit: str, label: str, head: Project, rel_baseline: str, tmp: Path,
+              store: Lake | None = None) -> BaseSide:  # fmt: skip
+    """The base ref's configuration, signatures and baseline: the committed file, or with `store` the latest
+    complete run in the lake made from the base ref's configuration."""
     paths = sorted({relative(p, root) for p in _config_paths(head)} | {rel_baseline})
     present = materialise(root, commit, paths, tmp)
-    text = (tmp / rel_baseline).read_text("utf-8") if rel_baseline in present else None
+    text = (tmp / rel_baseline).read_text("utf-8") if rel_baseline in present and store is None else None
     baseline = bl.parse(text, f"{label}:{rel_baseline}") if text is not None else None
-    variants = baseline.variants if baseline else ["base"]
     rel_suite = relative(head.suite_path, root)
     if rel_suite not in present:
         return BaseSide(baseline, {}, {}, [f"the suite {rel_suite} is new since {label}"], text)
@@ -118,8 +121,12 @@ def base_side(root: Path, commit: str, label: str, head: Project, rel_baseline: 
     except InputError as e:
         why = e.one_line().replace(str(tmp) + "/", "")
         return BaseSide(baseline, None, {}, [f"the configuration at {label} does not load ({why})"], text)
+    notes: list[str] = []
+    if store is not None:
+        baseline, notes = bl.from_lake(store, project)
+    variants = baseline.variants if baseline else ["base"]
     chains = {t: list(r.chain) for t, r in project.routing.tasks.items()}
-    return BaseSide(baseline, changes.signatures(project, variants), chains, text=text)
+    return BaseSide(baseline, changes.signatures(project, variants), chains, notes, text)
 
 
 @dataclass
@@ -132,6 +139,8 @@ class GateOptions:
     plan_only: bool = False
     cache: CacheMode = "rw"
     """The gate's run reads and writes the response cache like `harness run` (replay reads it only)."""
+    store: Lake | None = None
+    """Take the baseline from this lake (`--store`) instead of the committed file."""
 
 
 @dataclass
@@ -201,12 +210,13 @@ def run_gate(suite: Path, opts: GateOptions) -> GateResult:
     commit, label = resolve_base(root, opts.base)
     rel_baseline = opts.baseline or relative(bl.default_path(head), root)
     with tempfile.TemporaryDirectory(prefix="harness-gate-") as tmp:
-        side = base_side(root, commit, label, head, rel_baseline, Path(tmp))
+        side = base_side(root, commit, label, head, rel_baseline, Path(tmp), opts.store)
     variants = side.baseline.variants if side.baseline else ["base"]
     models = {d: dep.model or dep.provider for d, dep in head.models.deployments.items()}
     plan = changes.plan_changes(side.signatures, changes.signatures(head, variants),
                              side.baseline.signatures if side.baseline else None, label, models)  # fmt: skip
-    result = GateResult(head.suite.name, label, commit, rel_baseline, plan, notes=list(side.notes))
+    source = f"{opts.store.label} (lake)" if opts.store else rel_baseline
+    result = GateResult(head.suite.name, label, commit, source, plan, notes=list(side.notes))
     local = root / rel_baseline
     if side.text is not None and local.is_file() and local.read_text("utf-8") != side.text:
         result.notes.append(f"this change edits {rel_baseline}; the gate compares with the baseline at {label}")
@@ -214,8 +224,9 @@ def run_gate(suite: Path, opts: GateOptions) -> GateResult:
     if side.baseline is not None:
         result.problems += side.baseline.problems()
     elif any(p.action in ("run", "regrade") for p in plan):
-        result.problems.append(f"no baseline at {label}:{rel_baseline}; make one on the default branch "
-                               "with `harness run` then `harness baseline update`")  # fmt: skip
+        result.problems.append(f"no baseline in the lake for {label}'s configuration; push a complete run of it"
+                               if opts.store else f"no baseline at {label}:{rel_baseline}; make one on the default "
+                               "branch with `harness run` then `harness baseline update`")  # fmt: skip
     elif wanted:
         result.notes.append("only new pairs and no baseline: nothing to compare until a baseline is committed")
     if opts.plan_only:
@@ -248,20 +259,9 @@ def latest_run(results_dir: Path, suite_name: str) -> str:
 
 def _check_config(project: Project, run: dict[str, Any]) -> None:
     """Refuse a run made from another configuration than the working tree (the baseline records the latter)."""
-    from harness.run.plan import build_plan
-    from harness.run.resume import fingerprint_changes
-
-    sel = run.get("selection") or {}
-    plan = build_plan(project, Selection(tasks=sel.get("tasks"), deployments=sel.get("deployments"),
-                                         variants=sel.get("variants") or ["base"], limit=sel.get("limit"),
-                                         repeats=sel.get("repeats"), mode="sim"), "baseline-check")  # fmt: skip
-    old = {**(run.get("fingerprint") or {}), "cells": None}
-    used = {t[0] for t in old.get("templates", [])}  # a gate run narrows its plan: compare what it used
-    new = {**plan.fingerprint(), "cells": None}
-    new["templates"] = [t for t in new["templates"] if t[0] in used]
-    changes = fingerprint_changes(old, new)
-    if changes:
-        raise InputError(f"run {run['run_id']} was made from another configuration: {'; '.join(changes)}",
+    found = bl.config_changes(project, run)
+    if found:
+        raise InputError(f"run {run['run_id']} was made from another configuration: {'; '.join(found)}",
                          fix="run the suite again, then update the baseline")  # fmt: skip
 
 
