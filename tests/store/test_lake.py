@@ -206,3 +206,39 @@ def test_data_in_s3_compatible_storage(project: Path, tmp_path: Path, s3: str, p
     assert any(o["Key"].endswith(".parquet") for o in objects)
     reader = lake.parse(catalog.store)  # no --store-data: the catalog knows where its data is
     assert reader is not None and rows(reader, "cells") == rows(results, "cells")
+
+
+def test_the_lakes_credentials_never_reach_an_artifact(
+    project: Path, tmp_path: Path, s3: str, postgres: Postgres, monkeypatch: pytest.MonkeyPatch, debug_log: Path
+) -> None:
+    """PGPASSWORD and AWS_SECRET_ACCESS_KEY planted as canaries: after a push that works and one that fails (a
+    bucket that does not exist), neither is in the output, the debug log, the results, the reports or the lake."""
+    import boto3
+
+    canaries = {"PGPASSWORD": "CANARYpg7f3Qz9Lm4Np2Rt8Vb5Kc1", "AWS_SECRET_ACCESS_KEY": "CANARYaws8Kd3Lq9Zm2Xv7Rt4Np6B"}
+    for env, value in canaries.items():
+        monkeypatch.setenv(env, value)
+    catalog = postgres.database("secrets")
+    results, reports = tmp_path / "results", tmp_path / "reports"
+    outputs = []
+    for store, data in ((catalog, s3), (postgres.database("nobucket"), "s3://no-such-bucket/lake/")):
+        args = ["--results-dir", str(results), "--report-dir", str(reports), "--store", store.store]
+        r = CliRunner().invoke(app, ["run", str(project), "--mode", "sim", *args, "--store-data", data])
+        assert r.exit_code == 0, r.output
+        outputs.append(r.output)
+    assert "pushed run" in outputs[0] and "push failed" in outputs[1]
+    spec = lake.parse(catalog.store, s3)
+    assert spec is not None
+    con = lake.connect(spec, read_only=True)
+    try:
+        lake_text = json.dumps([con.execute(f"SELECT * FROM {t}").fetchall() for t in ("runs", "cells", "grades")],
+                               default=str)  # fmt: skip
+    finally:
+        con.close()
+    objects = boto3.client("s3").list_objects_v2(Bucket="evals").get("Contents", [])
+    blobs = [boto3.client("s3").get_object(Bucket="evals", Key=o["Key"])["Body"].read() for o in objects]
+    files = [p.read_bytes() for d in (results, reports) for p in d.rglob("*") if p.is_file()]
+    haystacks = [o.encode() for o in outputs] + [debug_log.read_bytes(), lake_text.encode(), *blobs, *files]
+    for env, secret in canaries.items():
+        pieces = {secret[i : i + 8].encode() for i in range(len(secret) - 7)}
+        assert not any(p in h for h in haystacks for p in pieces), env
