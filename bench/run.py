@@ -48,6 +48,7 @@ def scenarios(repeats: int, quick: bool) -> Plan:
         "memory": lambda: sim.memory(n(16_667, 500), repeats),
         "store": lambda: store.store_and_report(n(100_002, 1002), repeats),
         "lake": lambda: store.lake(n(100_002, 1002), repeats),
+        "lake-machines": lambda: store.machines(8, n(5001, 201)),
         "scaling": lambda: sim.scaling([n(334, 34), n(3334, 334), n(33_334, 1000)], repeats),
         "cached": lambda: sim.cached(n(1000, 100), repeats),
     }

@@ -59,11 +59,11 @@ def _records(run_id: str, i: int, pos: int, rng: random.Random) -> Iterator[dict
            "judge_deployment": None, "graded_at": STAMP}  # fmt: skip
 
 
-def write_journal(results: Path, suite: Path, cells: int) -> str:
+def write_journal(results: Path, suite: Path, cells: int, run_id: str = "20260101-000000-bench0") -> str:
     """A finished simulated run of `cells` cells (3 deployments × cells / 3 cases) as the runner journals it."""
     from harness.store.journal import JournalWriter
 
-    run_id, rng = "20260101-000000-bench0", random.Random(0)
+    rng = random.Random(0)
     j = JournalWriter(results / "runs" / f"{run_id}.jsonl")
     j.write(_run_record(run_id, suite, cells))
     for n in range(cells):
@@ -159,4 +159,61 @@ def lake(cells: int, repeats: int) -> dict[str, Any]:
         "target": "report from the lake <= 15 s at 100,000 cells",
     }  # fmt: skip
     row["ok"] = row["report_s"] <= 15
+    return row
+
+
+MACHINE = """
+import sys, time, pathlib
+from harness.store import lake
+t = time.perf_counter()
+pushed = lake.push(pathlib.Path(sys.argv[1]), lake.parse(sys.argv[2], sys.argv[3]))
+print(time.perf_counter() - t, pushed.rows, pushed.retries)
+"""
+
+
+def machines_child(args: dict[str, Any], t0: float) -> Iterator[dict[str, Any]]:
+    """`machines` processes, each with its own run of `cells` cells, push into one PostgreSQL-catalog lake at once."""
+    import subprocess
+    import sys
+
+    from harness.store import db, lake
+    from tests.pg import cluster
+
+    with tempfile.TemporaryDirectory() as tmp, cluster() as pg:
+        suite = sim_project(Path(tmp) / "p", 4)
+        dirs = []
+        for m in range(args["machines"]):
+            results = Path(tmp) / f"machine-{m}"
+            write_journal(results, suite, args["cells"], f"20260101-000000-machine{m}")
+            db.load(results)
+            dirs.append(results)
+        catalog, data = pg.database("machines").store, str(Path(tmp) / "lake-data") + "/"
+        t = time.perf_counter()
+        procs = [subprocess.Popen([sys.executable, "-c", MACHINE, str(d), catalog, data], stdout=subprocess.PIPE,
+                                  text=True) for d in dirs]  # fmt: skip
+        outs = [p.communicate(timeout=900)[0].split() for p in procs]
+        wall = time.perf_counter() - t
+        assert all(p.returncode == 0 for p in procs), outs
+        spec = lake.parse(catalog, data)
+        assert spec is not None
+        con = lake.connect(spec, read_only=True)
+        try:
+            cells, distinct, runs = con.execute(
+                "SELECT count(*), count(DISTINCT cell_key), (SELECT count(*) FROM runs) FROM cells"
+            ).fetchone()
+        finally:
+            con.close()
+        yield {"machines": args["machines"], "cells": cells, "distinct": distinct, "runs": runs, "wall": wall,
+               "rows": sum(int(o[1]) for o in outs), "retries": sum(int(o[2]) for o in outs),
+               "slowest_push": max(float(o[0]) for o in outs)}  # fmt: skip
+
+
+def machines(count: int, cells: int) -> dict[str, Any]:
+    """(issue 20) `count` machines push a `cells`-cell run each into one lake at the same time: nothing lost."""
+    (r,) = run_child("lake-machines", {"machines": count, "cells": cells, "repeats": 1})
+    row = {
+        "scenario": f"lake: {count} machines push {cells:,} cells each at once", **r,
+        "rows_per_s": round(r["rows"] / r["wall"]), "target": f"{count * cells:,} cells in the lake, 0 lost, 0 doubled",
+    }  # fmt: skip
+    row["ok"] = r["cells"] == r["distinct"] == count * cells and r["runs"] == count
     return row
