@@ -122,3 +122,29 @@ def test_shards_pushed_straight_to_the_lake_make_one_run(project: Path, tmp_path
         assert con.execute("SELECT cell_key, output, score, passed FROM results ORDER BY ALL").fetchall() == local
     finally:
         con.close()
+
+
+def test_four_shards_of_the_example_suite_pushed_with_one_run_id_are_the_unsharded_run(tmp_path: Path) -> None:
+    """The shipped suite (every task, the simulated fleet and the local scikit-learn model), 6 cases per task."""
+    from harness.store import db, lake
+
+    suite = str(Path(__file__).resolve().parents[2] / "evals" / "example.yaml")
+    sim = ["--mode", "sim", "--no-report", "--limit", "6", "--run-id", "example-1"]
+    whole = tmp_path / "whole"
+    invoke("run", suite, *sim, "--results-dir", str(whole))
+    spec = lake.parse(f"ducklake:{tmp_path / 'team.ducklake'}")
+    assert spec is not None
+    for k in range(1, 5):
+        invoke("run", suite, *sim, "--shard", f"{k}/4", "--results-dir", str(tmp_path / f"s{k}"), "--store",
+               spec.catalog)  # fmt: skip
+    query = ("SELECT r.cell_key, r.output, r.score, r.passed, g.grader_id, g.value FROM results r "
+             "LEFT JOIN grades g USING (cell_key) ORDER BY ALL")  # fmt: skip
+    con = lake.connect(spec, read_only=True)
+    try:
+        shared = con.execute(query).fetchall()
+        status, planned = con.execute("SELECT status, planned_cells FROM runs").fetchone()
+    finally:
+        con.close()
+    local = db.query(whole, query)
+    assert shared == local and len(local) > 100 and status == "complete"
+    assert planned == db.query(whole, "SELECT planned_cells FROM runs")[0][0]
