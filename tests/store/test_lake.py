@@ -152,7 +152,7 @@ def test_postgres_catalog_many_machines_pushing_at_once_lose_nothing(
     spec = lake.parse(postgres.database("machines").store, str(tmp_path / "lake-data") + "/")
     assert spec is not None
     machines = []
-    for i in range(4):
+    for i in range(8):  # `make bench BENCH="--only lake-machines"`: the same with 5,001-cell runs
         results = tmp_path / f"machine-{i}"
         machines.append((results, run(project, results, "--sim-seed", str(i))))
     code = ("import sys, pathlib; from harness.store import lake; "
