@@ -72,8 +72,8 @@ def parse(store: str | None, data: str | None = None) -> Lake | None:
         raise InputError("--store: put the password in PGPASSWORD (or ~/.pgpass), not in the URL",
                          fix="the URL is recorded and shown; PostgreSQL's environment variables are not")  # fmt: skip
     target = store[len(PREFIX) :]
-    if not target.startswith("postgres:") and data is None:
-        data = str(Path(target).with_name(Path(target).name + ".files")) + "/"
+    if not target.startswith("postgres:") and data is None:  # absolute: the catalog records it for every reader
+        data = str(Path(target).resolve().with_name(Path(target).name + ".files")) + "/"
     return Lake(store, data)
 
 
@@ -95,7 +95,8 @@ def extension_path(name: str) -> Path:
 def _load(con: Any, lake: Lake) -> None:
     names = ["ducklake"] + (["postgres_scanner"] if lake.postgres else [])
     s3 = (lake.data or "").startswith("s3://")
-    unknown = lake.data is None and bool(os.environ.get("AWS_ACCESS_KEY_ID"))  # the catalog knows where data is
+    env = os.environ  # without --store-data the catalog knows where the data is: ready for S3 if AWS's keys are set
+    unknown = lake.data is None and bool(env.get("AWS_ACCESS_KEY_ID") and env.get("AWS_SECRET_ACCESS_KEY"))
     names += ["httpfs"] if s3 or unknown else []
     for name in names:
         con.execute(f"LOAD '{_quote(str(extension_path(name)))}'")
