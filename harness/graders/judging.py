@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
@@ -31,7 +32,6 @@ REASON_CHARS = 300
 #: Characters a reader could take for the block's angle brackets (NFKC folds several of these to < and >).
 _OPEN = "<＜﹤‹«〈《⟨❮❰˂ᐸ⧼"
 _CLOSE = ">＞﹥›»〉》⟩❯❱˃ᐳ⧽"
-_RUNS = re.compile(f"[{_OPEN}]{{2,}}|[{_CLOSE}]{{2,}}")
 
 
 def new_nonce(*parts: object) -> str:
@@ -41,9 +41,26 @@ def new_nonce(*parts: object) -> str:
     return hashlib.sha256("\x1f".join(map(repr, parts)).encode()).hexdigest()[:16]
 
 
+def _entity(ch: str) -> str:
+    """`&lt;` / `&gt;` for an angle bracket or anything NFKC folds into one; the character itself otherwise."""
+    if ch in _OPEN:
+        return "&lt;"
+    if ch in _CLOSE:
+        return "&gt;"
+    if ch.isascii():
+        return ch
+    folded = unicodedata.normalize("NFKC", ch)
+    return "&lt;" if "<" in folded else "&gt;" if ">" in folded else ch
+
+
 def escape(text: str) -> str:
-    """Neutralise delimiter look-alikes: any run of two or more angle brackets becomes `&lt;`/`&gt;` entities."""
-    return _RUNS.sub(lambda m: "".join("&lt;" if ch in _OPEN else "&gt;" for ch in m.group(0)), text)
+    """Neutralise every delimiter look-alike, whatever tag it would spell: format characters (zero-width spaces and
+    joiners, bidi controls: they split `< < <` runs or hide text) are dropped, and every angle bracket, its
+    look-alikes and what NFKC folds into one become `&lt;`/`&gt;`, so no tag of any name survives in the block."""
+    if text.isascii():  # the common case: only < and > to replace
+        return text.replace("<", "&lt;").replace(">", "&gt;")
+    kept = (ch for ch in text if unicodedata.category(ch) != "Cf")
+    return "".join(_entity(ch) for ch in kept)
 
 
 def tags(label: str, nonce: str) -> tuple[str, str]:
