@@ -135,7 +135,7 @@ class Results:
         """The id of the most recent run."""
         df = self.runs()
         if df.empty:
-            raise InputError(f"no runs in {self.path}")
+            raise InputError(f"no runs in {self.lake.label if self.lake else self.path}")
         return str(df["run_id"].iloc[-1])
 
     def cells(self, run: str | None = None, task: str | None = None, deployment: str | None = None,

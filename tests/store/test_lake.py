@@ -242,3 +242,14 @@ def test_the_lakes_credentials_never_reach_an_artifact(
     for env, secret in canaries.items():
         pieces = {secret[i : i + 8].encode() for i in range(len(secret) - 7)}
         assert not any(p in h for h in haystacks for p in pieces), env
+
+
+def test_an_empty_lake_says_so_by_its_name(tmp_path: Path, file_lake: lake.Lake) -> None:
+    from harness.errors import InputError
+
+    results = tmp_path / "results"
+    (results / "runs").mkdir(parents=True)
+    db.load(results)
+    lake.push(results, file_lake, [])  # creates the lake's tables and views, no run
+    with pytest.raises(InputError, match=r"no runs in ducklake:"):
+        harness.open(file_lake.catalog).latest()
