@@ -13,7 +13,6 @@ non-inferiority to its primary held in the baseline and is lost now degrades the
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -99,7 +98,7 @@ def _rise_p(d: stats.PairedDifference, margin: float) -> float:
     """p for H0: the error rate rose by at most `margin`, against H1: by more."""
     if d.se <= 0:
         return 0.0 if d.diff > margin else 1.0
-    return 0.5 * math.erfc((d.diff - margin) / d.se / math.sqrt(2))
+    return stats.t_sf((d.diff - margin) / d.se, d.df)
 
 
 def _score_tests(keys: list[PairKey], report: dict[str, Any]) -> dict[PairKey, dict[str, Any]]:

@@ -55,7 +55,8 @@ def paired_cases(a: dict[str, Case], b: dict[str, Case]) -> tuple[stats.PairedDi
 
 def _diff_dict(d: stats.PairedDifference) -> dict[str, Any]:
     return {"n": d.n, "diff": d.diff, "se": d.se, "ci": [d.ci.low, d.ci.high], "p": d.p_value, "mde": d.mde,
-            "mean_a": d.mean_a, "mean_b": d.mean_b, "correlation": d.correlation}  # fmt: skip
+            "mean_a": d.mean_a, "mean_b": d.mean_b, "correlation": d.correlation, "df": d.df,
+            "clusters": d.clusters}  # fmt: skip
 
 
 def _outputs(rows: list[Row]) -> dict[str, str]:
@@ -209,7 +210,7 @@ def drift(
         pairs.append((key, diff, worse, len(flipped) - worse))
         rows = (_by_case(bgroups[key]), _by_case(cgroups[key]))
         flips += [_flip(key, c, (a[c], b[c]), (rows[0][c], rows[1][c])) for c in flipped]
-    p_drop = [stats.drop_p(d.diff, d.se, 0.0) for _, d, _, _ in pairs]
+    p_drop = [stats.drop_p(d.diff, d.se, 0.0, d.df) for _, d, _, _ in pairs]
     adjusted = stats.holm(p_drop) if p_drop else []
     out_pairs: list[Row] = []
     for (key, diff, worse, better), p, p_adj in zip(pairs, p_drop, adjusted, strict=True):

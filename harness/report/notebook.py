@@ -53,8 +53,9 @@ COMPARE_CASES: dict[str, Dtype] = {
 COMPARE_SUMMARY: dict[str, Dtype] = {
     "task": "category", "deployment": "category", "variant": "category", "n": "int64",
     "mean_a": "float64", "mean_b": "float64", "diff": "float64", "se": "float64", "ci_low": "float64",
-    "ci_high": "float64", "p": "float64", "mde": "float64", "correlation": "float64", "mcnemar_p": "float64",
-    "pass_to_fail": "int64", "fail_to_pass": "int64", "p_drop": "float64", "p_holm": "float64", "verdict": VERDICTS,
+    "ci_high": "float64", "p": "float64", "mde": "float64", "correlation": "float64", "df": "float64",
+    "clusters": "Int64", "mcnemar_p": "float64", "pass_to_fail": "int64", "fail_to_pass": "int64",
+    "p_drop": "float64", "p_holm": "float64", "verdict": VERDICTS,
 }  # fmt: skip
 DEGRADATION: dict[str, Dtype] = {
     "task": "category", "variant": "category", "deployment": "category", "role": "category", "position": "int64",

@@ -15,6 +15,7 @@ from harness.stats.intervals import (
     bootstrap_interval,
     clustered_interval,
     clustered_standard_error,
+    cr1_standard_error,
     flaky_cases,
     mean,
     normal_interval,
@@ -24,6 +25,8 @@ from harness.stats.intervals import (
     standard_error,
     summarise,
     summarise_groups,
+    t_sf,
+    t_value,
     wilson_interval,
     z_value,
 )
@@ -40,6 +43,7 @@ from harness.stats.paired import (
     fleiss_kappa,
     holm,
     mcnemar,
+    mde,
     non_inferiority,
     paired_bootstrap,
     paired_difference,
@@ -49,10 +53,11 @@ from harness.stats.paired import (
 )
 
 __all__ = [
-    "EXACT_SIGN_FLIP_MAX", "MIN_CLUSTERS_FOR_SE", "Z_POWER_80", "ChainStep", "DriftVerdict", "Interval", "Observation",
-    "PairedDifference", "ResamplingTest", "ScenarioExpectation", "Summary", "benjamini_hochberg", "bootstrap_interval",
-    "clustered_interval", "clustered_standard_error", "cohen_kappa", "drift_verdict", "drop_p", "flaky_cases",
-    "fleiss_kappa", "holm", "mcnemar", "mean", "non_inferiority", "normal_interval", "paired_bootstrap",
-    "paired_difference", "pass_at_k", "pass_hat_k", "scenario_expectation", "sign_flip_test", "standard_error",
-    "summarise", "summarise_groups", "tost", "underpowered", "wilson_interval", "z_value",
+    "ChainStep", "DriftVerdict", "EXACT_SIGN_FLIP_MAX", "Interval", "MIN_CLUSTERS_FOR_SE", "Observation",
+    "PairedDifference", "ResamplingTest", "ScenarioExpectation", "Summary", "Z_POWER_80", "benjamini_hochberg",
+    "bootstrap_interval", "clustered_interval", "clustered_standard_error", "cohen_kappa", "cr1_standard_error",
+    "drift_verdict", "drop_p", "flaky_cases", "fleiss_kappa", "holm", "mcnemar", "mde", "mean", "non_inferiority",
+    "normal_interval", "paired_bootstrap", "paired_difference", "pass_at_k", "pass_hat_k", "scenario_expectation",
+    "sign_flip_test", "standard_error", "summarise", "summarise_groups", "t_sf", "t_value", "tost", "underpowered",
+    "wilson_interval", "z_value",
 ]  # fmt: skip

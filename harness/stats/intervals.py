@@ -34,6 +34,27 @@ def z_value(confidence: float = 0.95) -> float:
     return statistics.NormalDist().inv_cdf(0.5 + confidence / 2)
 
 
+def t_value(confidence: float = 0.95, df: float = math.inf) -> float:
+    """The two-sided Student t quantile with `df` degrees of freedom (the normal one when `df` is infinite):
+    2.093 for 0.95 at df = 19, 2.776 at df = 4."""
+    if not 0 < confidence < 1:
+        raise ValueError("confidence must be in (0, 1)")
+    if math.isinf(df):
+        return z_value(confidence)
+    from scipy.special import stdtrit  # lazy: scipy (via scikit-learn) costs 0.5 s to import
+
+    return float(stdtrit(df, 0.5 + confidence / 2))
+
+
+def t_sf(t: float, df: float = math.inf) -> float:
+    """P(T > t) for Student's t with `df` degrees of freedom (normal when `df` is infinite)."""
+    if math.isinf(df):
+        return 0.5 * math.erfc(t / math.sqrt(2))
+    from scipy.special import stdtr
+
+    return float(stdtr(df, -t))
+
+
 def mean(xs: Sequence[float]) -> float:
     if not xs:
         raise ValueError("mean of no values")
@@ -59,6 +80,18 @@ def clustered_standard_error(xs: Sequence[float], clusters: Sequence[Hashable]) 
     for x, c in zip(xs, clusters, strict=True):
         sums[c] += x - m
     return math.sqrt(math.fsum(s * s for s in sums.values())) / len(xs)
+
+
+def cr1_standard_error(xs: Sequence[float], clusters: Sequence[Hashable]) -> tuple[float, int]:
+    """The clustered SE with the CR1 small-sample factor sqrt(G / (G − 1)), and G, the number of clusters.
+
+    Equal to statsmodels' `cov_type="cluster"` SE of an intercept-only OLS (its default correction
+    G/(G−1)·(N−1)/(N−K) is G/(G−1) when K = 1), to be used with t(G − 1) quantiles (Cameron & Miller 2015 §VI).
+    With one case per cluster it is the ordinary standard error."""
+    g = len(set(clusters))
+    if g < 2:
+        raise ValueError("a clustered standard error needs at least 2 clusters")
+    return clustered_standard_error(xs, clusters) * math.sqrt(g / (g - 1)), g
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,11 @@ DriftVerdict = Literal["regressed", "improved", "inconclusive", "no detectable c
 
 @dataclass(frozen=True)
 class PairedDifference:
-    """Mean paired difference `b − a` over the cases both have, with its standard error and interval."""
+    """Mean paired difference `b − a` over the cases both have, with its standard error and interval.
+
+    Small-sample rule, one for every paired interval and test (report, notebook, gate): without clusters the SE is
+    the ordinary one with t(n − 1) quantiles; with clusters it is the CR1 clustered SE (factor G/(G − 1)) with
+    t(G − 1) quantiles, G the number of clusters. `df` carries the degrees of freedom to every test built on it."""
 
     n: int
     mean_a: float
@@ -44,20 +48,26 @@ class PairedDifference:
     se: float
     ci: Interval
     p_value: float
-    """Two-sided, normal approximation on the (clustered) SE; see `mcnemar` for pass/fail."""
+    """Two-sided t test on the (clustered) SE with `df` degrees of freedom; see `mcnemar` for pass/fail."""
     mde: float
-    """Minimum detectable effect at α = 0.05 and 80% power: 2.8 · SE (Miller §5)."""
+    """Minimum detectable effect at two-sided α = 0.05 and 80% power: (t_{.975,df} + t_{.80,df}) · SE, 2.8 · SE
+    for large df (Miller §5)."""
     correlation: float | None
+    df: float = math.inf
+    """Degrees of freedom of the t quantiles: n − 1, or G − 1 with clusters."""
+    clusters: int | None = None
+    """G, the number of clusters, when the SE is clustered."""
 
 
-def _normal_p(z: float) -> float:
-    return math.erfc(abs(z) / math.sqrt(2))
+def mde(se: float, df: float = math.inf, alpha: float = 0.05, power: float = 0.8) -> float:
+    """The smallest true difference a two-sided test at `alpha` detects with `power`: (t_{1−α/2} + t_{power}) · SE."""
+    return (core.t_value(1 - alpha, df) + core.t_value(2 * power - 1, df)) * se
 
 
 def paired_difference(
     a: Sequence[float], b: Sequence[float], clusters: Sequence[Hashable] | None = None, confidence: float = 0.95
 ) -> PairedDifference:
-    """`b − a` per case; SE clustered when clusters are given (Miller §2.2, §4)."""
+    """`b − a` per case; SE clustered (CR1) when clusters are given (Miller §2.2, §4), t quantiles either way."""
     if len(a) != len(b):
         raise ValueError("paired samples must have the same length")
     n = len(a)
@@ -65,15 +75,19 @@ def paired_difference(
         raise ValueError("a paired difference needs at least 2 cases")
     d = [y - x for x, y in zip(a, b, strict=True)]
     dbar = core.mean(d)
-    se = core.clustered_standard_error(d, clusters) if clusters is not None else core.standard_error(d)
-    z = core.z_value(confidence)
-    p = _normal_p(dbar / se) if se > 0 else (1.0 if dbar == 0 else 0.0)
+    g = None
+    if clusters is not None and len(set(clusters)) >= 2:
+        se, g = core.cr1_standard_error(d, clusters)
+        df: float = g - 1
+    else:
+        se, df = core.standard_error(d), n - 1
+    t = core.t_value(confidence, df)
+    p = 2 * core.t_sf(abs(dbar) / se, df) if se > 0 else (1.0 if dbar == 0 else 0.0)
     corr = None
     if len(set(a)) > 1 and len(set(b)) > 1:
         corr = statistics.correlation(a, b)
-    interval = core.Interval(dbar - z * se, dbar + z * se, "clustered" if clusters is not None else "normal")
-    mde = (core.z_value(0.95) + Z_POWER_80) * se
-    return PairedDifference(n, core.mean(a), core.mean(b), dbar, se, interval, p, mde, corr)
+    interval = core.Interval(dbar - t * se, dbar + t * se, "clustered" if g is not None else "t")
+    return PairedDifference(n, core.mean(a), core.mean(b), dbar, se, interval, p, mde(se, df), corr, df, g)
 
 
 def mcnemar(b: int, c: int) -> float:
@@ -248,8 +262,8 @@ def non_inferiority(diff: PairedDifference, margin: float, alpha: float = 0.05) 
 
     One-sided at `alpha`: the (1 − 2α) interval's lower bound above −margin means non-inferior (above 0:
     superior); its upper bound below −margin means inferior; otherwise the data cannot tell."""
-    z = core.z_value(1 - 2 * alpha)
-    lo, hi = diff.diff - z * diff.se, diff.diff + z * diff.se
+    t = core.t_value(1 - 2 * alpha, diff.df)
+    lo, hi = diff.diff - t * diff.se, diff.diff + t * diff.se
     if lo > 0:
         return "superior"
     if lo > -margin:
@@ -262,8 +276,8 @@ def non_inferiority(diff: PairedDifference, margin: float, alpha: float = 0.05) 
 def tost(diff: PairedDifference, margin: float, alpha: float = 0.05) -> str:
     """Two one-sided tests: `equivalent` when the (1 − 2α) interval lies inside ±margin, `different` when it lies
     wholly outside, else `inconclusive`."""
-    z = core.z_value(1 - 2 * alpha)
-    lo, hi = diff.diff - z * diff.se, diff.diff + z * diff.se
+    t = core.t_value(1 - 2 * alpha, diff.df)
+    lo, hi = diff.diff - t * diff.se, diff.diff + t * diff.se
     if -margin < lo and hi < margin:
         return "equivalent"
     if hi < -margin or lo > margin:
@@ -271,13 +285,13 @@ def tost(diff: PairedDifference, margin: float, alpha: float = 0.05) -> str:
     return "inconclusive"
 
 
-def drop_p(diff: float, se: float, margin: float) -> float:
+def drop_p(diff: float, se: float, margin: float, df: float = math.inf) -> float:
     """One-sided p for H0: the score dropped by at most `margin` (diff ≥ −margin) against H1: by more.
 
-    The lower tail Φ((diff + margin) / SE): small only when the drop clearly exceeds the margin."""
+    The lower tail of t(df) at (diff + margin) / SE: small only when the drop clearly exceeds the margin."""
     if se <= 0:
         return 0.0 if diff < -margin else 1.0
-    return 0.5 * math.erfc(-(diff + margin) / se / math.sqrt(2))
+    return core.t_sf(-(diff + margin) / se, df)
 
 
 def underpowered(mde: float, min_detectable_effect: float) -> bool:

@@ -20,9 +20,71 @@ def test_paired_difference_matches_a_paired_t_setup() -> None:
     diffs = [y - x for x, y in zip(a, b, strict=True)]
     assert d.diff == pytest.approx(sum(diffs) / 200)
     assert d.se == pytest.approx(scipy.stats.sem(diffs))
-    assert d.mde == pytest.approx(2.8016 * d.se, rel=1e-3)
-    assert d.ci.low < d.diff < d.ci.high
-    assert d.p_value == pytest.approx(scipy.stats.ttest_rel(b, a).pvalue, rel=0.05)
+    t = scipy.stats.t(199)
+    assert d.mde == pytest.approx((t.ppf(0.975) + t.ppf(0.8)) * d.se, rel=1e-9)
+    ref = scipy.stats.ttest_rel(b, a)
+    assert d.df == 199 and d.clusters is None
+    assert d.p_value == pytest.approx(ref.pvalue, rel=1e-9)
+    low, high = ref.confidence_interval(0.95)
+    assert (d.ci.low, d.ci.high) == (pytest.approx(low, rel=1e-9), pytest.approx(high, rel=1e-9))
+
+
+@pytest.mark.parametrize("n", [6, 20, 30])
+def test_small_n_uses_t_quantiles(n: int) -> None:
+    """Issue 28: at 20-30 cases normal quantiles made 5.8-6.8% of no-change PRs fail; t(n - 1) is the exact rule."""
+    rng = random.Random(n)
+    a = [float(rng.random() < 0.6) for _ in range(n)]
+    b = [float(rng.random() < 0.6) if i else 1 - a[0] for i in range(n)]
+    d = stats.paired_difference(a, b)
+    ref = scipy.stats.ttest_rel(b, a)
+    assert d.p_value == pytest.approx(ref.pvalue, rel=1e-9)
+    assert (d.diff - d.ci.low) / d.se == pytest.approx(scipy.stats.t.ppf(0.975, n - 1), rel=1e-9)
+    p_one = scipy.stats.ttest_rel(b, a, alternative="less").pvalue
+    assert stats.drop_p(d.diff, d.se, 0.0, d.df) == pytest.approx(p_one, rel=1e-9)
+
+
+@pytest.mark.parametrize(("n", "g"), [(20, 5), (30, 10), (100, 20), (500, 50), (40, 2)])
+def test_clustered_difference_matches_statsmodels_cluster_robust_ols(n: int, g: int) -> None:
+    """CR1 (G/(G - 1)) with t(G - 1): statsmodels' `cov_type="cluster"` fit of an intercept-only OLS, `use_t`."""
+    import numpy as np
+    import statsmodels.api as sm
+
+    rng = random.Random(n * g)
+    clusters = [f"c{rng.randrange(g)}" for _ in range(n)]
+    clusters[:g] = [f"c{i}" for i in range(g)]  # every cluster present
+    shift = {c: rng.gauss(0, 0.1) for c in set(clusters)}
+    a = [float(rng.random() < 0.7) for _ in range(n)]
+    b = [float(rng.random() < 0.7 + shift[c]) for c in clusters]
+    d = stats.paired_difference(a, b, clusters)
+    diffs = np.array(b) - np.array(a)
+    codes = np.unique(clusters, return_inverse=True)[1]
+    fit = sm.OLS(diffs, np.ones((n, 1))).fit(cov_type="cluster", cov_kwds={"groups": codes}, use_t=True)
+    assert d.clusters == g and d.df == g - 1
+    assert d.se == pytest.approx(float(fit.bse[0]), rel=1e-9)
+    assert d.p_value == pytest.approx(float(fit.pvalues[0]), rel=1e-9)
+    low, high = fit.conf_int(0.05)[0]
+    assert (d.ci.low, d.ci.high) == (pytest.approx(low, rel=1e-9), pytest.approx(high, rel=1e-9))
+    t = scipy.stats.t(g - 1)
+    assert d.mde == pytest.approx((t.ppf(0.975) + t.ppf(0.8)) * d.se, rel=1e-9)
+
+
+def test_one_case_per_cluster_is_the_ordinary_paired_t() -> None:
+    rng = random.Random(5)
+    a = [rng.random() for _ in range(12)]
+    b = [rng.random() for _ in range(12)]
+    plain, clustered = stats.paired_difference(a, b), stats.paired_difference(a, b, [str(i) for i in range(12)])
+    assert clustered.se == pytest.approx(plain.se, rel=1e-12) and clustered.df == plain.df == 11
+    assert clustered.p_value == pytest.approx(plain.p_value, rel=1e-12)
+
+
+def test_verdicts_use_the_differences_degrees_of_freedom() -> None:
+    """At 20 cases the 90% interval is t(19): 1.729 SEs, not 1.645, so a bound near the margin changes sides."""
+    se = 0.01
+    near = -0.05 + 1.70 * se  # inside 1.729 SEs of the margin, outside 1.645
+    big = stats.PairedDifference(10_000, 0.8, 0.8 + near, near, se, stats.Interval(0, 0, "t"), 1.0, 0.0, None)
+    small = stats.PairedDifference(20, 0.8, 0.8 + near, near, se, stats.Interval(0, 0, "t"), 1.0, 0.0, None, 19)
+    assert stats.non_inferiority(big, margin=0.05) == "non-inferior"
+    assert stats.non_inferiority(small, margin=0.05) == "inconclusive"
 
 
 @pytest.mark.parametrize(("b", "c"), [(3, 9), (0, 5), (10, 10), (12, 1), (40, 25), (100, 70)])
