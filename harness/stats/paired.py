@@ -38,8 +38,9 @@ class PairedDifference:
     """Mean paired difference `b − a` over the cases both have, with its standard error and interval.
 
     Small-sample rule, one for every paired interval and test (report, notebook, gate): without clusters the SE is
-    the ordinary one with t(n − 1) quantiles; with clusters it is the CR1 clustered SE (factor G/(G − 1)) with
-    t(G − 1) quantiles, G the number of clusters. `df` carries the degrees of freedom to every test built on it."""
+    the ordinary one with t(n − 1) quantiles; with clusters it is the CR2 clustered SE with Bell–McCaffrey degrees
+    of freedom (`intervals.cr2_standard_error`: statsmodels' CR1 with t(G − 1) when clusters are of equal size).
+    `df` carries the degrees of freedom to every test built on it."""
 
     n: int
     mean_a: float
@@ -54,7 +55,7 @@ class PairedDifference:
     for large df (Miller §5)."""
     correlation: float | None
     df: float = math.inf
-    """Degrees of freedom of the t quantiles: n − 1, or G − 1 with clusters."""
+    """Degrees of freedom of the t quantiles: n − 1, or Bell–McCaffrey's (G − 1 for equal clusters)."""
     clusters: int | None = None
     """G, the number of clusters, when the SE is clustered."""
 
@@ -67,7 +68,7 @@ def mde(se: float, df: float = math.inf, alpha: float = 0.05, power: float = 0.8
 def paired_difference(
     a: Sequence[float], b: Sequence[float], clusters: Sequence[Hashable] | None = None, confidence: float = 0.95
 ) -> PairedDifference:
-    """`b − a` per case; SE clustered (CR1) when clusters are given (Miller §2.2, §4), t quantiles either way."""
+    """`b − a` per case; SE clustered (CR2) when clusters are given (Miller §2.2, §4), t quantiles either way."""
     if len(a) != len(b):
         raise ValueError("paired samples must have the same length")
     n = len(a)
@@ -77,8 +78,7 @@ def paired_difference(
     dbar = core.mean(d)
     g = None
     if clusters is not None and len(set(clusters)) >= 2:
-        se, g = core.cr1_standard_error(d, clusters)
-        df: float = g - 1
+        se, df, g = core.cr2_standard_error(d, clusters)
     else:
         se, df = core.standard_error(d), n - 1
     t = core.t_value(confidence, df)

@@ -43,23 +43,28 @@ def test_small_n_uses_t_quantiles(n: int) -> None:
     assert stats.drop_p(d.diff, d.se, 0.0, d.df) == pytest.approx(p_one, rel=1e-9)
 
 
-@pytest.mark.parametrize(("n", "g"), [(20, 5), (30, 10), (100, 20), (500, 50), (40, 2)])
-def test_clustered_difference_matches_statsmodels_cluster_robust_ols(n: int, g: int) -> None:
-    """CR1 (G/(G - 1)) with t(G - 1): statsmodels' `cov_type="cluster"` fit of an intercept-only OLS, `use_t`."""
-    import numpy as np
-    import statsmodels.api as sm
-
-    rng = random.Random(n * g)
-    clusters = [f"c{rng.randrange(g)}" for _ in range(n)]
+def _clustered(n: int, g: int, seed: int, balanced: bool) -> tuple[list[float], list[float], list[str]]:
+    rng = random.Random(seed)
+    clusters = [f"c{i % g}" for i in range(n)] if balanced else [f"c{rng.randrange(g)}" for _ in range(n)]
     clusters[:g] = [f"c{i}" for i in range(g)]  # every cluster present
     shift = {c: rng.gauss(0, 0.1) for c in set(clusters)}
     a = [float(rng.random() < 0.7) for _ in range(n)]
     b = [float(rng.random() < 0.7 + shift[c]) for c in clusters]
+    return a, b, clusters
+
+
+@pytest.mark.parametrize(("n", "g"), [(20, 5), (30, 10), (100, 20), (500, 50), (40, 2)])
+def test_equal_clusters_match_statsmodels_cluster_robust_ols(n: int, g: int) -> None:
+    """Equal cluster sizes: statsmodels' `cov_type="cluster"` fit of an intercept-only OLS (CR1) with `use_t`."""
+    import numpy as np
+    import statsmodels.api as sm
+
+    a, b, clusters = _clustered(n, g, n * g, balanced=True)
     d = stats.paired_difference(a, b, clusters)
     diffs = np.array(b) - np.array(a)
     codes = np.unique(clusters, return_inverse=True)[1]
     fit = sm.OLS(diffs, np.ones((n, 1))).fit(cov_type="cluster", cov_kwds={"groups": codes}, use_t=True)
-    assert d.clusters == g and d.df == g - 1
+    assert d.clusters == g and d.df == pytest.approx(g - 1, rel=1e-9)
     assert d.se == pytest.approx(float(fit.bse[0]), rel=1e-9)
     assert d.p_value == pytest.approx(float(fit.pvalues[0]), rel=1e-9)
     low, high = fit.conf_int(0.05)[0]
@@ -68,12 +73,47 @@ def test_clustered_difference_matches_statsmodels_cluster_robust_ols(n: int, g: 
     assert d.mde == pytest.approx((t.ppf(0.975) + t.ppf(0.8)) * d.se, rel=1e-9)
 
 
+def _cr2_by_matrices(x: list[float], clusters: list[str]) -> tuple[float, float]:
+    """CR2 and Bell-McCaffrey df of a mean from the general regression formulas, with full matrices (Imbens &
+    Kolesar 2016, eqs. 5 and 9, working model sigma^2 I): a reference written apart from harness.stats."""
+    import numpy as np
+
+    y = np.array(x)
+    n = len(y)
+    X = np.ones((n, 1))
+    bread = np.linalg.inv(X.T @ X)
+    H = X @ bread @ X.T
+    resid = y - X @ (bread @ X.T @ y)
+    meat = np.zeros((1, 1))
+    columns = []
+    for c in sorted(set(clusters)):
+        idx = np.array([i for i, k in enumerate(clusters) if k == c])
+        w, v = np.linalg.eigh(np.eye(len(idx)) - H[np.ix_(idx, idx)])
+        adj = v @ np.diag(w**-0.5) @ v.T  # (I - H_gg)^(-1/2)
+        u = X[idx].T @ adj @ resid[idx]
+        meat += np.outer(u, u)
+        columns.append((np.eye(n) - H)[:, idx] @ adj @ X[idx] @ bread)
+    G = np.hstack(columns)
+    lam = np.linalg.eigvalsh(G.T @ G)
+    return float(np.sqrt((bread @ meat @ bread)[0, 0])), float(lam.sum() ** 2 / (lam**2).sum())
+
+
+@pytest.mark.parametrize(("n", "g", "seed"), [(20, 5, 1), (30, 10, 2), (100, 20, 3), (60, 3, 4), (25, 24, 5)])
+def test_unequal_clusters_match_cr2_with_bell_mccaffrey_df(n: int, g: int, seed: int) -> None:
+    a, b, clusters = _clustered(n, g, seed, balanced=False)
+    d = stats.paired_difference(a, b, clusters)
+    se, df = _cr2_by_matrices([y - x for x, y in zip(a, b, strict=True)], clusters)
+    assert d.se == pytest.approx(se, rel=1e-9) and d.df == pytest.approx(df, rel=1e-9)
+    assert d.df < g - 1  # unequal sizes: fewer effective degrees of freedom than G - 1
+    assert d.p_value == pytest.approx(2 * scipy.stats.t.sf(abs(d.diff) / se, df), rel=1e-9)
+
+
 def test_one_case_per_cluster_is_the_ordinary_paired_t() -> None:
     rng = random.Random(5)
     a = [rng.random() for _ in range(12)]
     b = [rng.random() for _ in range(12)]
     plain, clustered = stats.paired_difference(a, b), stats.paired_difference(a, b, [str(i) for i in range(12)])
-    assert clustered.se == pytest.approx(plain.se, rel=1e-12) and clustered.df == plain.df == 11
+    assert clustered.se == pytest.approx(plain.se, rel=1e-12) and clustered.df == pytest.approx(plain.df) == 11
     assert clustered.p_value == pytest.approx(plain.p_value, rel=1e-12)
 
 
