@@ -229,18 +229,6 @@ def grid(quick: bool) -> list[Setting]:
 # --- The sequential gate ------------------------------------------------------------------------------------------
 
 
-def look_sizes(n: int, looks: tuple[float, ...]) -> list[int]:
-    """Cases at each look: the share of `n`, at least 2, strictly increasing, the last `n`."""
-    out: list[int] = []
-    for f in looks:
-        k = max(2, round(f * n))
-        if not out or k > out[-1]:
-            out.append(min(k, n))
-    if out[-1] != n:
-        out.append(n)
-    return out
-
-
 def sequential(base: np.ndarray, head: np.ndarray, cid: np.ndarray | None, g: int | None, design: Any
                ) -> dict[str, np.ndarray]:  # fmt: skip
     """The sequential gate on these draws (cases already in random order): per (PR, pair) the verdict (0 pass,
@@ -249,7 +237,7 @@ def sequential(base: np.ndarray, head: np.ndarray, cid: np.ndarray | None, g: in
     from harness.gate import sequential as seq
 
     prs, pairs, n = base.shape
-    sizes = look_sizes(n, design.looks)
+    sizes = seq.stage_sizes(n, design.looks)
     verdict = np.full((prs, pairs), -1)
     used = np.zeros((prs, pairs), dtype=int)
     low, high = np.zeros((prs, pairs)), np.zeros((prs, pairs))
@@ -328,7 +316,7 @@ def cross_check_sequential(s: Setting, design: Any, prs: int = 3, seed: int = 7)
     bulk = sequential(base, head, cid, s.clusters, design)
     bars = {q: {**BARS} for q in range(s.pairs)}
     names = {"pass": 0, "degraded": 1, "inconclusive": 3}
-    sizes = look_sizes(s.n, design.looks)
+    sizes = seq.stage_sizes(s.n, design.looks)
     for pr in range(prs):
         decided: dict[Any, tuple[str, int]] = {}
         m = s.pairs

@@ -61,6 +61,14 @@ def gate(
         bool, typer.Option("--allow-inconclusive", help="Exit 0 when comparisons are only underpowered.")
     ] = False,
     plan_only: Annotated[bool, typer.Option("--plan-only", help="Print what would run and why; run nothing.")] = False,
+    sequential: Annotated[
+        bool,
+        typer.Option(
+            "--sequential",
+            help="Run the changed pairs in stages (20, 40, ... 100% of the cases) and stop each one as soon as it "
+            "is clearly degraded or clearly unchanged.",
+        ),
+    ] = False,
     baseline: Annotated[str | None, typer.Option(help="Baseline path in the repository, read at the base ref.")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the result as JSON here.")] = None,
     md: Annotated[Path | None, typer.Option("--md", help="Also write the Markdown summary here (PR comment).")] = None,
@@ -84,7 +92,8 @@ def gate(
 
     if mode not in get_args(Mode):
         raise InputError(f"--mode must be one of {', '.join(get_args(Mode))}, not {mode!r}")
-    options = GateOptions(base, mode, results_dir, baseline, plan_only, store=lake.parse(store, store_data))  # type: ignore[arg-type]
+    options = GateOptions(base, mode, results_dir, baseline, plan_only, store=lake.parse(store, store_data),  # type: ignore[arg-type]
+                          sequential=sequential)  # fmt: skip
     try:
         result = run_gate(suite, options)
     except InputError:

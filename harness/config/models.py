@@ -69,6 +69,10 @@ class SimProfile(Strict):
     """Share of attempts answered with a 5xx."""
     timeout: float = Field(0.0, ge=0, le=1)
     """Share of attempts that time out."""
+    prompt_sensitivity: float = Field(1.0, ge=0, le=1)
+    """Share of cases whose right-or-wrong draw changes when the rendered prompt changes. 1.0 (the default): any
+    edit redraws every case. Real models at temperature 0 answer most cases the same after a harmless edit; 0.1 is
+    closer to that, and lets the gate tell a harmless edit from a harmful one on a few hundred cases."""
 
     @model_validator(mode="after")
     def _check(self) -> SimProfile:

@@ -26,13 +26,20 @@ def _fmt(x: float | None, spec: str) -> str:
     return "-" if x is None else format(x, spec)
 
 
+def _cells(used: int, planned: int) -> str:
+    if not planned:
+        return "-"
+    return f"{used:,}" if used == planned else f"{used:,} of {planned:,}"
+
+
 def verdict_rows(result: GateResult) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = []
     for v in result.pairs:
         s, e = v.score or {}, v.errors or {}
         ci = s.get("ci")
         rows.append((
-            *v.key, v.verdict.upper(), str(s.get("n", "-")), _fmt(s.get("mean_a"), ".3f"), _fmt(s.get("mean_b"), ".3f"),
+            *v.key, v.verdict.upper(), str(s.get("n", "-")), _cells(v.cells, v.planned_cells),
+            _fmt(s.get("mean_a"), ".3f"), _fmt(s.get("mean_b"), ".3f"),
             f"{s['diff']:+.3f} [{ci[0]:+.3f}, {ci[1]:+.3f}]" if ci else "-", _fmt(s.get("p_holm"), ".3g"),
             _fmt(s.get("mde"), ".3f"), f"{e['before']:.1%} → {e['after']:.1%}" if e else "-", "; ".join(v.notes),
         ))  # fmt: skip
@@ -48,6 +55,9 @@ def headline(result: GateResult, sim_note: bool = True) -> str:
     n = Counter(p.action for p in result.plan)
     text = (f"GATE {result.verdict.upper()}: {n['run']} pair(s) run, {n['regrade']} re-graded, {n['new']} new, "
             f"{n['reuse']} reused from the baseline; base {result.base} ({result.base_commit[:10]})")  # fmt: skip
+    used, planned = sum(v.cells for v in result.pairs), sum(v.planned_cells for v in result.pairs)
+    if planned:
+        text += f"; {used:,} cells" + (f" of the fixed-n gate's {planned:,} (sequential)" if used != planned else "")
     return text + (f"; {SIM_NOTE}" if result.simulated and sim_note else "")
 
 
@@ -56,8 +66,8 @@ def _md_table(header: list[str], rows: list[tuple[str, ...]]) -> list[str]:
     return out + ["| " + " | ".join(md(x) for x in r) + " |" for r in rows]
 
 
-VERDICT_COLS = ["task", "deployment", "variant", "verdict", "n", "baseline", "now", "Δ [95% CI]", "p (Holm)", "MDE",
-                "errors", "why"]  # fmt: skip
+VERDICT_COLS = ["task", "deployment", "variant", "verdict", "cases", "cells", "baseline", "now", "Δ [95% CI]",
+                "p (Holm)", "MDE", "errors", "why"]  # fmt: skip
 CHAIN_COLS = ["task", "variant", "primary", "fallback", "baseline", "now", "outcome"]
 PLAN_COLS = ["task", "deployment", "variant", "action", "why"]
 

@@ -14,6 +14,7 @@ import subprocess
 import tarfile
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,7 @@ from harness.store.lake import Lake
 
 if TYPE_CHECKING:
     from harness.run.launch import RunResult
+    from harness.run.plan import Cell
 
 ACTIVE = ("run", "regrade", "new")
 
@@ -141,6 +143,8 @@ class GateOptions:
     """The gate's run reads and writes the response cache like `harness run` (replay reads it only)."""
     store: Lake | None = None
     """Take the baseline from this lake (`--store`) instead of the committed file."""
+    sequential: bool = False
+    """Run the changed pairs in stages and stop each once decided (`harness.gate.sequential`)."""
 
 
 @dataclass
@@ -156,17 +160,22 @@ class GateResult:
     notes: list[str] = field(default_factory=list)
     simulated: bool = False
     run_id: str | None = None
+    run_ids: list[str] = field(default_factory=list)
+    """Every run of the gate: one, or one per stage of the sequential gate."""
     verdict: str = "pass"
 
 
 def _run_pairs(suite: Path, wanted: set[changes.PairKey], baseline: bl.Baseline, opts: GateOptions,
-               notes: list[str]) -> RunResult:  # fmt: skip
+               notes: list[str], select: Callable[[list[Cell]], list[Cell]] | None = None, label: str = ""
+               ) -> RunResult:  # fmt: skip
+    """One run of the cells of the `wanted` pairs (those `select` keeps of them), at the baseline's settings."""
     from harness.run.launch import start_run
     from harness.run.runner import RunOptions
 
     def narrow(plan: Plan, run_notes: list[str]) -> None:
-        plan.cells[:] = [c for c in plan.cells if (c.task, c.deployment, c.variant) in wanted]
-        notes.extend([plan.mode_note, *run_notes, f"gate run {plan.run_id}: {len(plan.cells)} cells"])
+        cells = [c for c in plan.cells if (c.task, c.deployment, c.variant) in wanted]
+        plan.cells[:] = cells if select is None else select(cells)
+        notes.extend([plan.mode_note, *run_notes, f"gate run {plan.run_id}{label}: {len(plan.cells)} cells"])
 
     h = baseline.header
     sel = Selection(
@@ -176,7 +185,7 @@ def _run_pairs(suite: Path, wanted: set[changes.PairKey], baseline: bl.Baseline,
     )  # fmt: skip
     result = start_run(suite, sel, results_dir=opts.results_dir, options=RunOptions(cache=opts.cache),
                        sim_seed=int(h.get("sim_seed") or 0), on_plan=narrow)  # fmt: skip
-    if result.plan.replayed_simulated:
+    if result.plan.replayed_simulated and not any(n.startswith("REPLAY") for n in notes):
         notes.append("REPLAY of SIMULATED answers: this verdict tests the pipeline, not the models")
     return result
 
@@ -187,17 +196,23 @@ def _answer_modes(run: RunResult) -> dict[str, str]:
     return {d: (replayed if m == "replay" else m) for d, m in run.plan.modes.items()}
 
 
-def _evidence(head: Project, side: BaseSide, baseline: bl.Baseline, run: RunResult, wanted: set[changes.PairKey]
-              ) -> gate.Evidence:  # fmt: skip
+def _evidence(head: Project, side: BaseSide, baseline: bl.Baseline, runs: list[RunResult],
+              wanted: set[changes.PairKey]) -> gate.Evidence:  # fmt: skip
+    """What the verdicts compare: the baseline, and the rows of the gate's run (the sequential gate's runs)."""
     from harness.run.resume import read_state
 
     tasks = head.suite.tasks
-    rows = bl.journal_rows(read_state(run.journal), {t: s.pass_threshold for t, s in tasks.items()}, wanted)
+    thresholds = {t: s.pass_threshold for t, s in tasks.items()}
+    rows: dict[changes.PairKey, list[bl.Row]] = {}
+    for run in runs:
+        for k, rs in bl.journal_rows(read_state(run.journal), thresholds, wanted).items():
+            rows.setdefault(k, []).extend(rs)
     head_chains = {t: list(head.routing.tasks[t].chain) for t in tasks}
-    planned = Counter((c.task, c.deployment, c.variant) for c in run.plan.cells)
+    planned = Counter((c.task, c.deployment, c.variant) for run in runs for c in run.plan.cells)
+    status = next((r.status for r in runs if r.status != "complete"), "complete" if runs else None)
     return gate.Evidence(
         baseline={k: baseline.rows.get(k, []) for k in baseline.cells}, head=rows, planned=dict(planned),
-        base_modes=baseline.modes, head_modes=_answer_modes(run), run_status=run.status,
+        base_modes=baseline.modes, head_modes=_answer_modes(runs[0]), run_status=status,
         base_chains={t: c for t, c in side.chains.items() if t in tasks}, head_chains=head_chains,
         bars={t: s.quality.model_dump() for t, s in tasks.items()},
     )  # fmt: skip
@@ -234,10 +249,19 @@ def run_gate(suite: Path, opts: GateOptions) -> GateResult:
         return result
     if wanted and side.baseline is not None:
         notes: list[str] = []
-        run = _run_pairs(suite, wanted, side.baseline, opts, notes)
+        if opts.sequential:
+            from harness.gate.staged import run_staged
+
+            staged = run_staged(suite, head, wanted, side.baseline, opts, notes, _run_pairs)
+            runs = staged.runs
+            ev = _evidence(head, side, side.baseline, runs, wanted)
+            result.pairs, result.chains = gate.sequential_verdicts(plan, ev, staged.outcomes, staged.full_cells)
+        else:
+            runs = [_run_pairs(suite, wanted, side.baseline, opts, notes)]
+            result.pairs, result.chains = gate.judge(plan, _evidence(head, side, side.baseline, runs, wanted))
         result.notes += notes
-        result.run_id, result.simulated = run.run_id, run.plan.simulated
-        result.pairs, result.chains = gate.judge(plan, _evidence(head, side, side.baseline, run, wanted))
+        result.run_id, result.simulated = runs[0].run_id, runs[0].plan.simulated
+        result.run_ids = [r.run_id for r in runs]
     result.verdict = gate.overall(result.pairs, result.chains, result.problems)
     return result
 

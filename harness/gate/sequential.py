@@ -23,9 +23,10 @@ tests/gate/test_sequential.py.
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 import statistics
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -182,9 +183,62 @@ def repeated_interval(diff: stats.PairedDifference, fractions: Sequence[float]) 
     return diff.diff - half, diff.diff + half
 
 
-def cases_to_decide(diff: stats.PairedDifference, min_detectable_effect: float) -> int | None:
-    """Cases at which this pair's MDE would reach `min_detectable_effect`, the per-case spread staying as measured:
-    n · (MDE / bar)², None when the spread is 0."""
-    if diff.se <= 0 or diff.mde <= 0:
+def cases_to_decide(n: int, mde: float, min_detectable_effect: float) -> int | None:
+    """Cases at which a pair's MDE would reach `min_detectable_effect`, the per-case spread staying as measured on
+    `n` cases: n · (MDE / bar)², None when the spread is 0."""
+    if mde <= 0:
         return None
-    return math.ceil(diff.n * (diff.mde / min_detectable_effect) ** 2)
+    return math.ceil(n * (mde / min_detectable_effect) ** 2)
+
+
+# --- Stages -------------------------------------------------------------------------------------------------------
+
+
+def case_order(cases: Iterable[str], task: str, seed: int) -> list[str]:
+    """The cases of a task in the order the stages take them: seeded and random, so a stage is a random sample of
+    the dataset whatever order its file has (sorted by difficulty, by source, ...)."""
+
+    def key(case: str) -> bytes:
+        return hashlib.blake2b(f"{seed}\x1f{task}\x1f{case}".encode(), digest_size=8).digest()
+
+    return sorted(set(cases), key=lambda c: (key(c), c))
+
+
+def stage_sizes(n: int, looks: Sequence[float]) -> list[int]:
+    """Cases at each look: the share of `n`, at least 2, strictly increasing, the last `n`."""
+    out: list[int] = []
+    for f in looks:
+        k = min(n, max(2, round(f * n)))
+        if not out or k > out[-1]:
+            out.append(k)
+    if not out or out[-1] != n:
+        out.append(n)
+    return out
+
+
+@dataclass
+class Outcome:
+    """Where the sequential gate stopped a pair, and why."""
+
+    decision: Decision
+    look: int
+    """1-based."""
+    looks: int
+    cases: int
+    planned_cases: int
+    fractions: tuple[float, ...]
+    interval: tuple[float, float] | None
+    """The repeated confidence interval at the stopping look."""
+
+    def note(self) -> str:
+        where = f"look {self.look} of {self.looks} ({self.cases} of {self.planned_cases} cases)"
+        why = {
+            "degraded": "a drop beyond the margin crossed the O'Brien-Fleming boundary",
+            "pass": "a drop beyond regression_margin is ruled out"
+            if self.look < self.looks
+            else "decided at the full dataset",
+            "inconclusive": "the full dataset cannot decide",
+            "continue": "undecided",
+        }[self.decision]
+        ci = f"; repeated 95% CI [{self.interval[0]:+.3f}, {self.interval[1]:+.3f}]" if self.interval else ""
+        return f"sequential: stopped at {where}: {why}{ci}"

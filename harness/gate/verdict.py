@@ -14,11 +14,12 @@ non-inferiority to its primary held in the baseline and is lost now degrades the
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from harness import stats
 from harness.gate.changes import PairKey, PairPlan
+from harness.gate.sequential import Outcome, cases_to_decide
 from harness.report.compare import case_scores, drift
 
 Row = dict[str, Any]
@@ -59,6 +60,10 @@ class PairVerdict:
     """Error rate before / after, its paired difference and Holm-adjusted p."""
     flips: list[str] = field(default_factory=list)
     """Cases that passed in the baseline and fail now."""
+    cells: int = 0
+    """Cells of the gate run behind this verdict."""
+    planned_cells: int = 0
+    """Cells the fixed-n gate runs for it: all the pair's cases (the sequential gate may stop before)."""
 
 
 @dataclass
@@ -161,7 +166,9 @@ def _pair_verdict(p: PairPlan, score: dict[str, Any] | None, err: dict[str, Any]
     if v.verdict == "degraded":
         return v
     if score["verdict"] == "inconclusive":
-        v.notes.append(f"underpowered: MDE {score['mde']:.3f} > {bars['min_detectable_effect']:g} at n={score['n']}")
+        need = cases_to_decide(score["n"], score["mde"], bars["min_detectable_effect"])
+        v.notes.append(f"underpowered: MDE {score['mde']:.3f} > {bars['min_detectable_effect']:g} at n={score['n']}"
+                       + (f"; about {need:,} cases would decide" if need else ""))  # fmt: skip
         v.verdict = "inconclusive"
     if err is not None and err["diff"] > bars["max_error_rate_increase"]:
         v.notes.append(f"error rate {err['before']:.1%} → {err['after']:.1%}, not significant")
@@ -209,8 +216,30 @@ def judge(plan: list[PairPlan], ev: Evidence) -> tuple[list[PairVerdict], list[C
             if (f["task"], f["deployment"], f["variant"]) == p.key and f["direction"] == "pass → fail"
         ]
         v.flips = v.flips[:MAX_FLIPS]  # fmt: skip
+        v.cells = v.planned_cells = len(ev.head.get(p.key, []))
         out[p.key] = v
     return [out[k] for k in sorted(out)], chain_checks(plan, ev)
+
+
+def sequential_verdicts(plan: list[PairPlan], ev: Evidence, outcomes: dict[PairKey, Outcome],
+                        full_cells: dict[PairKey, int]) -> tuple[list[PairVerdict], list[ChainCheck]]:  # fmt: skip
+    """`judge` on the cells the sequential gate ran, each pair's score verdict being where the sequential design
+    stopped it (`harness.gate.sequential.decide`); the error-rate test and the chain checks as in `judge`."""
+    pairs, chains = judge(plan, ev)
+    by_key = {p.key: p for p in plan}
+    seen = {"degraded": "regressed", "inconclusive": "inconclusive"}
+    for i, v in enumerate(pairs):
+        o = outcomes.get(v.key)
+        if o is None or v.score is None or v.verdict in ("incomplete", "new"):
+            continue
+        fixed = v.score["verdict"]
+        verdict = seen.get(o.decision, "improved" if fixed == "improved" else "no detectable change")
+        score = {**v.score, "verdict": verdict, "fixed_n_verdict": fixed, "sequential": asdict(o)}
+        nv = _pair_verdict(by_key[v.key], score, v.errors, ev.bars[v.key[0]])
+        nv.notes.insert(0, o.note())
+        nv.flips, nv.cells, nv.planned_cells = v.flips, v.cells, full_cells.get(v.key, v.cells)
+        pairs[i] = nv
+    return pairs, chains
 
 
 def _ni(primary: list[Row] | None, fallback: list[Row] | None, bars: dict[str, float]) -> str | None:

@@ -1,8 +1,15 @@
 """The simulated twin of a deployment: deterministic, shaped like the task's real outputs, never evidence.
 
 Every draw is seeded by (sim seed, deployment, case, rendered-prompt hash, sample): reruns reproduce, a prompt
-edit reshuffles, `--sim-seed` changes the draw. Faults and latency are drawn per attempt, so a retried 429 can
-succeed. Accuracy, latency and fault rates come from the deployment's `sim` profile in models.yaml.
+edit reshuffles, `--sim-seed` changes the draw. Whether a case is answered right is the exception: a share
+`prompt_sensitivity` of cases redraws it when the prompt changes, the others keep a draw of (sim seed, deployment,
+case, sample), as a model at temperature 0 keeps most answers through a harmless edit. Faults and latency are drawn
+per attempt, so a retried 429 can succeed. Accuracy, latency and fault rates come from the deployment's `sim`
+profile in models.yaml.
+
+A rendered prompt holding the marker `[[sim-degrade 0.15]]` makes the twin answer as if its accuracy were that much
+lower: the documented way to see the CI gate fail without live keys (prompts/ticket-routing/default.degraded-demo.j2).
+A live model would read the marker as text; it is for the simulator only.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import hashlib
 import json
 import math
 import random
+import re
 from typing import Any
 
 from harness.config.images import image_tokens
@@ -23,6 +31,7 @@ from harness.providers.base import ProviderSettings
 from harness.types import Completion, Request, SimHint, ToolCall, Usage
 
 Z95 = 1.6448536269514722
+DEGRADE_MARKER = re.compile(r"\[\[sim-degrade ([01](?:\.\d+)?)\]\]")
 
 
 def seeded(*parts: object) -> random.Random:
@@ -58,12 +67,12 @@ class SimProvider:
             await asyncio.sleep(latency / 1000 * self.scale)
         per_case = seeded(self.seed, self.id, case_id, request.prompt_hash, request.sample)
         calls: tuple[ToolCall, ...] = ()
+        prompt = "".join(m.content for m in request.messages)
         if hint is None:
             text = "Simulated answer."
         else:
-            correct = per_case.random() < self.accuracy(hint.task_class)
+            correct = self._draw(case_id, request, per_case) < self.accuracy(hint.task_class) - _degrade(prompt)
             text, calls = shape_output(hint, correct, per_case, request.case_input)
-        prompt = "".join(m.content for m in request.messages)
         images = sum(image_tokens(image) for m in request.messages for image in m.images)
         out_tokens = estimate_tokens(text or json.dumps([call.arguments for call in calls]), self.bytes_per_token)
         usage = Usage(estimate_tokens(prompt, self.bytes_per_token) + images, max(out_tokens, 1))
@@ -78,6 +87,15 @@ class SimProvider:
             simulated=True,
         )
 
+    def _draw(self, case_id: str, request: Request, per_case: random.Random) -> float:
+        """The uniform draw that decides right or wrong: the prompt's own for a `prompt_sensitivity` share of
+        cases, else one that survives prompt edits. With sensitivity 1 it is `per_case`'s first draw, as before."""
+        stable = seeded(self.seed, self.id, case_id, "stable", request.sample)
+        if stable.random() < self.profile.prompt_sensitivity:
+            return per_case.random()
+        per_case.random()  # keep the per-case stream where the output shapers expect it
+        return stable.random()
+
     def _maybe_fail(self, rng: random.Random, latency: float) -> None:
         u = rng.random()
         p = self.profile
@@ -87,6 +105,11 @@ class SimProvider:
             raise ProviderError(FailureClass.server_error, "simulated 503", status=503)
         if u < p.rate_limited + p.server_error + p.timeout:
             raise ProviderError(FailureClass.timeout, "simulated timeout")
+
+
+def _degrade(prompt: str) -> float:
+    found = DEGRADE_MARKER.search(prompt)
+    return float(found.group(1)) if found else 0.0
 
 
 def shape_output(

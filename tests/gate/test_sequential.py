@@ -117,6 +117,15 @@ def test_repeated_interval_is_wider_early() -> None:
 
 def test_cases_to_decide() -> None:
     d = _diff(100, 0.0, sd=0.5)
-    need = seq.cases_to_decide(d, 0.05)
+    need = seq.cases_to_decide(d.n, d.mde, 0.05)
     assert need is not None and need > 100
     assert need == pytest.approx(100 * (d.mde / 0.05) ** 2, abs=1)
+
+
+def test_stages_take_a_seeded_random_sample_of_cases() -> None:
+    cases = [f"c{i:03d}" for i in range(100)]
+    order = seq.case_order(cases, "t", 0)
+    assert sorted(order) == cases and order != cases and order == seq.case_order(reversed(cases), "t", 0)
+    assert order != seq.case_order(cases, "t", 1) and order != seq.case_order(cases, "u", 0)
+    assert seq.stage_sizes(100, seq.DEFAULT_LOOKS) == [20, 40, 60, 80, 100]
+    assert seq.stage_sizes(3, seq.DEFAULT_LOOKS) == [2, 3] and seq.stage_sizes(7, (0.5,)) == [4, 7]

@@ -39,6 +39,28 @@ def test_prompt_edit_reshuffles() -> None:
     assert a != b
 
 
+def _right(p: SimProvider, prompt: str, n: int = 2000) -> list[bool]:
+    return [run(p, request(f"c{i}", "billing", prompt=prompt)).text.lower() == "billing" for i in range(n)]
+
+
+def test_prompt_sensitivity_keeps_most_verdicts_through_an_edit() -> None:
+    """Default 1.0: an edit redraws every case (about 2p(1 - p) = 32% flip at p 0.8); 0.1 redraws a tenth of them."""
+    for sensitivity, share in ((1.0, 0.32), (0.1, 0.032)):
+        p = provider(accuracy={"classification": 0.8}, prompt_sensitivity=sensitivity)
+        before, after = _right(p, "v1"), _right(p, "v2")
+        flipped = sum(x != y for x, y in zip(before, after, strict=True)) / len(before)
+        assert flipped == pytest.approx(share, abs=0.02 if sensitivity == 1.0 else 0.01)
+        assert sum(before) / len(before) == pytest.approx(0.8, abs=0.025)
+        assert sum(after) / len(after) == pytest.approx(0.8, abs=0.025)
+
+
+def test_degrade_marker_lowers_accuracy_for_the_simulator() -> None:
+    p = provider(accuracy={"classification": 0.8}, prompt_sensitivity=0.1)
+    plain = sum(_right(p, "Classify the ticket.")) / 2000
+    worse = sum(_right(p, "Classify the ticket. [[sim-degrade 0.15]]")) / 2000
+    assert plain - worse == pytest.approx(0.15, abs=0.03)
+
+
 def test_accuracy_follows_profile() -> None:
     p = provider(accuracy={"classification": 0.7})
     right = sum(run(p, request(f"c{i}", "billing")).text.lower() == "billing" for i in range(2000))
