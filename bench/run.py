@@ -9,7 +9,7 @@ them). Simulated runs are labelled `simulated`.
     python bench/run.py [--only NAME ...] [--quick] [--repeats N] [--out PATH]
 
 Scenarios: overhead (1, start-up included), latency (2), sdk-zero and sdk-latency (3), faults (4), memory (5),
-cached (6), store (7), scaling (8).
+cached (6), store (7), scaling (8), code (9: code_exec per sample, bwrap vs rlimits only).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import sdk, sim, store  # noqa: E402
+from bench import code, sdk, sim, store  # noqa: E402
 from bench.common import ROOT, warm_bytecode  # noqa: E402
 
 Plan = dict[str, Callable[[], dict[str, Any]]]
@@ -51,6 +51,7 @@ def scenarios(repeats: int, quick: bool) -> Plan:
         "lake-machines": lambda: store.machines(8, n(5001, 201)),
         "scaling": lambda: sim.scaling([n(334, 34), n(3334, 334), n(33_334, 1000)], repeats),
         "cached": lambda: sim.cached(n(1000, 100), repeats),
+        "code": lambda: code.code_exec(n(164, 16), repeats),
     }
 
 
