@@ -17,6 +17,7 @@ from harness.graders.sandbox import Limits, run_python
 from harness.providers.sim import shape_output
 from harness.types import SimHint
 from tests.canary import OPENAI, fake_key
+from tests.graders.procs import survivors
 
 ROOT = Path(__file__).parents[2]
 HUMANEVAL = [json.loads(line) for line in (ROOT / "datasets/humaneval/v1.jsonl").read_text().splitlines()]
@@ -34,14 +35,6 @@ EXPECTED = {"test": "def check(candidate):\n    assert candidate(2, 3) == 5\n", 
 def grade(output: str, expected: Any = EXPECTED, prompt: str | None = PROMPT, **args: Any):  # type: ignore[no-untyped-def]
     fn = build_grader("code_exec", {"timeout_s": 1.0, **args}).fn
     return fn(Sample(output, expected, (), {} if prompt is None else {"prompt": prompt}, "code"))
-
-
-def alive(pid: int) -> bool:
-    """Running or sleeping; a zombie (killed, not yet reaped by init) counts as dead."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (FileNotFoundError, IndexError):
-        return False
 
 
 @pytest.mark.parametrize(
@@ -75,18 +68,6 @@ def test_infinite_loop_is_killed_on_time() -> None:
     out = run_python("while True:\n    pass\n", Limits(timeout_s=0.5, cpu_s=2))
     took = time.monotonic() - start
     assert out.status == "timeout" and took < 1.5
-
-
-def survivors(token: str) -> list[int]:
-    """Host pids of live processes whose command line holds `token` (pids inside a pid namespace mean nothing here)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and token in (entry / "cmdline").read_bytes().decode(errors="replace"):
-                found.append(int(entry.name))
-        except OSError:
-            continue
-    return [p for p in found if alive(p)]
 
 
 SANDBOXES = ["rlimits", pytest.param("bwrap", marks=needs_bwrap)]

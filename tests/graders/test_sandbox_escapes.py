@@ -25,7 +25,7 @@ import pytest
 
 from harness.graders import Sample, build_grader, bwrap, sandbox
 from tests.canary import OPENAI, fake_key
-from tests.graders.test_code import survivors
+from tests.graders.procs import survivors
 
 ROOT = Path(__file__).parents[2]
 ROOTED = os.geteuid() == 0
