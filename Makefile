@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SUITE ?= evals/example.yaml
 
 .DEFAULT_GOAL := help
-.PHONY: help eval test test-chaos bench browser postgres lint format typecheck schema clean
+.PHONY: help eval test test-chaos bench browser postgres bwrap lint format typecheck schema clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 eval: $(STAMP) ## Run the example suite (simulated fleet + local models when no API keys are set)
 	$(BIN)/harness run $(SUITE)
 
-test: $(STAMP) browser postgres ## Run the test suite (offline)
+test: $(STAMP) browser postgres bwrap ## Run the test suite (offline)
 	$(BIN)/python -m pytest
 
 browser: ## Install Debian's chromium + chromedriver for the report's browser test (when missing and root)
@@ -37,6 +37,13 @@ postgres: ## Install Debian's postgresql for the lake's catalog tests (when miss
 	    (apt-get install -y -q postgresql >/dev/null 2>&1 || \
 	     (apt-get update -q >/dev/null && apt-get install -y -q postgresql >/dev/null)) || \
 	    echo "postgresql not installed: the lake's PostgreSQL tests will be skipped (a failure under CI=true)"; }
+
+bwrap: ## Install Debian's bubblewrap, code_exec's sandbox (when missing and root)
+	@command -v bwrap >/dev/null || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	    (apt-get install -y -q bubblewrap >/dev/null 2>&1 || \
+	     (apt-get update -q >/dev/null && apt-get install -y -q bubblewrap >/dev/null)) || \
+	    echo "bubblewrap not installed: code_exec runs with rlimits only, its isolation tests are skipped (a failure under CI=true)"; }
 
 test-chaos: $(STAMP) ## Crash tests at the reliability plan's full N (20 kills, 30 corrupt WALs, ...)
 	HARNESS_CHAOS=1 $(BIN)/python -m pytest tests/run/test_durability.py

@@ -116,3 +116,5 @@ class Grade:
     """True when a simulated judge decided."""
     flagged: bool = False
     """The pre-screen flagged the output as addressing the judge: failed, never a silent pass."""
+    sandbox: str | None = None
+    """code_exec: "bwrap" (isolated) or "rlimits" (limits only: bwrap could not run here)."""

@@ -161,7 +161,7 @@ def _execute(
     def on_plan(plan: Plan, notes: list[str]) -> None:
         (display.banner if plan.simulated else display.note)(plan.mode_note)
         for line in notes:
-            display.note(line)
+            (display.banner if line.startswith("WARNING") else display.note)(line)
         display.note(f"run {plan.run_id}: {len(plan.cells)} cells")
         progress.append(display.RunProgress(len(plan.cells), plan.run_id).__enter__())
 

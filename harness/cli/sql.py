@@ -43,7 +43,7 @@ def sql(
     finally:
         con.close()
     if csv:
-        writer = csv_module.writer(sys.stdout)
+        writer = csv_module.writer(sys.stdout, lineterminator="\n")  # LF: `$(harness sql --csv ... | tail -1)`
         writer.writerow(columns)
         writer.writerows(rows)
     elif as_json:

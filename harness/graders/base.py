@@ -62,6 +62,8 @@ class Score:
     """True when a simulated judge decided: never evidence of quality."""
     flagged: bool = False
     """The pre-screen found an output that addresses the judge: recorded failed, never a silent pass."""
+    sandbox: str | None = None
+    """code_exec: "bwrap" (isolated) or "rlimits" (limits only: bwrap could not run here)."""
 
 
 GradeFn = Callable[[Sample], Score]

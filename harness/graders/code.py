@@ -4,7 +4,8 @@ The program is `prompt + completion + "\\n" + test + "\\n" + f"check({entry_poin
 package builds it; the sample passes when that program exits cleanly within the time limit. A fenced code block
 in the output (```python ... ```) is taken as the completion, so a chat model may answer with the whole
 function: it then redefines the prompt's stub. pass@1 is the mean over samples; pass@k over repeats is
-`harness.stats.pass_at_k`. See `sandbox.py` for what the sandbox does and does not protect against.
+`harness.stats.pass_at_k`. The program runs isolated under bubblewrap where it can (see `sandbox.py` and
+`bwrap.py`), else with rlimits only; every grade records which (`sandbox`: bwrap or rlimits).
 """
 
 from __future__ import annotations
@@ -82,10 +83,10 @@ def code_exec(
             raise GraderError(f"code_exec: the sandbox could not start: {e}") from None
         took = f"{outcome.duration_s:.2f} s"
         if outcome.status == "ok":
-            return Score(1.0, True, f"tests passed in {took}")
+            return Score(1.0, True, f"tests passed in {took}", sandbox=outcome.sandbox)
         if outcome.status == "timeout":
-            return Score(0.0, False, f"timed out after {timeout_s:g} s")
+            return Score(0.0, False, f"timed out after {timeout_s:g} s", sandbox=outcome.sandbox)
         detail = _last_line(outcome.stderr) or f"exit code {outcome.returncode}"
-        return Score(0.0, False, f"tests failed ({took}): {detail}")
+        return Score(0.0, False, f"tests failed ({took}): {detail}", sandbox=outcome.sandbox)
 
     return grade

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from harness.errors import GraderError, PromptError, ProviderError, Where
 from harness.graders.base import ModelCaller
+from harness.graders.confusables import latin_view, skeleton
 from harness.types import Completion, Message, RequestOptions, SimHint
 
 DEFAULT_PROMPT = "judges/single.j2"
@@ -42,25 +43,62 @@ def new_nonce(*parts: object) -> str:
 
 
 def _entity(ch: str) -> str:
-    """`&lt;` / `&gt;` for an angle bracket or anything NFKC folds into one; the character itself otherwise."""
+    """`&lt;` / `&gt;` for an angle bracket or anything that reads as one (NFKC, UTS #39 skeleton); else `ch`."""
     if ch in _OPEN:
         return "&lt;"
     if ch in _CLOSE:
         return "&gt;"
     if ch.isascii():
         return ch
-    folded = unicodedata.normalize("NFKC", ch)
+    folded = unicodedata.normalize("NFKC", ch) + skeleton(ch)
     return "&lt;" if "<" in folded else "&gt;" if ">" in folded else ch
+
+
+#: Words that make a line read as the end (or start) of a block, matched on the folded view of each word.
+_MARKERS = frozenset({"end", "begin", "eof", "endof"})
+_WEAK_MARKERS = frozenset({"start", "stop", "close"})  # common words: a marker only on a line drawn as one
+_MARKER_HINT = re.compile(r"end|begin|start|eof|stop|close")
+_WORD = re.compile(r"[^\W_]+")  # letters and digits: `END_CANDIDATE_OUTPUT` is three words joined by `_`
+_RULE = re.compile(r"[=\-#*~_+|\[\](){}/\\:.]{2,}")  # `===`, `---`, `[[`: a line drawn as a delimiter
+_SLASH_TAG = re.compile(r"([\[［])(\s*)([/／])")  # `[/answer]`: a closing tag in square brackets
+
+
+def _defuse_line(line: str) -> str:
+    """Encode the first letter of each marker word (`&#69;ND`) where the line reads as a delimiter: the word is
+    joined to another by `_` or `-` (`END_CANDIDATE_OUTPUT`, `END-OF-ANSWER`), or the line is short (six words at
+    most) and starts or ends with it, is drawn with punctuation runs (`=== END ===`) or is all capitals."""
+    words = list(_WORD.finditer(line))
+    kinds = [(m, latin_view(m.group())) for m in words]
+    short = len(words) <= 6
+    shaped = short and (_RULE.search(line) is not None or (line.upper() == line and any(c.isalpha() for c in line)))
+    marked = [m for m, v in kinds if v in _MARKERS or (shaped and v in _WEAK_MARKERS)]
+    if not marked:
+        return line
+    out, last = [], 0
+    for m in marked:
+        a, b = m.span()
+        joined = (a > 0 and line[a - 1] in "_-") or (b < len(line) and line[b] in "_-")
+        edge = m is words[0] or m is words[-1]
+        if joined or shaped or (short and edge):
+            out += [line[last:a], f"&#{ord(line[a])};"]
+            last = a + 1
+    return "".join(out) + line[last:]
 
 
 def escape(text: str) -> str:
     """Neutralise every delimiter look-alike, whatever tag it would spell: format characters (zero-width spaces and
-    joiners, bidi controls: they split `< < <` runs or hide text) are dropped, and every angle bracket, its
-    look-alikes and what NFKC folds into one become `&lt;`/`&gt;`, so no tag of any name survives in the block."""
+    joiners, bidi controls: they split `< < <` runs or hide text) are dropped; every angle bracket, its look-alikes
+    and what NFKC or the UTS #39 skeleton folds into one become `&lt;`/`&gt;`, so no tag of any name survives in
+    the block; a line that reads as an end marker without brackets (`END_CANDIDATE_OUTPUT`, `=== END ===`,
+    `---END OF ANSWER---`, also spelt with look-alikes) has its marker word's first letter encoded (`&#69;ND`)."""
+    if not text.isascii():
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    if _MARKER_HINT.search(latin_view(text)):
+        text = "\n".join(map(_defuse_line, text.split("\n")))
+    text = _SLASH_TAG.sub(lambda m: f"{m.group(1)}{m.group(2)}&#{ord(m.group(3))};", text)
     if text.isascii():  # the common case: only < and > to replace
         return text.replace("<", "&lt;").replace(">", "&gt;")
-    kept = (ch for ch in text if unicodedata.category(ch) != "Cf")
-    return "".join(_entity(ch) for ch in kept)
+    return "".join(map(_entity, text))
 
 
 def tags(label: str, nonce: str) -> tuple[str, str]:

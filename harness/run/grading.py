@@ -53,7 +53,7 @@ def build_graders(project: Project, call_model: ModelCaller | None = None) -> di
 
 def _grade_of(tg: TaskGrader, s: Score) -> Grade:
     return Grade(tg.grader_id, tg.built.version, s.value, s.passed, s.reason, None, tg.weight, s.judge,
-                 s.judge_prompt_hash, s.simulated, s.flagged)  # fmt: skip
+                 s.judge_prompt_hash, s.simulated, s.flagged, s.sandbox)  # fmt: skip
 
 
 def _error_of(tg: TaskGrader, e: Exception) -> Grade:
@@ -137,7 +137,7 @@ def grade_record(cell_key: str, run_id: str, g: Grade, graded_at: str) -> dict[s
             "grader_version": g.grader_version, "value": g.value, "passed": g.passed, "reason": g.reason,
             "error": g.error, "weight": g.weight, "judge_deployment": g.judge_deployment,
             "judge_prompt_hash": g.judge_prompt_hash, "judge_simulated": g.judge_simulated, "flagged": g.flagged,
-            "graded_at": graded_at}  # fmt: skip
+            "sandbox": g.sandbox, "graded_at": graded_at}  # fmt: skip
 
 
 # --- Identity: what a resume and the gate compare ------------------------------------------------------------------

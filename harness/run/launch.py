@@ -97,11 +97,17 @@ def make_providers(
 
 
 def _judge_notes(plan: Plan, notes: list[str]) -> None:
-    """How each judge runs, and a warning where a judge grades its own family (self-preference)."""
+    """How each judge runs, a warning where a judge grades its own family (self-preference), and which sandbox
+    code_exec's programs get (a warning when they run without isolation)."""
     from harness.run.modes import self_preference
 
     if plan.judges:
         notes.append("judges: " + ", ".join(f"{j} ({m})" for j, m in plan.judges.items()))
+    tasks = plan.project.suite.tasks
+    if any(g.name == "code_exec" for t in {c.task for c in plan.cells} for g in tasks[t].graders):
+        from harness.graders.sandbox import run_note
+
+        notes.append(run_note())
     for task in sorted({c.task for c in plan.cells}):
         notes.extend(self_preference(plan.project, task, sorted({c.deployment for c in plan.cells if c.task == task})))
 

@@ -200,6 +200,11 @@ M008_RUN_SELECTION = """
 ALTER TABLE runs ADD COLUMN selection VARCHAR;  -- JSON: the run's selection
 """
 
+# Issue 24: which sandbox ran a code_exec grade: bwrap (isolated) or rlimits (limits only, bwrap could not run).
+M009_GRADE_SANDBOX = """
+ALTER TABLE grades ADD COLUMN sandbox VARCHAR;  -- code_exec: bwrap | rlimits; NULL for every other grader
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "initial", M001_INITIAL),
     (2, "routes", M002_ROUTES),
@@ -209,4 +214,5 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (6, "judges", M006_JUDGES),
     (7, "journal_checks", M007_JOURNAL_CHECKS),
     (8, "run_selection", M008_RUN_SELECTION),
+    (9, "grade_sandbox", M009_GRADE_SANDBOX),
 ]

@@ -3,6 +3,7 @@
 import json
 import os
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -10,17 +11,22 @@ from typing import Any
 import pytest
 
 from harness.errors import GraderError
-from harness.graders import Sample, build_grader
+from harness.graders import Sample, build_grader, bwrap
 from harness.graders.code import build_program, completion_code
 from harness.graders.sandbox import Limits, run_python
 from harness.providers.sim import shape_output
 from harness.types import SimHint
 from tests.canary import OPENAI, fake_key
+from tests.graders.procs import survivors
 
 ROOT = Path(__file__).parents[2]
 HUMANEVAL = [json.loads(line) for line in (ROOT / "datasets/humaneval/v1.jsonl").read_text().splitlines()]
 ROOTED = os.geteuid() == 0
 FAST = Limits(timeout_s=1.0, cpu_s=2)
+ISOLATED = bwrap.problem(65534 if ROOTED else None) is None
+if not ISOLATED and os.environ.get("CI") == "true":
+    raise RuntimeError(f"bwrap is required under CI (make test installs it): {bwrap.problem(None)}")
+needs_bwrap = pytest.mark.skipif(not ISOLATED, reason="bwrap cannot run here (make test installs it)")
 
 PROMPT = 'def add(a: int, b: int) -> int:\n    """Return a + b."""\n'
 EXPECTED = {"test": "def check(candidate):\n    assert candidate(2, 3) == 5\n", "entry_point": "add"}
@@ -29,14 +35,6 @@ EXPECTED = {"test": "def check(candidate):\n    assert candidate(2, 3) == 5\n", 
 def grade(output: str, expected: Any = EXPECTED, prompt: str | None = PROMPT, **args: Any):  # type: ignore[no-untyped-def]
     fn = build_grader("code_exec", {"timeout_s": 1.0, **args}).fn
     return fn(Sample(output, expected, (), {} if prompt is None else {"prompt": prompt}, "code"))
-
-
-def alive(pid: int) -> bool:
-    """Running or sleeping; a zombie (killed, not yet reaped by init) counts as dead."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (FileNotFoundError, IndexError):
-        return False
 
 
 @pytest.mark.parametrize(
@@ -72,53 +70,76 @@ def test_infinite_loop_is_killed_on_time() -> None:
     assert out.status == "timeout" and took < 1.5
 
 
-def test_bounded_fork_attempt_is_capped_and_cleaned_up() -> None:
+SANDBOXES = ["rlimits", pytest.param("bwrap", marks=needs_bwrap)]
+
+
+@pytest.mark.parametrize("sandbox", SANDBOXES)
+def test_bounded_fork_attempt_is_capped_and_cleaned_up(sandbox: str) -> None:
+    token = f"fork-{uuid.uuid4().hex}"
     program = (
         "import os, time\npids = []\n"
         "for _ in range(40):\n"
         "    try:\n        pid = os.fork()\n    except OSError:\n        break\n"
-        "    if pid == 0:\n        time.sleep(60)\n        os._exit(0)\n"
+        f"    if pid == 0:\n        os.execv('/bin/sleep', ['sleep', '60', '{token}'])\n"
         "    pids.append(pid)\n"
         "print(','.join(map(str, pids)), flush=True)\n"
         "time.sleep(60)\n"
     )
-    out = run_python(program, Limits(timeout_s=1.0, cpu_s=2, max_procs=8))
+    out = run_python(program, Limits(timeout_s=1.0, cpu_s=2, max_procs=8), sandbox)
     pids = [int(p) for p in out.stdout.strip().split(",") if p]
-    assert out.status == "timeout" and pids
+    assert out.status == "timeout" and pids and out.sandbox == sandbox
     if ROOTED:  # as nobody the process limit is ours alone; unprivileged it counts all of the user's processes
         assert len(pids) < 8
     time.sleep(0.05)
-    assert [p for p in pids if alive(p)] == []
+    assert survivors(token) == []
 
 
-def test_background_children_do_not_outlive_a_finished_program() -> None:
-    program = "import os, time\npid = os.fork()\nif pid == 0:\n    time.sleep(60)\n    os._exit(0)\nprint(pid)\n"
+@pytest.mark.parametrize("sandbox", SANDBOXES)
+def test_background_children_do_not_outlive_a_finished_program(sandbox: str) -> None:
+    token = f"bg-{uuid.uuid4().hex}"
+    program = (
+        "import os\npid = os.fork()\nif pid == 0:\n"
+        f"    os.execv('/bin/sleep', ['sleep', '60', '{token}'])\nprint(pid)\n"
+    )
     start = time.monotonic()
-    out = run_python(program, FAST)
+    out = run_python(program, FAST, sandbox)
     assert out.status == "ok" and time.monotonic() - start < 1.0  # stdout held open by the child: no hang
     time.sleep(0.05)
-    assert not alive(int(out.stdout))
+    assert survivors(token) == []
 
 
-def test_no_inherited_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("sandbox", SANDBOXES)
+def test_no_inherited_environment(monkeypatch: pytest.MonkeyPatch, sandbox: str) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", fake_key(OPENAI, "test-secret"))
     monkeypatch.setenv("HARNESS_SECRET", "hunter2")
-    out = run_python("import os, json\nprint(json.dumps(dict(os.environ)))\n", FAST)
+    out = run_python("import os, json\nprint(json.dumps(dict(os.environ)))\n", FAST, sandbox)
     env = json.loads(out.stdout)
     assert out.status == "ok" and "OPENAI_API_KEY" not in env and "HARNESS_SECRET" not in env
     assert fake_key(OPENAI, "test-secret") not in out.stdout and set(env) <= {
-        "PATH", "HOME", "TMPDIR", "LANG", "PYTHONDONTWRITEBYTECODE", "PYTHONIOENCODING", "LC_CTYPE",
+        "PATH", "HOME", "TMPDIR", "LANG", "PYTHONDONTWRITEBYTECODE", "PYTHONIOENCODING", "LC_CTYPE", "PWD",
     }  # fmt: skip
     assert grade("    import os\n    assert 'OPENAI_API_KEY' not in os.environ\n    return a + b\n").passed
 
 
 @pytest.mark.skipif(not ROOTED, reason="the privilege drop happens only when we run as root")
 def test_runs_as_nobody_in_a_private_temporary_directory() -> None:
-    out = run_python("import os\nprint(os.getuid(), os.getgroups(), os.getcwd())\nopen('/root/x', 'w')\n", FAST)
+    out = run_python("import os\nprint(os.getuid(), os.getgroups(), os.getcwd())\nopen('/root/x', 'w')\n", FAST,
+                     "rlimits")  # fmt: skip
     uid, rest = out.stdout.split(" ", 1)
     assert out.user == "nobody" and int(uid) == 65534 and "[]" in rest and "harness-exec-" in rest
     assert out.status == "error" and "PermissionError" in out.stderr
     assert not Path(rest.split()[-1]).exists()  # the directory is removed afterwards
+
+
+@needs_bwrap
+def test_isolated_runs_as_nobody_in_a_private_tmp_and_sees_no_host_path() -> None:
+    out = run_python("import os\nprint(os.getuid(), os.getcwd(), sorted(os.listdir('/')))\nopen('/root/x', 'w')\n",
+                     FAST, "bwrap")  # fmt: skip
+    uid, cwd, listing = out.stdout.split(" ", 2)
+    assert out.sandbox == "bwrap" and out.user == ("nobody" if ROOTED else out.user)
+    assert int(uid) == os.geteuid() if not ROOTED else int(uid) == 65534
+    assert cwd == "/tmp" and "root" not in listing and "work" not in listing and "home" not in listing
+    assert out.status == "error" and ("Read-only file system" in out.stderr or "No such file" in out.stderr)
 
 
 def test_memory_and_file_size_limits() -> None:

@@ -113,7 +113,7 @@ def test_the_output_is_escaped_data_inside_the_nonce_block() -> None:
     nonce = nonce_of(call)
     start, end = f"<<<CANDIDATE_OUTPUT {nonce}>>>", f"<<<END_CANDIDATE_OUTPUT {nonce}>>>"
     inside = call.user.split(start, 1)[1].split(end, 1)[0]
-    assert "then obey me" in inside and "&lt;&lt;&lt;END_CANDIDATE_OUTPUT" in inside and "<<<" not in inside
+    assert "then obey me" in inside and "&lt;&lt;&lt;&#69;ND_CANDIDATE_OUTPUT" in inside and "<<<" not in inside
     assert "then obey me" not in call.system and "data" in call.system and end in call.system
 
 

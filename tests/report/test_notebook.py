@@ -181,7 +181,7 @@ def test_sql_command(results: Path) -> None:
             "--csv",
         ],
     )
-    assert r.exit_code == 0 and r.output.splitlines() == ["task,n", "intents,24", "invoices,18"]
+    assert r.exit_code == 0 and r.output == "task,n\nintents,24\ninvoices,18\n"  # LF only, no CR
     r = runner.invoke(app, ["sql", "SELECT 1 AS one", "--results-dir", str(results), "--json"])
     assert r.output.strip() == '{"one": 1}'
     r = runner.invoke(app, ["sql", "SELEC nonsense", "--results-dir", str(results)])

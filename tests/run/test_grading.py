@@ -53,6 +53,18 @@ def test_grade_awaits_judges_runs_slow_graders_in_a_thread_and_keeps_the_order()
     assert "not a Score" in str(grades[4].error)
 
 
+def test_a_code_grade_records_its_sandbox_in_the_journal_record() -> None:
+    from harness.graders import build_grader
+
+    code = build_grader("code_exec", {"prompt_field": None, "timeout_s": 2.0})
+    expected = {"test": "assert 1 + 1 == 2\n", "entry_point": None}
+    (g,) = grading.grade_blocking([grading.TaskGrader(code, 1.0, "code", True)], Sample("x = 1\n", expected))
+    record = grading.grade_record("k", "r", g, "2026-01-01T00:00:00Z")
+    assert g.passed and record["sandbox"] == g.sandbox and g.sandbox in ("bwrap", "rlimits")
+    (other,) = grading.grade_blocking([tg(lambda s: Score(1.0, True))], Sample("x", "x"))
+    assert grading.grade_record("k", "r", other, "2026-01-01T00:00:00Z")["sandbox"] is None
+
+
 def test_combine_weights_grades_and_never_passes_an_error_or_a_flag() -> None:
     ok = Grade("a", "1", 1.0, True, weight=3)
     half = Grade("b", "1", 0.5, True, weight=1)
