@@ -242,8 +242,12 @@ def run_gate(suite: Path, opts: GateOptions) -> GateResult:
         result.problems.append(f"no baseline in the lake for {label}'s configuration; push a complete run of it"
                                if opts.store else f"no baseline at {label}:{rel_baseline}; make one on the default "
                                "branch with `harness run` then `harness baseline update`")  # fmt: skip
-    elif wanted:
-        result.notes.append("only new pairs and no baseline: nothing to compare until a baseline is committed")
+    elif wanted:  # a new suite: nothing to compare with, which is not a pass
+        names = ", ".join(" / ".join(k) for k in sorted(wanted)[:5]) + (", ..." if len(wanted) > 5 else "")
+        rel = relative(head.suite_path, root)
+        result.problems.append(f"no baseline for {len(wanted)} pair(s) ({names}): make one on the default "
+                               f"branch with `harness run {rel}` then `harness baseline update {rel}`, and commit "
+                               "it")  # fmt: skip
     if opts.plan_only:
         result.verdict = "planned"
         return result

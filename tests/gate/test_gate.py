@@ -379,3 +379,17 @@ def test_exit_codes() -> None:
     pv = gate.PairVerdict(("t", "p", "base"), "run", "degraded")
     assert gate.overall([pv], [], ["baseline damaged"]) == "degraded"
     assert gate.overall([], [], ["baseline damaged"]) == "incomplete"
+
+
+def test_a_suite_without_a_baseline_is_incomplete_and_says_how_to_make_one(project: Path, tmp_path: Path) -> None:
+    """Issue 27: a new suite passed the gate with exit 0 although nothing was compared."""
+    root = project.parent.parent
+    git(root, "init", "-q", "-b", "main")
+    (root / "README.md").write_text("a repository before the suite\n")
+    git(root, "add", "README.md")
+    git(root, "commit", "-qm", "before the suite")
+    r = run_gate(project, tmp_path / "results")
+    assert r.exit_code == 3, r.output
+    assert "GATE INCOMPLETE" in r.output and "no baseline for 5 pair(s) (intents / alpha / base" in r.output
+    assert "harness run evals/tiny.yaml` then `harness baseline update evals/tiny.yaml`" in r.output
+    assert not (tmp_path / "results" / "runs").exists() or not list((tmp_path / "results" / "runs").glob("*.jsonl"))
