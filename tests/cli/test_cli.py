@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -187,3 +188,19 @@ def test_dry_run_sends_nothing(project: Path, tmp_path: Path, monkeypatch: pytes
     assert "Dry run: nothing was sent" in out and "cost ceiling" in out
     assert "alpha" in out and "live" in out
     assert not results.exists()
+
+
+def test_end_of_run_load_is_said_in_cells(project: Path, tmp_path: Path) -> None:
+    """Issue 27: `loaded 2972 records` after a 4,711-cell run read like lost data. The note says what was loaded in
+    cells (the unit the run printed) and how many cells of the run the database holds, in-run loads included."""
+    results = tmp_path / "results"
+    code, out = run("run", str(project), "--results-dir", str(results), "--no-report")
+    assert code == 0, out
+    run_id = rows(results, "SELECT run_id FROM runs")[0][0]
+    flat = " ".join(out.split())
+    assert "run " + str(run_id) + ": 42 cells" in flat
+    assert re.search(r"loaded 42 cells \(\d+ records with attempts and grades\) into", flat), flat
+    assert f"which now holds 42 cells of run {run_id}" in flat
+    # a second load finds nothing new and says so in the same units
+    code, out = run("db", "load", "--results-dir", str(results))
+    assert code == 0 and "(0 cells)" in out, out
