@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from harness.errors import DatabaseLockedError, InputError
 from harness.store import db as store
@@ -131,11 +131,20 @@ class Results:
             "sim_seed, planned_cells, routing_table_version FROM runs ORDER BY started_at"
         )
 
-    def latest(self) -> str:
-        """The id of the most recent run."""
-        df = self.runs()
+    def latest(self, suite: str | None = None, kind: Literal["run", "gate"] = "run") -> str:
+        """The id of the most recent run: of `suite` when given, and of `kind`: ordinary runs (`run`, default) or
+        the pairs `harness gate` re-ran (`gate`). Runs recorded before kinds were are ordinary runs."""
+        if kind not in ("run", "gate"):
+            raise InputError(f"kind must be 'run' or 'gate', got {kind!r}")
+        where, params = "WHERE coalesce(json_extract_string(selection, '$.kind'), 'run') = ?", [kind]
+        if suite is not None:
+            where, params = where + " AND suite = ?", [*params, suite]
+        df = self.sql(f"SELECT run_id FROM runs {where} ORDER BY started_at", params)
         if df.empty:
-            raise InputError(f"no runs in {self.lake.label if self.lake else self.path}")
+            of = f" of suite {suite!r}" if suite else ""
+            raise InputError(
+                f"no {'gate ' if kind == 'gate' else ''}runs{of} in {self.lake.label if self.lake else self.path}"
+            )
         return str(df["run_id"].iloc[-1])
 
     def cells(self, run: str | None = None, task: str | None = None, deployment: str | None = None,

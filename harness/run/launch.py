@@ -161,7 +161,8 @@ def run_record(plan: Plan, sim_seed: int, prov: Provenance | None = None) -> dic
         "variants": sel.variants, "planned_cells": len(plan.cells), "pid": pid, "host": hostname,
         "selection": {"tasks": sel.tasks, "deployments": sel.deployments, "variants": sel.variants,
                       "limit": sel.limit, "repeats": sel.repeats, "mode": sel.mode, "scenario": sel.scenario,
-                      "faults": sel.faults, "routed": sel.routed, "shard": list(sel.shard) if sel.shard else None},
+                      "faults": sel.faults, "routed": sel.routed, "shard": list(sel.shard) if sel.shard else None,
+                      "kind": sel.kind},
     }  # fmt: skip
 
 
@@ -291,7 +292,7 @@ def _selection(recorded: dict[str, Any]) -> Selection:
         variants=recorded.get("variants") or ["base"], limit=recorded.get("limit"),
         repeats=recorded.get("repeats"), mode=recorded.get("mode", "auto"), scenario=recorded.get("scenario"),
         faults=recorded.get("faults") or [], routed=bool(recorded.get("routed")),
-        shard=tuple(recorded["shard"]) if recorded.get("shard") else None,
+        shard=tuple(recorded["shard"]) if recorded.get("shard") else None, kind=recorded.get("kind", "run"),
     )  # fmt: skip
 
 

@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 from harness.config.base import ID_PATTERN
 from harness.config.datasets import Case, Dataset, load_dataset
@@ -69,6 +69,8 @@ class Selection:
     """Also walk every case through its chain as production would (served records)."""
     shard: tuple[int, int] | None = None
     """(k, n): only the cases of shard k of n (`--shard K/N`); every deployment of a case is in its case's shard."""
+    kind: Literal["run", "gate"] = "run"
+    """`gate`: the pairs `harness gate` re-ran (recorded, so `latest()` can tell them from ordinary runs)."""
 
 
 def in_shard(task: str, case_id: str, shard: tuple[int, int] | None) -> bool:
