@@ -172,17 +172,22 @@ def _clip(text: Any, width: int) -> str:
 
 
 def cell_list(run_id: str, rows: Sequence[dict[str, Any]], total: int) -> None:
-    """`harness show` when a filter matches several cells: one compact line each (output clipped)."""
+    """`harness show` when a filter matches several cells: one compact line each (output, or the tool calls a
+    function-calling cell made, clipped)."""
+    from harness.report.show import calls_text
+
     title = f"run {run_id}: {total} cell(s)" + (f", first {len(rows)} shown (--limit)" if total > len(rows) else "")
     table = Table(title=title, title_justify="left")
-    cols = ("task", "deployment", "variant", "case", "sample", "status", "score", "passed", "ms", "mode", "output")
+    cols = ("task", "deployment", "variant", "case", "sample", "status", "score", "passed", "ms", "mode",
+            "output / calls")  # fmt: skip
     for c in cols:
         table.add_column(c, justify="right" if c in ("sample", "score", "ms") else "left", overflow="fold")
     for r in rows:
         status = r["status"] + (f" ({r['error_class']})" if r["error_class"] else "")
         table.add_row(
             r["task"], r["deployment"], r["variant"], r["case_id"], str(r["sample"]), status, _fmt(r["score"]),
-            _fmt(r["passed"]), _fmt(r["latency_ms"]), "SIM" if r["simulated"] else "real", _clip(r["output"], 60),
+            _fmt(r["passed"]), _fmt(r["latency_ms"]), "SIM" if r["simulated"] else "real",
+            _clip(calls_text(r.get("tool_calls")) or r["output"], 60),
             style="yellow" if r["simulated"] else None,
         )  # fmt: skip
     console.print(table)
