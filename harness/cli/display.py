@@ -221,13 +221,24 @@ def _kv(cell: dict[str, Any]) -> Table:
     return table
 
 
+def _sent(tool_schema: str | None) -> str | None:
+    """How the case's tools were translated for the vendor (`cells.tool_schema`), one change a line."""
+    if not tool_schema:
+        return None
+    import json
+
+    data = json.loads(tool_schema)
+    return "\n".join(data.get("changes") or [])
+
+
 def cell_detail(cell: dict[str, Any]) -> None:
     """`harness show` for one cell: everything about it; model output is printed as text, never as markup."""
     sim = cell["simulated"]
     console.print(Panel(_kv(cell), title=Text("cell" + (" [SIMULATED]" if sim else "")), title_align="left",
                         border_style="yellow" if sim else "blue"))  # fmt: skip
     for title, body in (("input", cell["input"]), ("reference", cell["reference"]), ("output", cell["output"]),
-                        ("tool calls", cell["tool_calls"])):  # fmt: skip
+                        ("tool calls", cell["tool_calls"]),
+                        ("tools as sent", _sent(cell.get("tool_schema")))):  # fmt: skip
         if body not in (None, "", "[]"):
             console.print(Panel(Text(str(body)), title=Text(title), title_align="left"))
     grades = Table(title="grades", title_justify="left")

@@ -90,7 +90,7 @@ def _detail(
     from harness.report import cases
     from harness.report.data import suite_context
 
-    extra = cases.fetch(con, "SELECT error_message FROM cells WHERE cell_key = ?", [cell["cell_key"]])
+    extra = cases.fetch(con, "SELECT error_message, tool_schema FROM cells WHERE cell_key = ?", [cell["cell_key"]])
     found, note = cases.case_lookup(
         cases.datasets_dir(run, suite_context(run, results_dir).datasets_dir),
         [(cell["dataset"], cell["dataset_version"])],
@@ -99,6 +99,7 @@ def _detail(
     limit = None if full else cases.INPUT_CHARS
     return {
         **cell, "error_message": extra[0]["error_message"] if extra else None,
+        "tool_schema": extra[0]["tool_schema"] if extra else None,
         "input": cases.text(case.input, limit) if case else (note or "case not found in its dataset"),
         "reference": cases.text(case.expected, limit) if case else None,
         "grades": cases.grades(con, [cell["cell_key"]]).get(cell["cell_key"], []),

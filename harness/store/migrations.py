@@ -200,6 +200,12 @@ M008_RUN_SELECTION = """
 ALTER TABLE runs ADD COLUMN selection VARCHAR;  -- JSON: the run's selection
 """
 
+# Issue 27: a function-calling cell records how its case's tools were translated for the vendor (types, renamed
+# functions), so a user sees what was sent.
+M009_TOOL_SCHEMA = """
+ALTER TABLE cells ADD COLUMN tool_schema VARCHAR;  -- JSON: {renamed: {sent: dataset's}, changes: [...]}, or NULL
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "initial", M001_INITIAL),
     (2, "routes", M002_ROUTES),
@@ -209,4 +215,5 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (6, "judges", M006_JUDGES),
     (7, "journal_checks", M007_JOURNAL_CHECKS),
     (8, "run_selection", M008_RUN_SELECTION),
+    (9, "tool_schema", M009_TOOL_SCHEMA),
 ]
