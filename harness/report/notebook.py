@@ -61,7 +61,7 @@ DEGRADATION: dict[str, Dtype] = {
     "primary": "category", "n": "int64", "mean": "float64", "n_paired": "Int64", "mean_primary": "float64",
     "diff": "float64", "se": "float64", "ci_low": "float64", "ci_high": "float64", "p": "float64", "mde": "float64",
     "margin": "float64", "non_inferiority": NON_INFERIORITY, "equivalence": EQUIVALENCE, "equivalence_vs": "category",
-    "win_rate": "float64", "agreement": "float64", "kappa": "float64", "simulated": "bool",
+    "win_rate": "float64", "agreement": "float64", "agreement_on": "category", "kappa": "float64", "simulated": "bool",
 }  # fmt: skip
 
 
@@ -288,7 +288,8 @@ def _ladder_rows(rows: list[Row], ladders: list[Row]) -> list[Row]:
                 "ci_high": high, "p": vs.get("p"), "mde": vs.get("mde"), "margin": ladder["margin"],
                 "non_inferiority": step.get("non_inferiority"), "equivalence": step.get("equivalence"),
                 "equivalence_vs": step.get("equivalence_vs"), "win_rate": (step.get("pairwise") or {}).get("win_rate"),
-                "agreement": step.get("agreement"), "kappa": step.get("kappa"), "simulated": step["simulated"],
+                "agreement": step.get("agreement"), "agreement_on": ladder.get("agreement_on"),
+                "kappa": step.get("kappa"), "simulated": step["simulated"],
             })  # fmt: skip
     return out
 
