@@ -79,6 +79,8 @@ class RunProgress:
 @dataclass
 class _Group:
     n: int = 0
+    """Cells: one per case and sample."""
+    cases: set[str] = field(default_factory=set)
     ok: int = 0
     scores: list[float] = field(default_factory=list)
     passed: int = 0
@@ -90,11 +92,13 @@ class _Group:
 
 
 def summary_table(events: Iterable[Any], roles: dict[tuple[str, str], str]) -> Table:
-    """Per (task, deployment, variant): n, score, pass rate, errors by class, cost, p50 latency, mode."""
+    """Per (task, deployment, variant): cases and samples (cells: cases x repeats), score and pass rate over the
+    samples, errors by class, cost, p50 latency, mode."""
     groups: dict[tuple[str, str, str], _Group] = defaultdict(_Group)
     for e in events:
         g = groups[(e.task, e.deployment, e.variant)]
         g.n += 1
+        g.cases.add(e.case_id)
         g.cost += e.cost_usd
         g.simulated |= e.simulated
         if e.status == "ok":
@@ -110,16 +114,26 @@ def summary_table(events: Iterable[Any], roles: dict[tuple[str, str], str]) -> T
     variants = {k[2] for k in groups}
     table = Table(title="Results per task and deployment", title_justify="left")
     cols = ["task", "deployment", "role"] + (["variant"] if len(variants) > 1 else [])
-    cols += ["n", "score", "pass", "errors", "cost $", "p50 ms", "mode"]
+    cols += ["cases", "samples", "score", "pass", "errors", "cost $", "p50 ms", "mode"]
     for c in cols:
-        table.add_column(c, justify="right" if c in ("n", "score", "pass", "cost $", "p50 ms") else "left")
+        right = ("cases", "samples", "score", "pass", "cost $", "p50 ms")
+        table.add_column(c, justify="right" if c in right else "left")
     for (task, dep, variant), g in sorted(groups.items()):
         score = f"{statistics.fmean(g.scores):.3f}" if g.scores else "-"
         pass_rate = f"{g.passed / g.graded:.1%}" if g.graded else "-"
         errs = ", ".join(f"{k} {v}" for k, v in g.errors.most_common()) or "0"
         p50 = f"{statistics.median(g.latencies):.0f}" if g.latencies else "-"
         row = [task, dep, roles.get((task, dep), "")] + ([variant] if len(variants) > 1 else [])
-        row += [str(g.n), score, pass_rate, errs, f"{g.cost:.4f}", p50, "SIM" if g.simulated else "real"]
+        row += [
+            str(len(g.cases)),
+            str(g.n),
+            score,
+            pass_rate,
+            errs,
+            f"{g.cost:.4f}",
+            p50,
+            "SIM" if g.simulated else "real",
+        ]
         table.add_row(*row, style="yellow" if g.simulated else None)
     return table
 

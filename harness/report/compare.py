@@ -55,8 +55,8 @@ def paired_cases(a: dict[str, Case], b: dict[str, Case]) -> tuple[stats.PairedDi
 
 
 def _diff_dict(d: stats.PairedDifference) -> dict[str, Any]:
-    return {"n": d.n, "diff": d.diff, "se": d.se, "ci": [d.ci.low, d.ci.high], "p": d.p_value, "mde": d.mde,
-            "mean_a": d.mean_a, "mean_b": d.mean_b, "correlation": d.correlation}  # fmt: skip
+    return {"cases": d.n, "n": d.n, "diff": d.diff, "se": d.se, "ci": [d.ci.low, d.ci.high], "p": d.p_value,
+            "mde": d.mde, "mean_a": d.mean_a, "mean_b": d.mean_b, "correlation": d.correlation}  # fmt: skip
 
 
 #: What the agreement column compares, per task class: what the graders grade, not the raw text (a tool-call
@@ -128,7 +128,7 @@ def _fleiss(by_dep: dict[str, list[Row]], order: list[str]) -> dict[str, Any] | 
 
 
 def _step(dep: str, rows: list[Row], scores: dict[str, Case]) -> dict[str, Any]:
-    return {"deployment": dep, "role": rows[0]["role"], "n": len(scores),
+    return {"deployment": dep, "role": rows[0]["role"], "cases": len(scores), "n": len(scores),
             "mean": statistics.fmean(v[0] for v in scores.values()) if scores else None,
             "simulated": any(r["simulated"] for r in rows)}  # fmt: skip
 

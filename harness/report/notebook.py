@@ -51,14 +51,15 @@ COMPARE_CASES: dict[str, Dtype] = {
     "flipped": FLIPS, "output_a": "str", "output_b": "str",
 }  # fmt: skip
 COMPARE_SUMMARY: dict[str, Dtype] = {
-    "task": "category", "deployment": "category", "variant": "category", "n": "int64",
+    "task": "category", "deployment": "category", "variant": "category", "cases": "int64", "n": "int64",
     "mean_a": "float64", "mean_b": "float64", "diff": "float64", "se": "float64", "ci_low": "float64",
     "ci_high": "float64", "p": "float64", "mde": "float64", "correlation": "float64", "mcnemar_p": "float64",
     "pass_to_fail": "int64", "fail_to_pass": "int64", "p_drop": "float64", "p_holm": "float64", "verdict": VERDICTS,
 }  # fmt: skip
 DEGRADATION: dict[str, Dtype] = {
     "task": "category", "variant": "category", "deployment": "category", "role": "category", "position": "int64",
-    "primary": "category", "n": "int64", "mean": "float64", "n_paired": "Int64", "mean_primary": "float64",
+    "primary": "category", "cases": "int64", "n": "int64", "mean": "float64", "n_paired": "Int64",
+    "mean_primary": "float64",
     "diff": "float64", "se": "float64", "ci_low": "float64", "ci_high": "float64", "p": "float64", "mde": "float64",
     "margin": "float64", "non_inferiority": NON_INFERIORITY, "equivalence": EQUIVALENCE, "equivalence_vs": "category",
     "win_rate": "float64", "agreement": "float64", "agreement_on": "category", "kappa": "float64", "simulated": "bool",
@@ -283,7 +284,8 @@ def _ladder_rows(rows: list[Row], ladders: list[Row]) -> list[Row]:
             out.append({
                 "task": ladder["task"], "variant": ladder["variant"], "deployment": step["deployment"],
                 "role": step["role"], "position": position[(ladder["task"], ladder["variant"], step["deployment"])],
-                "primary": ladder["primary"], "n": step["n"], "mean": step["mean"], "n_paired": vs.get("n"),
+                "primary": ladder["primary"], "cases": step["n"], "n": step["n"], "mean": step["mean"],
+                "n_paired": vs.get("n"),
                 "mean_primary": vs.get("mean_a"), "diff": vs.get("diff"), "se": vs.get("se"), "ci_low": low,
                 "ci_high": high, "p": vs.get("p"), "mde": vs.get("mde"), "margin": ladder["margin"],
                 "non_inferiority": step.get("non_inferiority"), "equivalence": step.get("equivalence"),

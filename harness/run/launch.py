@@ -313,7 +313,8 @@ def _replayed(plan: Plan, state: JournalState) -> list[CellFinished]:
         score, passed = cell_score(state.grades.get(key, []), threshold.get(rec["task"], 1.0))
         out.append(
             CellFinished(rec["task"], rec["deployment"], rec["variant"], rec["status"], rec.get("error_class"),
-                         rec.get("cost_usd") or 0.0, score, passed, bool(rec.get("simulated")), rec.get("latency_ms"))
+                         rec.get("cost_usd") or 0.0, score, passed, bool(rec.get("simulated")), rec.get("latency_ms"),
+                         case_id=rec.get("case_id") or "")
         )  # fmt: skip
     return out
 

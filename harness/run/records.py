@@ -57,6 +57,8 @@ class CellFinished:
     simulated: bool
     latency_ms: float | None = None
     cached: bool = False
+    case_id: str = ""
+    """The case the cell answered (a case has one cell per sample)."""
 
 
 @dataclass

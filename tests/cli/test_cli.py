@@ -204,3 +204,31 @@ def test_end_of_run_load_is_said_in_cells(project: Path, tmp_path: Path) -> None
     # a second load finds nothing new and says so in the same units
     code, out = run("db", "load", "--results-dir", str(results))
     assert code == 0 and "(0 cells)" in out, out
+
+
+def test_cases_and_samples_are_named_where_each_is_meant(project: Path, tmp_path: Path) -> None:
+    """Issue 27: the CLI counted samples as `n`, the report counted cases as `n`. With 2 repeats of 12 + 6 cases,
+    every output says which it counts."""
+    results = tmp_path / "results"
+    code, out = run("run", str(project), "--results-dir", str(results), "--repeats", "2", "--report-dir",
+                    str(tmp_path / "reports"))  # fmt: skip
+    assert code == 0, out
+    header = next(line for line in out.splitlines() if "deployment" in line and "score" in line)
+    assert re.search(r"\bcases\b.*\bsamples\b", header) and not re.search(r"[┃│] +n +[┃│]", header), header
+    intents_alpha = next(line for line in out.splitlines() if "intents" in line and "alpha" in line)
+    assert re.search(r"[│┃] +12 +[│┃] +24 +[│┃]", intents_alpha), intents_alpha
+    md = tmp_path / "r.md"
+    assert run("report", "--results-dir", str(results), "--format", "md", "--out", str(md))[0] == 0
+    assert "| task | deployment | role | cases | samples |" in md.read_text()
+    js = tmp_path / "r.json"
+    assert run("report", "--results-dir", str(results), "--format", "json", "--out", str(js))[0] == 0
+    row = next(
+        r for r in json.loads(js.read_text())["overview"] if r["task"] == "intents" and r["deployment"] == "alpha"
+    )
+    assert (row["cases"], row["samples"], row["n"]) == (12, 24, 12)  # `n` kept for existing readers
+    html = next((tmp_path / "reports").glob("2*.html")).read_text()
+    assert "<th>cases</th><th>samples</th>" in html and "<th>n</th>" not in html.split('id="calibration')[0]
+    import harness as api
+
+    deg = api.open(results).degradation()
+    assert (deg["cases"] == deg["n"]).all() and set(deg["cases"]) == {12, 6}
