@@ -137,7 +137,7 @@ class Results:
         the pairs `harness gate` re-ran (`gate`). Runs recorded before kinds were are ordinary runs."""
         if kind not in ("run", "gate"):
             raise InputError(f"kind must be 'run' or 'gate', got {kind!r}")
-        where, params = "WHERE coalesce(json_extract_string(selection, '$.kind'), 'run') = ?", [kind]
+        where, params = "WHERE coalesce(json_extract_string(selection, '$.kind'), 'run') = ?", [str(kind)]
         if suite is not None:
             where, params = where + " AND suite = ?", [*params, suite]
         df = self.sql(f"SELECT run_id FROM runs {where} ORDER BY started_at", params)
