@@ -105,3 +105,9 @@ def test_tool_call_cells_list_their_calls(tmp_path: Path, monkeypatch: pytest.Mo
     assert code == 0, out
     assert "output / calls" in out
     assert re.search(r"math\.factorial\(number=\d+\)", out) or re.search(r"area_circle\(radius=\d", out), out
+    # one cell in full: what its vendor was sent (an OpenAI or Anthropic deployment: renamed, types translated)
+    dep = re.search(r"(gpt-4o-mini@openai|claude-\S+@anthropic)", out)
+    assert dep, out
+    code, out = harness_show(tmp_path / "res", "latest", "--deployment", dep.group(1), "--case", "t0")
+    assert code == 0 and "tools as sent" in out, out
+    assert "tools[0].name: math.factorial -> math_factorial" in out and "dict -> object" in out
