@@ -183,3 +183,45 @@ def debug_log(tmp_path: Path) -> Iterator[Path]:
         root.removeHandler(handler)
         root.setLevel(level)
         handler.close()
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def clone_example(root: Path) -> Path:
+    """What a fresh clone gives a new user: the repository's evals/ (model and routing tables) and prompts/, and an
+    empty datasets/; returns `root`."""
+    import shutil
+
+    for name in ("evals", "prompts"):
+        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("baselines", "*.ipynb"))
+    (root / "datasets").mkdir()
+    return root
+
+
+def bfcl_tool_cases(n: int = 8) -> list[dict[str, Any]]:
+    """Function-calling cases as public BFCL-style sets write them: `"type": "dict"` objects, a dotted function
+    name, `float`, `tuple` and `any` types; expected calls in BFCL's ground-truth form (lists of accepted values)."""
+    tools = [
+        {"name": "math.factorial", "description": "Factorial of a number.",
+         "parameters": {"type": "dict", "properties": {"number": {"type": "integer", "description": "n"}},
+                        "required": ["number"]}},
+        {"name": "geometry.area_circle", "description": "Area of a circle.",
+         "parameters": {"type": "dict", "properties": {
+             "radius": {"type": "float", "description": "Radius."},
+             "units": {"type": "string", "description": "Units.", "default": "m"},
+             "centre": {"type": "tuple", "items": {"type": "float"}, "description": "Centre (x, y)."},
+             "meta": {"type": "any", "description": "Anything."}},
+             "required": ["radius"]}},
+    ]  # fmt: skip
+    out = []
+    for i in range(n):
+        if i % 2 == 0:
+            expected = [{"name": "math.factorial", "arguments": {"number": [i + 3]}}]
+            request = f"What is the factorial of {i + 3}?"
+        else:
+            args = {"radius": [float(i)], "units": ["", "m"], "centre": [""], "meta": [""]}
+            expected = [{"name": "geometry.area_circle", "arguments": args}]
+            request = f"Area of a circle of radius {i} m?"
+        out.append({"id": f"t{i}", "input": {"request": request, "tools": tools}, "expected": expected})
+    return out

@@ -1,7 +1,7 @@
 """The `harness` command. Commands are thin: parse, call one library function, map errors to exit codes.
 
 One module per command group (`run`, `report` with `show`, `datasets`, `prompts`, `db` with `runs`, `gate` with
-`baseline`, `routing`, `judges`, `cache`, `sql`, `schema` with `graders`); `display` is the only module that
+`baseline`, `routing`, `judges`, `new`, `cache`, `sql`, `schema` with `graders`); `display` is the only module that
 imports Rich. Imports are lazy: `harness --help` and a sim-only run never import a vendor SDK, scikit-learn or
 pandas. Exit codes: 0 ok, 1 failure, 2 invalid input, 3 gate inconclusive, 130 interrupted.
 """
@@ -14,7 +14,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from harness.cli import cache, datasets, db, display, gate, judges, prompts, report, routing, run, schema, sql
+from harness.cli import cache, datasets, db, display, gate, judges, new, prompts, report, routing, run, schema, sql
 
 
 class OneLineErrors(TyperGroup):
@@ -60,6 +60,7 @@ for group, name in (
     (gate.baseline_app, "baseline"),
     (cache.cache_app, "cache"),
     (judges.judges_app, "judges"),
+    (new.new_app, "new"),
 ):
     app.add_typer(group, name=name)
 

@@ -80,3 +80,35 @@ def datasets_add_version(
 
     version = add_version(root, name, file, notes)
     display.plain(f"recorded {name}@{version}")
+
+
+@datasets_app.command("new")
+@cli_errors
+def datasets_new(
+    name: str,
+    file: Path,
+    task_class: Annotated[
+        str,
+        typer.Option(
+            "--task-class", help="classification, extraction, function-calling, qa, code, long-document or generation."
+        ),
+    ],
+    labels: Annotated[
+        str | None, typer.Option(help="Classification: the label set, comma-separated (default: the expected values).")
+    ] = None,
+    description: Annotated[str, typer.Option(help="What the cases are.")] = "",
+    source: Annotated[str, typer.Option(help="Where the data comes from.")] = "",
+    licence: Annotated[str, typer.Option(help="The data's licence.")] = "unspecified",
+    root: DatasetsOpt = Path("datasets"),
+) -> None:
+    """Start dataset NAME with FILE (JSONL cases) as version 1: manifest written, file copied, hashed, counted,
+    validated."""
+    from harness.cli import display
+    from harness.cli.common import split
+    from harness.config.scaffold import new_dataset
+
+    ds = new_dataset(root, name, file, task_class, split(labels), description, source, licence)
+    display.plain(
+        f"recorded {ds.ref}: {len(ds.cases)} cases, sha256 {ds.sha256[:16]}…, "
+        f"manifest {ds.path.parent / 'dataset.yaml'}"
+    )

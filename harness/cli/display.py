@@ -79,6 +79,8 @@ class RunProgress:
 @dataclass
 class _Group:
     n: int = 0
+    """Cells: one per case and sample."""
+    cases: set[str] = field(default_factory=set)
     ok: int = 0
     scores: list[float] = field(default_factory=list)
     passed: int = 0
@@ -90,11 +92,13 @@ class _Group:
 
 
 def summary_table(events: Iterable[Any], roles: dict[tuple[str, str], str]) -> Table:
-    """Per (task, deployment, variant): n, score, pass rate, errors by class, cost, p50 latency, mode."""
+    """Per (task, deployment, variant): cases and samples (cells: cases x repeats), score and pass rate over the
+    samples, errors by class, cost, p50 latency, mode."""
     groups: dict[tuple[str, str, str], _Group] = defaultdict(_Group)
     for e in events:
         g = groups[(e.task, e.deployment, e.variant)]
         g.n += 1
+        g.cases.add(e.case_id)
         g.cost += e.cost_usd
         g.simulated |= e.simulated
         if e.status == "ok":
@@ -110,16 +114,26 @@ def summary_table(events: Iterable[Any], roles: dict[tuple[str, str], str]) -> T
     variants = {k[2] for k in groups}
     table = Table(title="Results per task and deployment", title_justify="left")
     cols = ["task", "deployment", "role"] + (["variant"] if len(variants) > 1 else [])
-    cols += ["n", "score", "pass", "errors", "cost $", "p50 ms", "mode"]
+    cols += ["cases", "samples", "score", "pass", "errors", "cost $", "p50 ms", "mode"]
     for c in cols:
-        table.add_column(c, justify="right" if c in ("n", "score", "pass", "cost $", "p50 ms") else "left")
+        right = ("cases", "samples", "score", "pass", "cost $", "p50 ms")
+        table.add_column(c, justify="right" if c in right else "left")
     for (task, dep, variant), g in sorted(groups.items()):
         score = f"{statistics.fmean(g.scores):.3f}" if g.scores else "-"
         pass_rate = f"{g.passed / g.graded:.1%}" if g.graded else "-"
         errs = ", ".join(f"{k} {v}" for k, v in g.errors.most_common()) or "0"
         p50 = f"{statistics.median(g.latencies):.0f}" if g.latencies else "-"
         row = [task, dep, roles.get((task, dep), "")] + ([variant] if len(variants) > 1 else [])
-        row += [str(g.n), score, pass_rate, errs, f"{g.cost:.4f}", p50, "SIM" if g.simulated else "real"]
+        row += [
+            str(len(g.cases)),
+            str(g.n),
+            score,
+            pass_rate,
+            errs,
+            f"{g.cost:.4f}",
+            p50,
+            "SIM" if g.simulated else "real",
+        ]
         table.add_row(*row, style="yellow" if g.simulated else None)
     return table
 
@@ -172,17 +186,22 @@ def _clip(text: Any, width: int) -> str:
 
 
 def cell_list(run_id: str, rows: Sequence[dict[str, Any]], total: int) -> None:
-    """`harness show` when a filter matches several cells: one compact line each (output clipped)."""
+    """`harness show` when a filter matches several cells: one compact line each (output, or the tool calls a
+    function-calling cell made, clipped)."""
+    from harness.report.show import calls_text
+
     title = f"run {run_id}: {total} cell(s)" + (f", first {len(rows)} shown (--limit)" if total > len(rows) else "")
     table = Table(title=title, title_justify="left")
-    cols = ("task", "deployment", "variant", "case", "sample", "status", "score", "passed", "ms", "mode", "output")
+    cols = ("task", "deployment", "variant", "case", "sample", "status", "score", "passed", "ms", "mode",
+            "output / calls")  # fmt: skip
     for c in cols:
         table.add_column(c, justify="right" if c in ("sample", "score", "ms") else "left", overflow="fold")
     for r in rows:
         status = r["status"] + (f" ({r['error_class']})" if r["error_class"] else "")
         table.add_row(
             r["task"], r["deployment"], r["variant"], r["case_id"], str(r["sample"]), status, _fmt(r["score"]),
-            _fmt(r["passed"]), _fmt(r["latency_ms"]), "SIM" if r["simulated"] else "real", _clip(r["output"], 60),
+            _fmt(r["passed"]), _fmt(r["latency_ms"]), "SIM" if r["simulated"] else "real",
+            _clip(calls_text(r.get("tool_calls")) or r["output"], 60),
             style="yellow" if r["simulated"] else None,
         )  # fmt: skip
     console.print(table)
@@ -216,13 +235,24 @@ def _kv(cell: dict[str, Any]) -> Table:
     return table
 
 
+def _sent(tool_schema: str | None) -> str | None:
+    """How the case's tools were translated for the vendor (`cells.tool_schema`), one change a line."""
+    if not tool_schema:
+        return None
+    import json
+
+    data = json.loads(tool_schema)
+    return "\n".join(data.get("changes") or [])
+
+
 def cell_detail(cell: dict[str, Any]) -> None:
     """`harness show` for one cell: everything about it; model output is printed as text, never as markup."""
     sim = cell["simulated"]
     console.print(Panel(_kv(cell), title=Text("cell" + (" [SIMULATED]" if sim else "")), title_align="left",
                         border_style="yellow" if sim else "blue"))  # fmt: skip
     for title, body in (("input", cell["input"]), ("reference", cell["reference"]), ("output", cell["output"]),
-                        ("tool calls", cell["tool_calls"])):  # fmt: skip
+                        ("tool calls", cell["tool_calls"]),
+                        ("tools as sent", _sent(cell.get("tool_schema")))):  # fmt: skip
         if body not in (None, "", "[]"):
             console.print(Panel(Text(str(body)), title=Text(title), title_align="left"))
     grades = Table(title="grades", title_justify="left")

@@ -16,17 +16,25 @@ routing_app = typer.Typer(help="The routing table: chains, routes, eligibility."
 @routing_app.command("explain")
 @cli_errors
 def routing_explain(
-    task: str,
+    args: Annotated[
+        list[str],
+        typer.Argument(
+            help="[SUITE] TASK: the suite file (default evals/example.yaml), then the task.", show_default=False
+        ),
+    ],
     case: Annotated[str, typer.Option("--case", help="Case id.")],
-    suite: Annotated[Path, typer.Option(help="Suite file.")] = DEFAULT_SUITE,
+    suite: Annotated[Path | None, typer.Option(help="Suite file (or give it before TASK).")] = None,
     variant: Annotated[str, typer.Option(help="Prompt variant.")] = "base",
 ) -> None:
-    """Which chain CASE takes in TASK, and why each entry is eligible or dropped."""
+    """Which chain CASE takes in TASK of SUITE, and why each entry is eligible or dropped.
+
+    `harness routing explain evals/mine.yaml my-task --case c1` or `... my-task --case c1 --suite evals/mine.yaml`."""
     from harness.cli import display
     from harness.config.suite import load_suite
     from harness.run.plan import Selection, build_plan
 
-    project = load_suite(suite)
+    suite_path, task = _suite_and_task(args, suite)
+    project = load_suite(suite_path)
     plan = build_plan(project, Selection(tasks=[task], variants=[variant], mode="sim"), "explain")
     record = next((r for r in plan.routes if r["case_id"] == case), None)
     if record is None:
@@ -41,3 +49,16 @@ def routing_explain(
         for e in record["entries"]
     ]  # fmt: skip
     display.print_table(None, ["pos", "deployment", "provider", "verdict", "reason"], rows)
+
+
+def _suite_and_task(args: list[str], suite: Path | None) -> tuple[Path, str]:
+    """`TASK` or `SUITE TASK`, the suite also as `--suite` (not both)."""
+    if len(args) == 1:
+        return suite or DEFAULT_SUITE, args[0]
+    if len(args) == 2:
+        if suite is not None:
+            raise InputError(f"the suite is given twice ({args[0]} and --suite {suite})", fix="give one of them")
+        return Path(args[0]), args[1]
+    raise InputError(
+        f"expected [SUITE] TASK, got {len(args)} arguments", fix="harness routing explain [SUITE] TASK --case ID"
+    )

@@ -7,12 +7,14 @@ import, tens of milliseconds of every start-up.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 #: Ids of deployments, tasks, datasets and variants: safe in file names, SQL literals and HTML.
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.@:+-]*$"
+#: What a task does; it picks the request's shape (tools for function calling) and how outputs are compared.
+TaskClass = Literal["classification", "extraction", "function-calling", "qa", "code", "long-document", "generation"]
 
 
 class Strict(BaseModel):

@@ -21,6 +21,7 @@ from pydantic import Field
 
 from harness.config.base import Strict
 from harness.config.images import IMAGES_FIELD, images_digest, load_images
+from harness.config.tools import tools_error
 from harness.config.yamlfile import load_model
 from harness.errors import DatasetError, Where
 from harness.types import Image
@@ -124,6 +125,10 @@ def _case(obj: Any, fields: set[str], where: Where, folder: Path) -> Case:
         missing, extra = sorted(fields - set(inp)), sorted(set(inp) - fields)
         what = f"missing input field {missing[0]!r}" if missing else f"input field {extra[0]!r} not in manifest"
         raise DatasetError(f"case {cid}: {what}", where, "input fields must equal the manifest's `fields`")
+    if "tools" in inp:
+        problem = tools_error(inp["tools"])
+        if problem:
+            raise DatasetError(f"case {cid}: {problem}", where)
     split = obj.get("split", "test")
     if split not in ("train", "test"):
         raise DatasetError(f"case {cid}: split must be 'train' or 'test', got {split!r}", where)

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, ValidationError, field_validator, model_validator
 
-from harness.config.base import ID_PATTERN, Strict
+from harness.config.base import ID_PATTERN, Strict, TaskClass
 from harness.config.models import ModelTable, load_models
 from harness.config.routing import RoutingTable, load_routing
 from harness.config.scenarios import Scenario
@@ -20,7 +20,6 @@ from harness.config.yamlfile import file_sha256, load_yaml, validation_error
 from harness.errors import ConfigError, Where
 from harness.graders.base import Registered
 
-TaskClass = Literal["classification", "extraction", "function-calling", "qa", "code", "long-document", "generation"]
 #: Names of tasks, the suite and its scenarios: they become file names (`baselines/<suite>.jsonl`) and reach the
 #: Markdown summaries, so newlines, `|`, `/` and markup are refused at load time.
 Name = Annotated[str, StringConstraints(pattern=ID_PATTERN)]

@@ -181,7 +181,7 @@ def _run_pairs(suite: Path, wanted: set[changes.PairKey], baseline: bl.Baseline,
     sel = Selection(
         tasks=sorted({k[0] for k in wanted}), deployments=sorted({k[1] for k in wanted}),
         variants=[v for v in baseline.variants if any(k[2] == v for k in wanted)], limit=h.get("limit"),
-        repeats=h.get("repeats"), mode=opts.mode,
+        repeats=h.get("repeats"), mode=opts.mode, kind="gate",
     )  # fmt: skip
     result = start_run(suite, sel, results_dir=opts.results_dir, options=RunOptions(cache=opts.cache),
                        sim_seed=int(h.get("sim_seed") or 0), on_plan=narrow)  # fmt: skip

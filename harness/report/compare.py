@@ -7,6 +7,7 @@ the CI gate (`harness.gate.verdict`) calls `drift` too, so report and gate canno
 
 from __future__ import annotations
 
+import json
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -54,13 +55,44 @@ def paired_cases(a: dict[str, Case], b: dict[str, Case]) -> tuple[stats.PairedDi
 
 
 def _diff_dict(d: stats.PairedDifference) -> dict[str, Any]:
-    return {"n": d.n, "diff": d.diff, "se": d.se, "ci": [d.ci.low, d.ci.high], "p": d.p_value, "mde": d.mde,
-            "mean_a": d.mean_a, "mean_b": d.mean_b, "correlation": d.correlation, "df": d.df,
+    return {"cases": d.n, "n": d.n, "diff": d.diff, "se": d.se, "ci": [d.ci.low, d.ci.high], "p": d.p_value,
+            "mde": d.mde, "mean_a": d.mean_a, "mean_b": d.mean_b, "correlation": d.correlation, "df": d.df,
             "clusters": d.clusters}  # fmt: skip
 
 
+#: What the agreement column compares, per task class: what the graders grade, not the raw text (a tool-call
+#: cell's text is empty, so comparing text would call every pair of tool-call cells in agreement).
+COMPARED = {
+    "function-calling": "tool calls (names and arguments; parallel calls in any order; text when no call)",
+    "extraction": "parsed JSON (keys in any order; text when unparseable)",
+    "classification": "labels (case, spaces and punctuation ignored)",
+}
+TEXT = "text outputs (case and spaces ignored)"
+
+
+def _graded(row: Row, task_class: str) -> str:
+    """A first-sample cell's graded value in a comparable form."""
+    from harness.graders.exact import normalise
+    from harness.graders.structured import parse_json_output
+
+    text = str(row["output"] or "")
+    if task_class == "function-calling":
+        raw = row.get("tool_calls")
+        calls = json.loads(raw) if isinstance(raw, str) else raw or []
+        if calls:
+            return json.dumps(sorted(json.dumps(c, sort_keys=True) for c in calls))
+    elif task_class == "extraction":
+        try:
+            return json.dumps(parse_json_output(text), sort_keys=True)
+        except ValueError:
+            pass
+    elif task_class == "classification":
+        return normalise(text, ignore_case=True, ignore_whitespace=True, ignore_punctuation=True, strip=True)
+    return " ".join(text.casefold().split())
+
+
 def _outputs(rows: list[Row]) -> dict[str, str]:
-    return {r["case_id"]: " ".join(str(r["output"] or "").casefold().split()) for r in rows if r["sample"] == 0}
+    return {r["case_id"]: _graded(r, r["task_class"]) for r in rows if r["sample"] == 0}
 
 
 def pairwise_wins(rows: Iterable[Row]) -> dict[tuple[str, str, str, str], dict[str, Any]]:
@@ -97,7 +129,7 @@ def _fleiss(by_dep: dict[str, list[Row]], order: list[str]) -> dict[str, Any] | 
 
 
 def _step(dep: str, rows: list[Row], scores: dict[str, Case]) -> dict[str, Any]:
-    return {"deployment": dep, "role": rows[0]["role"], "n": len(scores),
+    return {"deployment": dep, "role": rows[0]["role"], "cases": len(scores), "n": len(scores),
             "mean": statistics.fmean(v[0] for v in scores.values()) if scores else None,
             "simulated": any(r["simulated"] for r in rows)}  # fmt: skip
 
@@ -161,6 +193,7 @@ def ladders(
             seen.append((dep, scores))
             steps.append(step)
         out.append({"task": task, "variant": variant, "primary": primary, "steps": steps,
+                    "agreement_on": COMPARED.get(by_dep[primary][0]["task_class"], TEXT),
                     "margin": bars["non_inferiority_margin"], "equivalence_margin": bars["equivalence_margin"],
                     "fleiss": _fleiss(by_dep, order) if labels else None})  # fmt: skip
     return out

@@ -98,7 +98,7 @@ def overview(cells: Cells) -> list[dict[str, Any]]:
         out.append({
             "task": task, "deployment": dep, "variant": variant, "role": rows[0]["role"],
             "position": min(r["chain_position"] or 0 for r in rows), "provider": rows[0]["provider"],
-            "family": rows[0]["family"], "n": s.n_cases, "samples": len(rows), "mean": s.mean,
+            "family": rows[0]["family"], "cases": s.n_cases, "n": s.n_cases, "samples": len(rows), "mean": s.mean,
             "mean_ci": _ci(s.mean_ci), "pass_rate": s.pass_rate, "pass_ci": _ci(s.pass_ci),
             "errors": dict(errors.most_common()), "error_rate": s.error_rate,
             "cost_per_1k": sum(r["cost_usd"] or 0.0 for r in rows) / n_cases * 1000 if n_cases else 0.0,

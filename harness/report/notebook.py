@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from harness.errors import DatabaseLockedError, InputError
 from harness.store import db as store
@@ -51,7 +51,7 @@ COMPARE_CASES: dict[str, Dtype] = {
     "flipped": FLIPS, "output_a": "str", "output_b": "str",
 }  # fmt: skip
 COMPARE_SUMMARY: dict[str, Dtype] = {
-    "task": "category", "deployment": "category", "variant": "category", "n": "int64",
+    "task": "category", "deployment": "category", "variant": "category", "cases": "int64", "n": "int64",
     "mean_a": "float64", "mean_b": "float64", "diff": "float64", "se": "float64", "ci_low": "float64",
     "ci_high": "float64", "p": "float64", "mde": "float64", "correlation": "float64", "df": "float64",
     "clusters": "Int64", "mcnemar_p": "float64", "pass_to_fail": "int64", "fail_to_pass": "int64",
@@ -59,10 +59,11 @@ COMPARE_SUMMARY: dict[str, Dtype] = {
 }  # fmt: skip
 DEGRADATION: dict[str, Dtype] = {
     "task": "category", "variant": "category", "deployment": "category", "role": "category", "position": "int64",
-    "primary": "category", "n": "int64", "mean": "float64", "n_paired": "Int64", "mean_primary": "float64",
+    "primary": "category", "cases": "int64", "n": "int64", "mean": "float64", "n_paired": "Int64",
+    "mean_primary": "float64",
     "diff": "float64", "se": "float64", "ci_low": "float64", "ci_high": "float64", "p": "float64", "mde": "float64",
     "margin": "float64", "non_inferiority": NON_INFERIORITY, "equivalence": EQUIVALENCE, "equivalence_vs": "category",
-    "win_rate": "float64", "agreement": "float64", "kappa": "float64", "simulated": "bool",
+    "win_rate": "float64", "agreement": "float64", "agreement_on": "category", "kappa": "float64", "simulated": "bool",
 }  # fmt: skip
 
 
@@ -132,11 +133,20 @@ class Results:
             "sim_seed, planned_cells, routing_table_version FROM runs ORDER BY started_at"
         )
 
-    def latest(self) -> str:
-        """The id of the most recent run."""
-        df = self.runs()
+    def latest(self, suite: str | None = None, kind: Literal["run", "gate"] = "run") -> str:
+        """The id of the most recent run: of `suite` when given, and of `kind`: ordinary runs (`run`, default) or
+        the pairs `harness gate` re-ran (`gate`). Runs recorded before kinds were are ordinary runs."""
+        if kind not in ("run", "gate"):
+            raise InputError(f"kind must be 'run' or 'gate', got {kind!r}")
+        where, params = "WHERE coalesce(json_extract_string(selection, '$.kind'), 'run') = ?", [str(kind)]
+        if suite is not None:
+            where, params = where + " AND suite = ?", [*params, suite]
+        df = self.sql(f"SELECT run_id FROM runs {where} ORDER BY started_at", params)
         if df.empty:
-            raise InputError(f"no runs in {self.lake.label if self.lake else self.path}")
+            of = f" of suite {suite!r}" if suite else ""
+            raise InputError(
+                f"no {'gate ' if kind == 'gate' else ''}runs{of} in {self.lake.label if self.lake else self.path}"
+            )
         return str(df["run_id"].iloc[-1])
 
     def cells(self, run: str | None = None, task: str | None = None, deployment: str | None = None,
@@ -275,12 +285,14 @@ def _ladder_rows(rows: list[Row], ladders: list[Row]) -> list[Row]:
             out.append({
                 "task": ladder["task"], "variant": ladder["variant"], "deployment": step["deployment"],
                 "role": step["role"], "position": position[(ladder["task"], ladder["variant"], step["deployment"])],
-                "primary": ladder["primary"], "n": step["n"], "mean": step["mean"], "n_paired": vs.get("n"),
+                "primary": ladder["primary"], "cases": step["n"], "n": step["n"], "mean": step["mean"],
+                "n_paired": vs.get("n"),
                 "mean_primary": vs.get("mean_a"), "diff": vs.get("diff"), "se": vs.get("se"), "ci_low": low,
                 "ci_high": high, "p": vs.get("p"), "mde": vs.get("mde"), "margin": ladder["margin"],
                 "non_inferiority": step.get("non_inferiority"), "equivalence": step.get("equivalence"),
                 "equivalence_vs": step.get("equivalence_vs"), "win_rate": (step.get("pairwise") or {}).get("win_rate"),
-                "agreement": step.get("agreement"), "kappa": step.get("kappa"), "simulated": step["simulated"],
+                "agreement": step.get("agreement"), "agreement_on": ladder.get("agreement_on"),
+                "kappa": step.get("kappa"), "simulated": step["simulated"],
             })  # fmt: skip
     return out
 

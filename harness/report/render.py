@@ -64,7 +64,10 @@ def markdown(report: dict[str, Any]) -> str:
     if p["simulated"]:
         lines += ["> **SIMULATED**: rows marked SIM come from simulated twins; not evidence of model quality."]
         lines += [""]
-    lines += ["| task | deployment | role | n | score [95% CI] | pass | errors | mode |", "|---" * 8 + "|"]
+    lines += [
+        "| task | deployment | role | cases | samples | score [95% CI] | pass | errors | mode |",
+        "|---" * 9 + "|",
+    ]
     for r in report["overview"]:
         ci = f" [{r['mean_ci'][0]:.3f}, {r['mean_ci'][1]:.3f}]" if r["mean_ci"] else ""
         errs = ", ".join(f"{md(k)} {v}" for k, v in r["errors"].items()) or "0"
@@ -74,7 +77,8 @@ def markdown(report: dict[str, Any]) -> str:
             md(r["task"]),
             md(r["deployment"]),
             md(r["role"]),
-            str(r["n"]),
+            str(r["cases"]),
+            str(r["samples"]),
             _f(r["mean"]) + ci,
             pass_rate,
             errs,

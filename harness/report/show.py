@@ -18,13 +18,32 @@ if TYPE_CHECKING:
 
 STATUSES = ("ok", "error", "skipped", "pass", "fail")
 LIST_COLS = ("task", "deployment", "variant", "case_id", "sample", "status", "error_class", "score", "passed",
-             "latency_ms", "simulated", "output")  # fmt: skip
+             "latency_ms", "simulated", "output", "tool_calls")  # fmt: skip
 DETAIL_COLS = (
     "run_id", "task", "task_class", "dataset", "dataset_version", "case_id", "cluster", "deployment", "provider",
     "model", "role", "variant", "sample", "status", "error_class", "output", "tool_calls", "finish_reason", "score",
     "passed", "input_tokens", "output_tokens", "cost_usd", "latency_ms", "attempts", "cache_hit", "mode",
     "simulated", "template_path", "prompt_hash", "chain_position", "cell_key",
 )  # fmt: skip
+
+
+def calls_text(tool_calls: str | None) -> str:
+    """A cell's tool calls as `name(arg=value, ...)`, `; ` between calls (empty when it made none): what the list
+    shows in place of the empty text output of a tool-call cell."""
+    import json
+
+    try:
+        calls = json.loads(tool_calls or "[]")
+    except ValueError:
+        return str(tool_calls)
+    if not isinstance(calls, list):
+        return str(tool_calls)
+    out = []
+    for call in calls:
+        args = call.get("arguments") if isinstance(call, dict) else None
+        shown = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in (args or {}).items())
+        out.append(f"{call.get('name') if isinstance(call, dict) else call}({shown})")
+    return "; ".join(out)
 
 
 @dataclass(frozen=True)
@@ -71,7 +90,7 @@ def _detail(
     from harness.report import cases
     from harness.report.data import suite_context
 
-    extra = cases.fetch(con, "SELECT error_message FROM cells WHERE cell_key = ?", [cell["cell_key"]])
+    extra = cases.fetch(con, "SELECT error_message, tool_schema FROM cells WHERE cell_key = ?", [cell["cell_key"]])
     found, note = cases.case_lookup(
         cases.datasets_dir(run, suite_context(run, results_dir).datasets_dir),
         [(cell["dataset"], cell["dataset_version"])],
@@ -80,6 +99,7 @@ def _detail(
     limit = None if full else cases.INPUT_CHARS
     return {
         **cell, "error_message": extra[0]["error_message"] if extra else None,
+        "tool_schema": extra[0]["tool_schema"] if extra else None,
         "input": cases.text(case.input, limit) if case else (note or "case not found in its dataset"),
         "reference": cases.text(case.expected, limit) if case else None,
         "grades": cases.grades(con, [cell["cell_key"]]).get(cell["cell_key"], []),

@@ -167,7 +167,8 @@ def run_record(plan: Plan, sim_seed: int, prov: Provenance | None = None) -> dic
         "variants": sel.variants, "planned_cells": len(plan.cells), "pid": pid, "host": hostname,
         "selection": {"tasks": sel.tasks, "deployments": sel.deployments, "variants": sel.variants,
                       "limit": sel.limit, "repeats": sel.repeats, "mode": sel.mode, "scenario": sel.scenario,
-                      "faults": sel.faults, "routed": sel.routed, "shard": list(sel.shard) if sel.shard else None},
+                      "faults": sel.faults, "routed": sel.routed, "shard": list(sel.shard) if sel.shard else None,
+                      "kind": sel.kind},
     }  # fmt: skip
 
 
@@ -287,7 +288,7 @@ def start_run(
     session.journal.flush()
     crash_point("after-run-record")
     status, tally = session.execute(plan.cells, [])
-    loaded, note = try_load(results_dir, wait=FINAL_LOAD_WAIT)
+    loaded, note = try_load(results_dir, wait=FINAL_LOAD_WAIT, run_id=run_id)
     return RunResult(run_id, plan, tally, status, path, loaded, note, session.events, 0, session.served)
 
 
@@ -297,7 +298,7 @@ def _selection(recorded: dict[str, Any]) -> Selection:
         variants=recorded.get("variants") or ["base"], limit=recorded.get("limit"),
         repeats=recorded.get("repeats"), mode=recorded.get("mode", "auto"), scenario=recorded.get("scenario"),
         faults=recorded.get("faults") or [], routed=bool(recorded.get("routed")),
-        shard=tuple(recorded["shard"]) if recorded.get("shard") else None,
+        shard=tuple(recorded["shard"]) if recorded.get("shard") else None, kind=recorded.get("kind", "run"),
     )  # fmt: skip
 
 
@@ -318,7 +319,8 @@ def _replayed(plan: Plan, state: JournalState) -> list[CellFinished]:
         score, passed = cell_score(state.grades.get(key, []), threshold.get(rec["task"], 1.0))
         out.append(
             CellFinished(rec["task"], rec["deployment"], rec["variant"], rec["status"], rec.get("error_class"),
-                         rec.get("cost_usd") or 0.0, score, passed, bool(rec.get("simulated")), rec.get("latency_ms"))
+                         rec.get("cost_usd") or 0.0, score, passed, bool(rec.get("simulated")), rec.get("latency_ms"),
+                         case_id=rec.get("case_id") or "")
         )  # fmt: skip
     return out
 
@@ -382,6 +384,6 @@ def resume_run(
     session.journal.flush()
     crash_point("after-resume-record")
     status, tally = session.execute(remaining, regrade)
-    loaded, note = try_load(results_dir, wait=FINAL_LOAD_WAIT)
+    loaded, note = try_load(results_dir, wait=FINAL_LOAD_WAIT, run_id=run_id)
     result = RunResult(run_id, plan, tally, status, path, loaded, note, session.events, len(state.done), session.served)
     return result

@@ -23,12 +23,19 @@ LOAD_EVERY_SECONDS = float(os.environ.get("HARNESS_LOAD_EVERY", "5"))
 FINAL_LOAD_WAIT = float(os.environ.get("HARNESS_LOAD_WAIT", "30"))
 
 
-def try_load(results_dir: Path, wait: float) -> tuple[bool, str]:
+def try_load(results_dir: Path, wait: float, run_id: str | None = None) -> tuple[bool, str]:
+    """Load the journals into DuckDB; the note says what was loaded in cells (the unit a run prints), with the
+    records (cells, attempts, grades, ...) behind them, and how many of the run's cells the database now holds
+    (loads during the run took the rest)."""
     try:
-        stats = db.load(results_dir, wait=wait, memory_limit=db.RUN_LOAD_MEMORY_LIMIT)
+        stats = db.load(results_dir, wait=wait, memory_limit=db.RUN_LOAD_MEMORY_LIMIT, run_id=run_id)
     except DatabaseLockedError as e:
         return False, f"database busy, journal kept for a later load (`harness db load`): {e}"
-    note = f"loaded {stats.records} records into {db.db_path(results_dir)}"
+    note = (
+        f"loaded {stats.cells} cells ({stats.records} records with attempts and grades) into {db.db_path(results_dir)}"
+    )
+    if stats.run_cells is not None:
+        note += f", which now holds {stats.run_cells} cells of run {run_id}"
     return True, f"{stats.note}; {note}" if stats.note else note
 
 

@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 from harness.config.base import ID_PATTERN
 from harness.config.datasets import Case, Dataset, load_dataset
@@ -21,6 +21,7 @@ from harness.config.prompts import BASE_VARIANT, PromptLibrary, Template, prompt
 from harness.config.scenarios import Fault, parse_fault
 from harness.config.suite import Project, TaskSpec
 from harness.errors import InputError, Where
+from harness.providers.tool_schema import Translation, translate
 from harness.run.cache import request_key
 from harness.run.modes import DeploymentMode, Mode, decide_modes, judge_modes
 from harness.types import Image, Message, Request, RequestOptions, SimHint
@@ -49,6 +50,8 @@ class Cell:
     """Position of the deployment in the chain this case takes (0: primary)."""
     est_input_tokens: int = 0
     """Offline estimate (family factor + safety margin), reconciled with reported usage in the store."""
+    tools_sent: Translation | None = None
+    """Function calling: the case's tools as the vendor was sent them, and the names to map its calls back with."""
 
 
 @dataclass
@@ -69,6 +72,8 @@ class Selection:
     """Also walk every case through its chain as production would (served records)."""
     shard: tuple[int, int] | None = None
     """(k, n): only the cases of shard k of n (`--shard K/N`); every deployment of a case is in its case's shard."""
+    kind: Literal["run", "gate"] = "run"
+    """`gate`: the pairs `harness gate` re-ran (recorded, so `latest()` can tell them from ordinary runs)."""
 
 
 def in_shard(task: str, case_id: str, shard: tuple[int, int] | None) -> bool:
@@ -130,17 +135,21 @@ class Plan:
         }
 
 
-def options_for(task: TaskSpec, deployment: Deployment, case: Case) -> RequestOptions:
+def options_for(task: TaskSpec, deployment: Deployment, case: Case) -> tuple[RequestOptions, Translation | None]:
+    """The request's options; a function-calling case's tools as the deployment's vendor takes them, with the
+    translation (None when the case has no tools)."""
     tools = case.input.get("tools") if task.task_class == "function-calling" else None
+    sent = translate(deployment.provider, tools) if isinstance(tools, list) and tools else None
     o = task.options
-    return RequestOptions(
+    options = RequestOptions(
         temperature=o.temperature,
         max_tokens=min(o.max_tokens, deployment.max_output_tokens),
         stop=tuple(o.stop),
         seed=o.seed,
         json_mode=o.json_mode,
-        tools=tuple(tools) if isinstance(tools, list) else (),
+        tools=sent.tools if sent else (),
     )
+    return options, sent
 
 
 def _context(task_id: str, dataset: Dataset, case: Case, examples: list[dict[str, Any]]) -> dict[str, Any]:
@@ -252,7 +261,7 @@ def _task_cells(
             role = ("primary" if position == 0 else f"fallback {position}") + (
                 "" if route.route == "chain" else f" ({route.route})"
             )
-            options = options_for(task, dep, case)
+            options, sent = options_for(task, dep, case)
             ohash = option_hashes.get(options) if not options.tools else None  # tools hold dicts: unhashable
             if ohash is None:
                 ohash = short_hash(json.dumps(asdict(options), sort_keys=True, default=str))
@@ -281,7 +290,7 @@ def _task_cells(
                                         ohash, sample)  # fmt: skip
                     cells.append(
                         Cell(ckey, task_id, task.task_class, ds, case, dep_id, variant, sample, tmpl, req, ohash,
-                             rhash, role, position, prompt_tokens(messages, dep, models))
+                             rhash, role, position, prompt_tokens(messages, dep, models), sent)
                     )  # fmt: skip
         routes.append(route_record(run_id, route, entries))
     return cells

@@ -12,9 +12,10 @@ from typing import Any
 from harness.config.models import Deployment
 from harness.errors import FailureClass
 from harness.graders import Sample
+from harness.providers.tool_schema import restore
 from harness.run.cache import CacheMode, sim_key
 from harness.run.plan import Cell, Plan, short_hash
-from harness.types import Completion
+from harness.types import Completion, ToolCall
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class CellFinished:
     simulated: bool
     latency_ms: float | None = None
     cached: bool = False
+    case_id: str = ""
+    """The case the cell answered (a case has one cell per sample)."""
 
 
 @dataclass
@@ -143,7 +146,8 @@ def cell_record(
         "sample": cell.sample, "template_path": cell.template.path, "template_hash": cell.template.hash,
         "prompt_hash": cell.request.prompt_hash, "options_hash": cell.options_hash,
         "request_hash": cell.request_hash, "status": status, "output": c.text if c else None,
-        "tool_calls": [{"name": t.name, "arguments": t.arguments} for t in c.tool_calls] if c else None,
+        "tool_calls": [{"name": t.name, "arguments": t.arguments} for t in _calls(cell, c)] if c else None,
+        "tool_schema": cell.tools_sent.record() if cell.tools_sent else None,
         "finish_reason": c.finish_reason if c else None, "served_model": c.served_model if c else None,
         "error_class": failure.value if failure else None, "error_message": message,
         "input_tokens": c.usage.input_tokens if c else None, "output_tokens": c.usage.output_tokens if c else None,
@@ -155,6 +159,14 @@ def cell_record(
     }  # fmt: skip
 
 
+def _calls(cell: Cell, completion: Completion) -> tuple[ToolCall, ...]:
+    """The calls under the dataset's names: a tool renamed for the vendor is mapped back before it is stored or
+    graded."""
+    if cell.tools_sent is None:
+        return completion.tool_calls
+    return restore(completion.tool_calls, cell.tools_sent.names)
+
+
 def sample_of(cell: Cell, completion: Completion) -> Sample:
-    return Sample(completion.text, cell.case.expected, completion.tool_calls, cell.case.input, cell.task_class,
+    return Sample(completion.text, cell.case.expected, _calls(cell, completion), cell.case.input, cell.task_class,
                   cell.case.id, cell.key)  # fmt: skip

@@ -391,5 +391,5 @@ class Runner:
         self.sink(
             CellFinished(cell.task, cell.deployment, cell.variant, status, failure.value if failure else None,
                          0.0 if cached else cost, score, passed, simulated,
-                         completion.latency_ms if completion else None, cached)
+                         completion.latency_ms if completion else None, cached, cell.case.id)
         )  # fmt: skip

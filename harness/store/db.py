@@ -159,6 +159,9 @@ class LoadStats:
     journals: int = 0
     records: int = 0
     cells: int = 0
+    run_cells: int | None = None
+    """With `load(run_id=...)`: how many cells of that run the database holds after the load (earlier loads
+    included), the unit the run printed."""
     note: str = ""
     """Set when something unusual happened: a broken database set aside, a journal reloaded from its start,
     records a table's key kept out."""
@@ -274,14 +277,18 @@ def _load_into(con: Any, runs_dir: Path, stats: LoadStats, limit: str | None = N
     _checkpoint(con)
 
 
-def load(results_dir: Path, *, wait: float = 30.0, memory_limit: str | None = None) -> LoadStats:
+def load(
+    results_dir: Path, *, wait: float = 30.0, memory_limit: str | None = None, run_id: str | None = None
+) -> LoadStats:
     """Bring the database up to date with every journal under `results/runs/`, DuckDB holding up to
-    `memory_limit` (default LOAD_MEMORY_LIMIT; it spills past it)."""
+    `memory_limit` (default LOAD_MEMORY_LIMIT; it spills past it). With `run_id`, count that run's cells after."""
     stats = LoadStats()
     with ingest_lock(results_dir, wait=wait):
         con = _open_or_set_aside(db_path(results_dir), wait, stats)
         try:
             _load_into(con, results_dir / "runs", stats, memory_limit)
+            if run_id is not None:
+                stats.run_cells = con.execute("SELECT count(*) FROM cells WHERE run_id = ?", [run_id]).fetchone()[0]
         finally:
             con.close()
     return stats

@@ -205,6 +205,12 @@ M009_GRADE_SANDBOX = """
 ALTER TABLE grades ADD COLUMN sandbox VARCHAR;  -- code_exec: bwrap | rlimits; NULL for every other grader
 """
 
+# Issue 27: a function-calling cell records how its case's tools were translated for the vendor (types, renamed
+# functions), so a user sees what was sent.
+M010_TOOL_SCHEMA = """
+ALTER TABLE cells ADD COLUMN tool_schema VARCHAR;  -- JSON: {renamed: {sent: dataset's}, changes: [...]}, or NULL
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "initial", M001_INITIAL),
     (2, "routes", M002_ROUTES),
@@ -215,4 +221,5 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (7, "journal_checks", M007_JOURNAL_CHECKS),
     (8, "run_selection", M008_RUN_SELECTION),
     (9, "grade_sandbox", M009_GRADE_SANDBOX),
+    (10, "tool_schema", M010_TOOL_SCHEMA),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -187,3 +188,47 @@ def test_dry_run_sends_nothing(project: Path, tmp_path: Path, monkeypatch: pytes
     assert "Dry run: nothing was sent" in out and "cost ceiling" in out
     assert "alpha" in out and "live" in out
     assert not results.exists()
+
+
+def test_end_of_run_load_is_said_in_cells(project: Path, tmp_path: Path) -> None:
+    """Issue 27: `loaded 2972 records` after a 4,711-cell run read like lost data. The note says what was loaded in
+    cells (the unit the run printed) and how many cells of the run the database holds, in-run loads included."""
+    results = tmp_path / "results"
+    code, out = run("run", str(project), "--results-dir", str(results), "--no-report")
+    assert code == 0, out
+    run_id = rows(results, "SELECT run_id FROM runs")[0][0]
+    flat = " ".join(out.split())
+    assert "run " + str(run_id) + ": 42 cells" in flat
+    assert re.search(r"loaded 42 cells \(\d+ records with attempts and grades\) into", flat), flat
+    assert f"which now holds 42 cells of run {run_id}" in flat
+    # a second load finds nothing new and says so in the same units
+    code, out = run("db", "load", "--results-dir", str(results))
+    assert code == 0 and "(0 cells)" in out, out
+
+
+def test_cases_and_samples_are_named_where_each_is_meant(project: Path, tmp_path: Path) -> None:
+    """Issue 27: the CLI counted samples as `n`, the report counted cases as `n`. With 2 repeats of 12 + 6 cases,
+    every output says which it counts."""
+    results = tmp_path / "results"
+    code, out = run("run", str(project), "--results-dir", str(results), "--repeats", "2", "--report-dir",
+                    str(tmp_path / "reports"))  # fmt: skip
+    assert code == 0, out
+    header = next(line for line in out.splitlines() if "deployment" in line and "score" in line)
+    assert re.search(r"\bcases\b.*\bsamples\b", header) and not re.search(r"[┃│] +n +[┃│]", header), header
+    intents_alpha = next(line for line in out.splitlines() if "intents" in line and "alpha" in line)
+    assert re.search(r"[│┃] +12 +[│┃] +24 +[│┃]", intents_alpha), intents_alpha
+    md = tmp_path / "r.md"
+    assert run("report", "--results-dir", str(results), "--format", "md", "--out", str(md))[0] == 0
+    assert "| task | deployment | role | cases | samples |" in md.read_text()
+    js = tmp_path / "r.json"
+    assert run("report", "--results-dir", str(results), "--format", "json", "--out", str(js))[0] == 0
+    row = next(
+        r for r in json.loads(js.read_text())["overview"] if r["task"] == "intents" and r["deployment"] == "alpha"
+    )
+    assert (row["cases"], row["samples"], row["n"]) == (12, 24, 12)  # `n` kept for existing readers
+    html = next((tmp_path / "reports").glob("2*.html")).read_text()
+    assert "<th>cases</th><th>samples</th>" in html and "<th>n</th>" not in html.split('id="calibration')[0]
+    import harness as api
+
+    deg = api.open(results).degradation()
+    assert (deg["cases"] == deg["n"]).all() and set(deg["cases"]) == {12, 6}

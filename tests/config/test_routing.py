@@ -197,3 +197,19 @@ def test_routes_are_stored_with_the_run(project: Path, tmp_path: Path) -> None:
     est = con.execute("SELECT min(est_input_tokens) FROM cells").fetchone()
     con.close()
     assert est is not None and est[0] > 0
+
+
+@pytest.mark.parametrize("how", ["positional", "option"])
+def test_explain_takes_the_suite_as_every_command_does(project: Path, how: str) -> None:
+    """Issue 27: the suite positional (before TASK, as `harness run [SUITE]`) or `--suite`; both at once is an error."""
+    routing(project, BASE + "  intents:\n    chain: [alpha, tiny-ctx]\n")
+    args = ["routing", "explain", str(project), "intents", "--case", "c001"]
+    if how == "option":
+        args = ["routing", "explain", "intents", "--case", "c001", "--suite", str(project)]
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 0, r.output
+    assert "task intents, case c001" in r.output and "takes chain" in r.output
+    both = CliRunner().invoke(app, ["routing", "explain", str(project), "intents", "--case", "c001", "--suite", "x"])
+    assert both.exit_code == 2 and "given twice" in both.output
+    help_text = CliRunner().invoke(app, ["routing", "explain", "--help"]).output
+    assert "SUITE" in help_text and "--suite" in help_text

@@ -38,6 +38,7 @@ from tests.fakeprov.wire import (
     route,
     success_body,
     tokens,
+    tool_problem,
 )
 
 __all__ = ["Fault", "Hit", "Prompt", "Reply", "Schedule", "Server", "always", "cell_of", "first", "http", "serve"]
@@ -154,6 +155,12 @@ class Handler(BaseHTTPRequestHandler):
             hit.status, hit.outcome = auth.status, "unauthenticated"
             payload, extra = error_body(api, Fault(auth.status, message=auth.problem), r.infra)
             self._send(auth.status, payload, {request_id_header(api, r.infra): rid, **extra})
+            return
+        refused = tool_problem(api, body)
+        if refused:  # the vendor's request validator: a 400 before any model sees it
+            hit.status, hit.outcome = 400, "invalid_request"
+            payload, extra = error_body(api, Fault(400, message=refused), r.infra)
+            self._send(400, payload, {request_id_header(api, r.infra): rid, **extra})
             return
         if fault and fault.delay:
             hit.outcome = "slow"

@@ -251,3 +251,57 @@ def request_id_header(api: Api, infra: Infra) -> str:
     if infra == "bedrock":
         return "x-amzn-requestid"
     return "request-id" if api == "anthropic" else "x-request-id"
+
+
+#: The vendors' function-name rules as their request validators state them (OpenAI: Chat Completions; Anthropic:
+#: Messages, also on Bedrock and Vertex; Gemini: FunctionDeclaration.name).
+TOOL_NAME = {
+    "openai": re.compile(r"^[a-zA-Z0-9_-]{1,64}$"),
+    "anthropic": re.compile(r"^[a-zA-Z0-9_-]{1,128}$"),
+    "google": re.compile(r"^[a-zA-Z_][a-zA-Z0-9_.:-]{0,63}$"),
+}
+_JSON_TYPES = {"object", "array", "string", "number", "integer", "boolean", "null"}
+
+
+def _schema_problem(api: Api, schema: Any, at: str) -> str | None:
+    """A parameters schema as the vendor's validator sees it: JSON Schema types only (Gemini's OpenAPI
+    `parameters` spell them in capitals); OpenAI also wants `items` on every array."""
+    if not isinstance(schema, dict):
+        return f"{at}: not a schema"
+    kind = schema.get("type")
+    for t in kind if isinstance(kind, list) else [kind] if kind is not None else []:
+        if not isinstance(t, str) or t.lower() not in _JSON_TYPES:
+            return f"{at}.type: {t!r} is not valid under any of the given schemas"
+    if api == "openai" and kind == "array" and "items" not in schema:
+        return f"{at}: array schema missing items"
+    subs = [(f"{at}.properties.{k}", v) for k, v in (schema.get("properties") or {}).items()]
+    subs += [(f"{at}.{k}", schema[k]) for k in ("items", "additionalProperties") if isinstance(schema.get(k), dict)]
+    if isinstance(schema.get("items"), list):
+        return f"{at}.items: must be a schema, not a list"
+    for sub_at, sub in subs:
+        problem = _schema_problem(api, sub, sub_at)
+        if problem:
+            return problem
+    return None
+
+
+def tool_problem(api: Api, body: dict[str, Any]) -> str | None:
+    """Why the vendor would refuse the request's tools with a 400 (None: it takes them)."""
+    if api == "google":
+        decls = [d for t in body.get("tools") or [] for d in t.get("functionDeclarations") or []]
+        # google-genai writes `parameters_json_schema` (proto JSON takes both spellings)
+        keys = ("parametersJsonSchema", "parameters_json_schema", "parameters")
+        tools = [(d.get("name"), next((d[k] for k in keys if k in d), None), "functionDeclarations") for d in decls]
+    elif api == "anthropic":
+        tools = [(t.get("name"), t.get("input_schema"), "tools") for t in body.get("tools") or []]
+    else:
+        tools = [(t["function"].get("name"), t["function"].get("parameters"), "tools") for t in body.get("tools") or []]
+    for i, (name, params, where) in enumerate(tools):
+        if not isinstance(name, str) or not TOOL_NAME[api].match(name):
+            return f"Invalid '{where}[{i}].name': {name!r} does not match pattern {TOOL_NAME[api].pattern}"
+        if api == "anthropic" and (params or {}).get("type") != "object":
+            return f"tools.{i}.custom.input_schema.type: Input should be 'object'"
+        problem = _schema_problem(api, params or {}, f"{where}[{i}].parameters")
+        if problem:
+            return f"Invalid schema for function {name!r}: {problem}"
+    return None

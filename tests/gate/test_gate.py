@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from harness.cli import app
 from harness.config.suite import GraderSpec, load_suite
+from harness.errors import InputError
 from harness.gate import changes
 from harness.gate import verdict as gate
 from harness.gate.baseline import Baseline, dumps, parse, snapshot
@@ -393,3 +394,23 @@ def test_a_suite_without_a_baseline_is_incomplete_and_says_how_to_make_one(proje
     assert "GATE INCOMPLETE" in r.output and "no baseline for 5 pair(s) (intents / alpha / base" in r.output
     assert "harness run evals/tiny.yaml` then `harness baseline update evals/tiny.yaml`" in r.output
     assert not (tmp_path / "results" / "runs").exists() or not list((tmp_path / "results" / "runs").glob("*.jsonl"))
+
+
+def test_latest_is_the_last_ordinary_run_not_the_gates(project: Path, tmp_path: Path) -> None:
+    """Issue 27: `harness.open().latest()` returned the gate's run when a gate ran last. The gate's run is recorded
+    as such; `latest(suite=..., kind="run"|"gate")` picks, ordinary runs by default."""
+    import harness as api
+
+    results = tmp_path / "results"
+    make_repo(project, results)
+    edit(project.parent.parent / "prompts/intents/claude.j2", "one of", "pick one of")
+    r = run_gate(project, results, "--allow-inconclusive")
+    assert r.exit_code == 0, r.output
+    db = api.open(results)
+    runs = db.runs()
+    assert len(runs) == 2
+    ordinary, gate_run = runs["run_id"].iloc[0], runs["run_id"].iloc[1]
+    assert db.latest() == ordinary and db.latest(suite="tiny") == ordinary
+    assert db.latest(kind="gate") == gate_run and db.latest(suite="tiny", kind="gate") == gate_run
+    with pytest.raises(InputError, match="no runs of suite 'other'"):
+        db.latest(suite="other")

@@ -13,6 +13,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -148,3 +149,27 @@ def test_new_sections_and_numbers(browser: object, report: Path) -> None:
     assert values == sorted(values)
     severe = [e for e in d.get_log("browser") if e["level"] == "SEVERE"]  # type: ignore[attr-defined]
     assert severe == [], severe
+
+
+def test_report_reads_at_1280_px_without_page_scroll(browser: object, report: Path) -> None:
+    """Issue 27: the report was over 1,400 px wide. At a 1,280 px laptop viewport the page does not scroll
+    sideways: wide tables scroll inside their own box, long outputs and hashes wrap."""
+    from selenium.webdriver.common.by import By
+
+    d: Any = browser
+    d.set_window_size(1280, 900)
+    try:
+        d.get(report.as_uri())
+        inner = d.execute_script("return document.documentElement.clientWidth")
+        assert 1200 <= inner <= 1280
+        for details in d.find_elements(By.CSS_SELECTOR, "details"):  # flipped cases' outputs, templates: opened
+            d.execute_script("arguments[0].open = true", details)
+        wide = d.execute_script(
+            "const vw = document.documentElement.clientWidth; return Array.from(document.querySelectorAll('body *'))"
+            ".filter(e => e.getBoundingClientRect().right > vw + 1 && !e.closest('.scroll'))"
+            ".slice(0, 5).map(e => e.tagName + ' ' + Math.round(e.getBoundingClientRect().right));"
+        )
+        assert d.execute_script("return document.documentElement.scrollWidth") <= inner, wide
+        assert wide == []
+    finally:
+        d.set_window_size(1400, 1000)

@@ -67,9 +67,9 @@ def report(name: Callable[[str], str]) -> dict[str, object]:
     ci = {"diff": -0.1, "ci": [-0.2, 0.0]}
     return {
         "provenance": {"suite": name("suite"), "run_id": name("run"), "simulated": True},
-        "overview": [{"task": name("task"), "deployment": name("dep"), "role": name("role"), "n": 10,
-                      "mean": 0.5, "mean_ci": [0.4, 0.6], "pass_rate": 0.5, "errors": {name("err"): 2},
-                      "simulated": True}],
+        "overview": [{"task": name("task"), "deployment": name("dep"), "role": name("role"), "cases": 10,
+                      "samples": 10, "n": 10, "mean": 0.5, "mean_ci": [0.4, 0.6], "pass_rate": 0.5,
+                      "errors": {name("err"): 2}, "simulated": True}],
         "ladders": [{"task": name("task"), "primary": name("dep"), "margin": 0.05,
                      "steps": [{"deployment": name("dep"), "vs_primary": ci, "non_inferiority": name("ni"),
                                 "equivalence": name("eq")}]}],

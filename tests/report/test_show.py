@@ -88,3 +88,26 @@ def test_run_id_and_bad_input(results: Path) -> None:
     assert code == 2 and "--status must be one of ok, error, skipped, pass, fail" in out
     with pytest.raises(InputError, match="no database"):
         show(results / "missing", "latest", Filter())
+
+
+def test_tool_call_cells_list_their_calls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 27: `harness show` listed tool-call cells with a blank output column; it shows `name(args…)`."""
+    from tests.conftest import bfcl_tool_cases, clone_example
+
+    monkeypatch.chdir(clone_example(tmp_path))
+    (tmp_path / "cases.jsonl").write_text("".join(json.dumps(c) + "\n" for c in bfcl_tool_cases()))
+    for args in (["datasets", "new", "calls", "cases.jsonl", "--task-class", "function-calling"],
+                 ["new", "suite", "calls", "--dataset", "calls"],
+                 ["run", "evals/calls.yaml", "--mode", "sim", "--no-report", "--results-dir", "res"]):  # fmt: skip
+        r = CliRunner().invoke(app, args)
+        assert r.exit_code == 0, r.output
+    code, out = harness_show(tmp_path / "res", "latest", "--status", "pass")
+    assert code == 0, out
+    assert "output / calls" in out
+    assert re.search(r"math\.factorial\(number=\d+\)", out) or re.search(r"area_circle\(radius=\d", out), out
+    # one cell in full: what its vendor was sent (an OpenAI or Anthropic deployment: renamed, types translated)
+    dep = re.search(r"(gpt-4o-mini@openai|claude-\S+@anthropic)", out)
+    assert dep, out
+    code, out = harness_show(tmp_path / "res", "latest", "--deployment", dep.group(1), "--case", "t0")
+    assert code == 0 and "tools as sent" in out, out
+    assert "tools[0].name: math.factorial -> math_factorial" in out and "dict -> object" in out
