@@ -17,6 +17,7 @@ the gate's.
 from __future__ import annotations
 
 import math
+import statistics
 from dataclasses import dataclass
 from typing import Any
 
@@ -375,14 +376,28 @@ def scenario(quick: bool) -> dict[str, Any]:
         "pairs_cross_checked": checked + checked_seq, "worst_aa_false_fail": worst_fail,
         "worst_coverage": worst_cover, "sequential_cells_share_clear_prs": round(spend, 3),
         "sequential_power_gap": round(power_gap, 3),
-        "target": "A/A false fail <= 5% (+2 Monte Carlo SEs), coverage >= 93%; sequential: same, power within 1 point "
-                  "of fixed-n, <= 60% of the fixed-n cells on PRs with a true change of 0 or 10 points",
+        "target": "A/A false fail <= 5% (pooled; each setting within Monte Carlo error), coverage >= 93%; sequential: "
+                  "same, power within 1 point of fixed-n, <= 60% of the fixed-n cells on PRs with a true change of 0 "
+                  "or 10 points",
         "wall": round(time.perf_counter() - started, 1), "aa": aa, "power": power, "sequential": seq_rows,
         "simulated": True,
     }  # fmt: skip
-    noise = 2 * math.sqrt(0.05 * 0.95 / prs)  # an exact test fails 5% of A/A PRs: allow 2 Monte Carlo SEs
-    row["aa_false_fail_allowance"] = round(0.05 + noise, 4)
-    row["ok"] = (worst_fail <= 0.05 + noise and worst_cover >= 0.93 and spend <= 0.60 and power_gap <= 0.01
-                 and max(r["seq_false_fail"] for r in seq_rows) <= 0.05 + noise
-                 and min(r["seq_coverage"] for r in seq_rows) >= 0.93)  # fmt: skip
+    # An exact test fails 5% of A/A PRs. Pooled over every setting the rate is precise; a single setting's is not,
+    # and the largest of K estimates sits above 5% by chance: allow z_{1 - 0.05/K} Monte Carlo SEs for it.
+    se = math.sqrt(0.05 * 0.95 / prs)
+    pooled = sum(r["false_fail"] for r in aa) / len(aa)
+    z_max = statistics.NormalDist().inv_cdf(1 - 0.05 / len(aa))
+    row["aa_false_fail_pooled"] = round(pooled, 4)
+    row["aa_false_fail_allowance"] = round(0.05 + z_max * se, 4)
+    checks = {
+        "pooled A/A false fail <= 5%": pooled <= 0.05 + 2 * se / math.sqrt(len(aa)),
+        "every A/A setting within Monte Carlo error of 5%": worst_fail <= 0.05 + z_max * se,
+        "coverage >= 93%": worst_cover >= 0.93,
+        "sequential: false fails within error of 5%": max(r["seq_false_fail"] for r in seq_rows) <= 0.05 + z_max * se,
+        "sequential: coverage >= 93%": min(r["seq_coverage"] for r in seq_rows) >= 0.93,
+        "sequential: <= 60% of the cells on clear PRs": spend <= 0.60,
+        "sequential: power >= fixed-n power - 1 point": power_gap <= 0.01,
+    }
+    row["unmet"] = [name for name, ok in checks.items() if not ok]
+    row["ok"] = not row["unmet"]
     return row
