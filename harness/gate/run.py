@@ -197,25 +197,48 @@ def _answer_modes(run: RunResult) -> dict[str, str]:
 
 
 def _evidence(head: Project, side: BaseSide, baseline: bl.Baseline, runs: list[RunResult],
-              wanted: set[changes.PairKey]) -> gate.Evidence:  # fmt: skip
-    """What the verdicts compare: the baseline, and the rows of the gate's run (the sequential gate's runs)."""
+              wanted: set[changes.PairKey], rows: dict[changes.PairKey, list[bl.Row]] | None = None
+              ) -> gate.Evidence:  # fmt: skip
+    """What the verdicts compare: the baseline, and the rows of the gate's run (the sequential gate's runs), or
+    `rows` as given (the sequential gate between stages)."""
     from harness.run.resume import read_state
 
     tasks = head.suite.tasks
-    thresholds = {t: s.pass_threshold for t, s in tasks.items()}
-    rows: dict[changes.PairKey, list[bl.Row]] = {}
-    for run in runs:
-        for k, rs in bl.journal_rows(read_state(run.journal), thresholds, wanted).items():
-            rows.setdefault(k, []).extend(rs)
+    if rows is None:
+        thresholds = {t: s.pass_threshold for t, s in tasks.items()}
+        rows = {}
+        for run in runs:
+            for k, rs in bl.journal_rows(read_state(run.journal), thresholds, wanted).items():
+                rows.setdefault(k, []).extend(rs)
     head_chains = {t: list(head.routing.tasks[t].chain) for t in tasks}
     planned = Counter((c.task, c.deployment, c.variant) for run in runs for c in run.plan.cells)
     status = next((r.status for r in runs if r.status != "complete"), "complete" if runs else None)
     return gate.Evidence(
         baseline={k: baseline.rows.get(k, []) for k in baseline.cells}, head=rows, planned=dict(planned),
-        base_modes=baseline.modes, head_modes=_answer_modes(runs[0]), run_status=status,
+        base_modes=baseline.modes, head_modes=_answer_modes(runs[0]) if runs else {}, run_status=status,
         base_chains={t: c for t, c in side.chains.items() if t in tasks}, head_chains=head_chains,
         bars={t: s.quality.model_dump() for t, s in tasks.items()},
     )  # fmt: skip
+
+
+Holds = Callable[[dict[changes.PairKey, list[bl.Row]]], set[changes.PairKey]]
+
+
+def _chain_holds(head: Project, side: BaseSide, baseline: bl.Baseline, plan: list[changes.PairPlan],
+                 wanted: set[changes.PairKey]) -> Holds:  # fmt: skip
+    """For the sequential gate: the pairs whose early pass must wait because a fallback's non-inferiority to its
+    primary, which held in the baseline, is not confirmed on the cases run so far (a chain check would say
+    inconclusive or degraded on them): the chain checks are fixed-n tests, so they get the pair's whole dataset."""
+
+    def holds(rows: dict[changes.PairKey, list[bl.Row]]) -> set[changes.PairKey]:
+        ev = _evidence(head, side, baseline, [], wanted, rows)
+        out: set[changes.PairKey] = set()
+        for c in gate.chain_checks(plan, ev):
+            if c.outcome != "ok":
+                out |= {(c.task, c.primary, c.variant), (c.task, c.fallback, c.variant)}
+        return out
+
+    return holds
 
 
 def run_gate(suite: Path, opts: GateOptions) -> GateResult:
@@ -256,7 +279,8 @@ def run_gate(suite: Path, opts: GateOptions) -> GateResult:
         if opts.sequential:
             from harness.gate.staged import run_staged
 
-            staged = run_staged(suite, head, wanted, side.baseline, opts, notes, _run_pairs)
+            holds = _chain_holds(head, side, side.baseline, plan, wanted)
+            staged = run_staged(suite, head, wanted, side.baseline, opts, notes, _run_pairs, holds)
             runs = staged.runs
             ev = _evidence(head, side, side.baseline, runs, wanted)
             result.pairs, result.chains = gate.sequential_verdicts(plan, ev, staged.outcomes, staged.full_cells)

@@ -58,11 +58,14 @@ def _cut(cells: list[Cell], wanted: set[changes.PairKey], seed: int, looks: tupl
 
 
 RunPairs = Callable[..., "RunResult"]
+Holds = Callable[[dict[changes.PairKey, list[bl.Row]]], set[changes.PairKey]]
 
 
 def run_staged(suite: Path, head: Project, wanted: set[changes.PairKey], baseline: bl.Baseline, opts: Any,
-               notes: list[str], run_pairs: RunPairs, design: seq.Design | None = None) -> Staged:  # fmt: skip
-    """Run the stages until every pair is decided or its cases are exhausted."""
+               notes: list[str], run_pairs: RunPairs, holds: Holds | None = None,
+               design: seq.Design | None = None) -> Staged:  # fmt: skip
+    """Run the stages until every pair is decided or its cases are exhausted. `holds(rows)` names the pairs whose
+    early pass must wait (a chain check that cannot be told yet on these rows)."""
     from harness.run.resume import read_state
 
     design = design or seq.Design()
@@ -89,8 +92,14 @@ def run_staged(suite: Path, head: Project, wanted: set[changes.PairKey], baselin
         if run.status != "complete" or cut is None:
             break
         looks = _looks(open_, cut, rows, baseline, fractions)
-        for k, decision in seq.decide(looks, design, bars, m).items():  # type: ignore[arg-type]
-            if decision == "continue" and stage < len(design.looks) - 1:
+        decisions = seq.decide(looks, design, bars, m)
+        final = {k for k, pl in looks.items() if pl.fractions[-1] >= 1 - 1e-9} | (
+            set(looks) if stage == len(design.looks) - 1 else set()
+        )
+        early = {k for k, d in decisions.items() if d == "pass" and k not in final}
+        held = (holds(rows) & early) if holds and early else set()
+        for k, decision in decisions.items():  # type: ignore[assignment]
+            if (decision == "continue" or k in held) and k not in final:
                 continue
             pl, cases = looks[k], round(looks[k].fractions[-1] * len(cut.planned[k]))
             out.outcomes[k] = seq.Outcome(

@@ -54,3 +54,34 @@ def test_degraded_edit_fails_at_the_first_look_and_fixed_n_agrees(repo: Path, tm
     code, output, data = _gate(repo, tmp_path)  # the fixed-n gate: every cell
     assert code == 1 and data["pairs"][0]["cells"] == data["pairs"][0]["planned_cells"] == N
     assert "sequential" not in data["pairs"][0]["score"]
+
+
+def test_an_early_pass_waits_for_the_chain_check(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                 ) -> None:  # fmt: skip
+    """A fallback non-inferior to its primary in the baseline stops early only once that still holds on the cases
+    run so far; else the chain check (a fixed-n test) would see too few cases and turn the gate inconclusive."""
+    write_dataset(project.parent.parent / "datasets", "intents", intent_cases(n=N), {"text": "message"}, labels=LABELS)
+    models = project.parent / "models.yaml"
+    edit(models, "rate_limited: 0.05}", "rate_limited: 0.05, prompt_sensitivity: 0.1}")
+    edit(
+        models,
+        "classification: 0.6, extraction: 0.5}}",
+        "classification: 0.8, extraction: 0.5}, prompt_sensitivity: 0.1}",
+    )
+    make_repo(project, tmp_path / "results")
+    edit(project.parent.parent / "prompts/intents/default.j2", "Label it.", "Label it, please.")  # beta's template
+    code, output, data = _gate(project, tmp_path, "--sequential")
+    assert code == 0, output
+    (pair,) = data["pairs"]
+    assert pair["key"] == ["intents", "beta", "base"] and pair["verdict"] == "pass"
+    (chain,) = data["chains"]
+    assert (chain["fallback"], chain["before"], chain["outcome"]) == ("beta", "non-inferior", "ok"), chain
+    assert chain["after"] in ("non-inferior", "superior")
+
+    # the same edit while the chain check says it cannot tell yet: no early pass, the pair gets every case
+    from harness.gate import run as gate_run
+
+    monkeypatch.setattr(gate_run, "_chain_holds", lambda *a: lambda rows: {("intents", "beta", "base")})
+    code, output, data = _gate(project, tmp_path, "--sequential")
+    assert code == 0, output
+    assert data["pairs"][0]["cells"] == N and data["pairs"][0]["score"]["sequential"]["look"] == 5
