@@ -154,7 +154,8 @@ def _harness(
     ((cells, errors, attempts),) = db.query(
         results, "SELECT count(*), count(*) FILTER (WHERE status <> 'ok'), sum(attempts) FROM cells"
     )
-    lanes = db.query(results, "SELECT event, t, cause, rate, in_flight_limit FROM lanes ORDER BY session, seq")
+    lanes = db.query(results, "SELECT event, t, cause, rate, in_flight_limit, windows_grown, windows_held, "
+                              "windows_idle FROM lanes ORDER BY session, seq")  # fmt: skip
     return {
         "cells": len(result.plan.cells), "wall": m["last"] - m["plan"], "cpu": m["last_cpu"] - m["plan_cpu"],
         "steady": _steady(len(result.plan.cells), concurrency, m, m["last"]),
@@ -312,6 +313,9 @@ def noise(cases: int, repeats: int, concurrency: int = 32) -> dict[str, Any]:
         per[ph["name"]] = {"cells_per_s": round(_rate(runs), 1), "ratio_to_clean": round(_rate(runs) / base, 3),
                            "cuts": max(sum(1 for e in r["lane"] if e[0] == "cut") for r in runs),
                            "share_429": round(status.get("429", 0) / max(1, sum(status.values())), 4),
+                           "cpu_ms_per_cell": median_of([{"x": r["cpu"] / r["cells"] * 1000} for r in runs], "x"),
+                           "attempts_per_cell": median_of([{"x": r["attempts"] / r["cells"]} for r in runs], "x"),
+                           "steady_cells_per_s": median_of(runs, "steady", 1),
                            "errors": sum(r["errors"] for r in runs)}  # fmt: skip
     worst = min(per, key=lambda k: per[k]["ratio_to_clean"])
     row = summarise(
@@ -319,6 +323,9 @@ def noise(cases: int, repeats: int, concurrency: int = 32) -> dict[str, Any]:
         "Retry-After: 1", _runs(rows, worst, "harness"), base,
         ">= 95% of the clean run's cells/s in every phase (the row's figures: the worst phase against clean)",
         clean_cells_per_s=round(base, 1), worst=worst, phases=per,
+        clean_cpu_ms_per_cell=median_of([{"x": r["cpu"] / r["cells"] * 1000} for r in _runs(rows, "clean", "harness")],
+                                        "x"),
+        clean_steady_cells_per_s=median_of(_runs(rows, "clean", "harness"), "steady", 1),
     )  # fmt: skip
     row["ok"] = all(v["ratio_to_clean"] >= 0.95 and v["errors"] == 0 for v in per.values())
     return row
@@ -353,7 +360,7 @@ def quota_steps(step_s: int, repeats: int, concurrency: int = 32) -> dict[str, A
         figures.append({"steps": [settle(line, a, b, q) for a, b, q in bounds],
                         "quota_429_share": round(sum(x[1] for x in line) / max(1, attempts), 4),
                         "cuts": sum(1 for e in r["lane"] if e[0] == "cut"), "errors": r["errors"],
-                        "seconds": len(line)})  # fmt: skip
+                        "seconds": len(line), "lane": r["lane"], "ok_per_s": [x[0] for x in line]})  # fmt: skip
     row = summarise(
         f"quota steps: openai adapter, {cases:,} cells, 50 ms, concurrency {concurrency}, quota 100 -> 50 -> 100 "
         f"requests/s every {step_s} s", runs, 100.0,

@@ -25,8 +25,10 @@ never holds back the others. A lane combines:
 
   A cut takes the in-flight limit to 90% and the request rate to the lower of 90% of itself and 95% of the
   successes in the last second (what the quota let through); a lane with no rate yet learns one (90% of the
-  successes it measured over the last seconds), or with nothing measured pauses for the Retry-After. Growth is 5%
-  of the rate and 10% of the limit (at least one) per window, up to the declared ceiling and `max_concurrency`.
+  successes it measured over the last seconds), or with nothing measured pauses for the Retry-After. Growth is 10% of
+  the limit (at least one) and 5% of the rate per window, doubling (10%, 20%, 40%, then 50%) over consecutive
+  windows without a 429 or low headroom, so a quota that came back is found in seconds; up to the declared ceiling,
+  `max_concurrency` and (rule 5) twice the send rate, which bounds the overshoot.
 - **Retry-After**: the call that got a 429 always waits it out (the retry policy), without holding a slot.
 
 Every cut is recorded (`Lane.history`, with its cause and the window that caused it) and the runner journals it,
@@ -193,6 +195,7 @@ class Lane:
         self._window = Window(now)
         self._cooldown_until = -math.inf
         self._rtt: float | None = None
+        self._streak = 0
         self._successes: deque[float] = deque(maxlen=4096)
         self.lowest_rate: float | None = self.rate
 
@@ -277,6 +280,7 @@ class Lane:
         w, self._window = self._window, Window(now)
         if w.quota or w.limited > self.share * w.attempts:
             return self._cut(now, w)
+        self._streak = 0 if w.limited or w.near else self._streak
         if w.near:
             self._count("held")
         elif w.busy * 2 < w.attempts * self.limit:
@@ -290,6 +294,7 @@ class Lane:
 
     def _cut(self, now: float, w: Window) -> Cut:
         self._count("cut")
+        self._streak = 0
         before = self.rate
         self.limit = max(1, math.floor(self.limit * 0.9))
         self.slots.resize(self.limit)
@@ -334,23 +339,25 @@ class Lane:
                          "windows_idle": c.get("idle", 0)}  # fmt: skip
 
     def _passed(self, now: float, span: float, least: int) -> float | None:
-        """Successes per second over the last `span` seconds (from the first of them, at least a second); None
-        with fewer than `least` of them."""
+        """Successes per second over the last `span` seconds, from the first of them (over at least a second, or
+        the lane's age when younger: its first burst is all there is to go by); None with fewer than `least`."""
         while self._successes and now - self._successes[0] > 10.0:
             self._successes.popleft()
         recent = [t for t in self._successes if now - t <= span]
         if len(recent) < least:
             return None
-        return len(recent) / max(1.0, now - recent[0])
+        return len(recent) / max(now - recent[0], min(1.0, now - self.started), 0.05)
 
     def _grow(self, now: float, w: Window) -> None:
         self._count("grown")
         if self.limit < self.max_concurrency:
             self.limit = min(self.max_concurrency, self.limit + max(1, self.limit // 10))
             self.slots.resize(self.limit)
+        self._streak += 1
         if self.requests:
             sent = w.attempts / max(1e-9, now - w.start)
-            grown = min(self.requests.rate * 1.05, 2.0 * sent, self.ceiling or math.inf)  # rule 5: <= 2x sent
+            step = 1 + min(0.5, 0.05 * 2 ** (self._streak - 1))  # 5%, 10%, 20%, 40%, 50% while nothing pushes back
+            grown = min(self.requests.rate * step, 2.0 * sent, self.ceiling or math.inf)  # rule 5: <= 2x sent
             if grown > self.requests.rate:
                 self.requests.rate = grown
                 self.requests.capacity = max(1.0, grown / 4)

@@ -292,7 +292,8 @@ class Runner:
         try:
             async with asyncio.timeout(self.options.timeout_s):  # no extra task per attempt, unlike wait_for
                 return await provider.complete(request), None
-        except ProviderError as e:
+        except ProviderError as e:  # its tracebacks hold the SDK's frames in cycles: dropped, the GC has less to chase
+            e.__traceback__ = e.__cause__ = e.__context__ = None
             return None, e
         except TimeoutError:
             return None, ProviderError(FailureClass.timeout, f"no answer within {self.options.timeout_s:g} s")

@@ -72,6 +72,13 @@ def test_a_quota_is_a_quota_signal_in_every_wire_format(tmp_path: Path, keys: No
     assert out.exit_code == 0, out.output
     assert "lanes" in out.output and "cut" in out.output and "quota" in out.output
     assert all(lane in out.output for lane in LANES)
+    md = CliRunner().invoke(app, ["report", "--format", "md", "--results-dir", str(results)])
+    assert md.exit_code == 0, md.output
+    (line,) = [x for x in md.output.splitlines() if x.startswith("Rate limits: ")]
+    assert all(f"{lane} " in line for lane in LANES) and "on a spent quota" in line
+    html = CliRunner().invoke(app, ["report", "--results-dir", str(results), "--out", str(tmp_path / "r.html")])
+    assert html.exit_code == 0, html.output
+    assert 'id="lanes-table"' in (tmp_path / "r.html").read_text()
 
 
 def test_random_429s_are_transient_and_cut_nothing(tmp_path: Path, keys: None) -> None:

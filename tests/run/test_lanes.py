@@ -174,9 +174,25 @@ def test_growth_only_while_the_lane_is_in_use() -> None:
     for _ in range(10):
         feed(lane, clock, 2.1, 10, in_flight=(lane.limit + 1) // 2)  # half the limit in flight: in use
     grown = lane.counts["grown"]
-    assert grown >= 8 and lane.limit == 10 + grown and lane.rate == pytest.approx(10 * 1.05**grown)
+    assert grown >= 8 and lane.limit == 10 + grown
+    assert lane.rate == pytest.approx(20.0)  # +5%, +10%, +20%, ... up to twice the 10/s sent (rule 5)
     feed(lane, clock, 20, 10, in_flight=9)  # 9 of 20: not any more
     assert lane.counts["grown"] == grown
+
+
+def test_growth_steps_double_while_nothing_pushes_back() -> None:
+    """A quota that came back is found in seconds: +5%, +10%, +20%, +40%, then +50% per window; a 429 or low
+    headroom starts again at +5%."""
+    clock = Clock()
+    lane = Lane("d", max_concurrency=8, rpm=60_000, clock=clock)
+    lane.requests.rate = 10.0  # type: ignore[union-attr]
+    rates = []
+    for _ in range(6):
+        feed(lane, clock, 2.0, 1000, in_flight=8)  # sends far more than it may: rule 5 does not bind here
+        rates.append(round(lane.rate or 0, 3))
+    assert rates == pytest.approx([10.5, 11.55, 13.86, 19.404, 29.106, 43.659], rel=1e-3)
+    feed(lane, clock, 2.0, 1000, 0.01, in_flight=8)  # a window with 429s below the share: grows, from +5% again
+    assert lane.rate == pytest.approx(43.659 * 1.05, rel=1e-3)
 
 
 def test_the_rate_never_drifts_above_twice_the_send_rate() -> None:
