@@ -23,12 +23,13 @@ never holds back the others. A lane combines:
      average over the window.
   5. *Never above twice the measured send rate*: growth stops at twice the attempts per second of the window.
 
-  A cut takes the in-flight limit to 90% and the request rate to the lower of 90% of itself and 95% of the
-  successes in the last second (what the quota let through); a lane with no rate yet learns one (90% of the
-  successes it measured over the last seconds), or with nothing measured pauses for the Retry-After. Growth is 10% of
-  the limit (at least one) and 5% of the rate per window, doubling (10%, 20%, 40%, then 50%) over consecutive
-  windows without a 429 or low headroom, so a quota that came back is found in seconds; up to the declared ceiling,
-  `max_concurrency` and (rule 5) twice the send rate, which bounds the overshoot.
+  A cut takes the request rate to the lower of 90% of itself and 95% of the successes in the last second (what
+  the quota let through), and on a share cut (overload rather than a spent quota) the in-flight limit to 90%; a
+  lane with no rate yet learns one (90% of the successes it measured over the last seconds), or with nothing
+  measured pauses for the Retry-After. Growth is 10% of the limit (at least one) and 5% of the rate per window,
+  doubling (10%, 20%, 40%, then 50%) over consecutive windows without a 429 or low headroom, so a quota that came
+  back is found in seconds; up to the declared ceiling, `max_concurrency` and (rule 5) twice the send rate, which
+  bounds the overshoot.
 - **Retry-After**: the call that got a 429 always waits it out (the retry policy), without holding a slot.
 
 Every cut is recorded (`Lane.history`, with its cause and the window that caused it) and the runner journals it,
@@ -296,8 +297,9 @@ class Lane:
         self._count("cut")
         self._streak = 0
         before = self.rate
-        self.limit = max(1, math.floor(self.limit * 0.9))
-        self.slots.resize(self.limit)
+        if not w.quota:  # a spent quota is a rate: cutting calls in flight too only starves the lane at its rate
+            self.limit = max(1, math.floor(self.limit * 0.9))
+            self.slots.resize(self.limit)
         if self.requests:
             lower = self.requests.rate * 0.9
             passed = self._passed(now, 1.0, 3)
