@@ -216,8 +216,9 @@ CREATE TABLE lanes (
     retry_after DOUBLE, spent VARCHAR,                          -- the Retry-After and the limit it named
     quota_429s INTEGER, transient_429s INTEGER,                 -- so far in the session
     cuts INTEGER, lowest_rate DOUBLE,                           -- end: cuts in the session, the lowest rate held
-    windows_grown INTEGER, windows_held INTEGER, windows_idle INTEGER
-);  -- no key: a journal's bytes load once (a reload drops the run's rows first); a pairwise pass has lanes of its own
+    windows_grown INTEGER, windows_held INTEGER, windows_idle INTEGER,
+    PRIMARY KEY (run_id, from_shard, session, deployment, seq, t)   -- t: a pairwise pass has lanes of its own
+);
 """
 
 MIGRATIONS: list[tuple[int, str, str]] = [
