@@ -98,10 +98,10 @@ class Runner:
         return self.tally
 
     def _workers(self, deployment: str) -> int:
-        """Workers per lane: a live lane has four per slot, so cells waiting out a Retry-After (which hold no
-        slot) do not leave slots idle; simulated at scale 0 nothing waits, one per slot does."""
-        provider = self.providers.get(deployment)
-        waits = provider is not None and (not provider.simulated or self.options.sim_time_scale > 0)
+        """Workers per lane: a live lane (or one simulated in real time) has four per slot, so cells waiting out a
+        Retry-After (they hold no slot) leave no slot idle; local and unscaled simulated lanes never wait: one."""
+        mode = self._mode(deployment)
+        waits = mode == "live" or (mode == "sim" and self.options.sim_time_scale > 0)
         return self._lane(deployment).max_concurrency * (WORKERS_PER_SLOT if waits else 1)
 
     def _lane_record(self, deployment: str, cut: Cut | None) -> None:
