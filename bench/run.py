@@ -10,8 +10,8 @@ runs are labelled `simulated`.
     python bench/run.py [--only NAME ...] [--quick] [--repeats N] [--out PATH]
 
 Scenarios: overhead (1, start-up included), latency (2), sdk-zero and sdk-latency (3), faults (4), memory (5),
-cached (6), store (7), scaling (8), code (9: code_exec per sample, bwrap vs rlimits only), gate-stats (the gate's
-statistics, issue 28).
+cached (6), store (7), scaling (8), code (9: code_exec per sample, bwrap vs rlimits only), noise (10: random
+429s), quota-steps (11: a stepping quota), gate-stats (the gate's statistics, issue 28).
 """
 
 from __future__ import annotations
@@ -47,6 +47,8 @@ def scenarios(repeats: int, quick: bool) -> Plan:
         "sdk-zero": lambda: sdk.sdk_zero(n(2000, 200), repeats),
         "sdk-latency": lambda: sdk.sdk_latency(n(3000, 100), repeats),
         "faults": lambda: sdk.faults(n(1000, 100), repeats),
+        "noise": lambda: sdk.noise(n(10_000, 300), repeats),
+        "quota-steps": lambda: sdk.quota_steps(n(60, 10), 1),
         "memory": lambda: sim.memory(n(16_667, 500), repeats),
         "store": lambda: store.store_and_report(n(100_002, 1002), repeats),
         "lake": lambda: store.lake(n(100_002, 1002), repeats),

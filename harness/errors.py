@@ -21,6 +21,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from harness.types import RateSignal
 
 
 class FailureClass(StrEnum):
@@ -145,6 +149,7 @@ class ProviderError(HarnessError):
         retry_after: float | None = None,
         status: int | None = None,
         request_id: str | None = None,
+        rate: RateSignal | None = None,
     ) -> None:
         super().__init__(message)
         self.failure_class = failure_class
@@ -152,6 +157,8 @@ class ProviderError(HarnessError):
         self.retry_after = retry_after
         self.status = status
         self.request_id = request_id
+        self.rate = rate
+        """What the error response said about the rate limits (a 429 whose headers say the quota is spent)."""
 
     @property
     def retryable(self) -> bool:

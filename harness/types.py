@@ -85,6 +85,21 @@ class Usage:
 
 
 @dataclass(frozen=True, slots=True)
+class RateSignal:
+    """What one response said about its deployment's rate limits (OpenAI's `x-ratelimit-*`, Anthropic's
+    `anthropic-ratelimit-*` headers, Gemini's QuotaFailure details): read by the lane before it reacts."""
+
+    spent: bool = False
+    """A limit's remaining is 0 (with its reset), or Gemini named the quota that was exceeded: a quota signal."""
+    headroom: float | None = None
+    """The lowest remaining / limit over the limits the response reported."""
+    reset_s: float | None = None
+    """Seconds until the spent limit resets, when the response said."""
+    limit: str | None = None
+    """Which limit was spent (requests, tokens, input-tokens, ..., or Gemini's quota id)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Completion:
     """A provider's answer, normalised across providers."""
 
@@ -96,6 +111,8 @@ class Completion:
     request_id: str | None = None
     served_model: str | None = None
     simulated: bool = False
+    rate: RateSignal | None = None
+    """The response's rate-limit headers, read (live providers that send them)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -211,6 +211,32 @@ def cell_list(run_id: str, rows: Sequence[dict[str, Any]], total: int) -> None:
         note("narrow the filter to one cell (--task, --deployment, --case, --variant, --sample) to see it in full")
 
 
+def lane_history(run_id: str, rows: Sequence[dict[str, Any]]) -> None:
+    """`harness show --lanes`: every cut of a lane's limits with its cause, then the lane at the end."""
+    table = Table(title=f"run {run_id}: lanes (rates in requests/s; unpaced: -)", title_justify="left")
+    for c in ("deployment", "t s", "event", "cause", "rate", "in flight", "window 429s", "429s quota / transient"):
+        table.add_column(c, justify="right" if c in ("t s", "in flight") else "left")
+    for r in rows:
+        rate = _rate(r["rate"])
+        if r["event"] == "cut":
+            rate = f"{_rate(r['rate_before'])} -> {rate}"
+            why = f"{r['cause']}" + (f" ({r['spent']})" if r["spent"] else "")
+            window = f"{r['window_limited']} of {r['window_attempts']} ({r['window_quota']} quota)"
+        else:
+            why = f"{r['cuts']} cut(s), lowest {_rate(r['lowest_rate'])}, declared {_rate(r['declared_rate'])}"
+            window = f"windows grown {r['windows_grown']}, held {r['windows_held']}, idle {r['windows_idle']}"
+        table.add_row(r["deployment"], _fmt(r["t"]), r["event"], why, rate,
+                      f"{r['in_flight_limit']} of {r['max_concurrency']}", window,
+                      f"{r['quota_429s']} / {r['transient_429s']}")  # fmt: skip
+    console.print(table)
+    if not rows:
+        note("no lane records: the run made no live calls (or ran before lanes were recorded)")
+
+
+def _rate(x: float | None) -> str:
+    return "-" if x is None else f"{x:.3g}"
+
+
 def _kv(cell: dict[str, Any]) -> Table:
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold")

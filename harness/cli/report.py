@@ -66,6 +66,7 @@ def show(
     status: Annotated[str | None, typer.Option(help="ok | error | skipped | pass | fail")] = None,
     limit: Annotated[int, typer.Option(min=1, help="Rows listed when several cells match.")] = 50,
     full: Annotated[bool, typer.Option("--full", help="Print long inputs whole.")] = False,
+    lanes: Annotated[bool, typer.Option("--lanes", help="How each lane's rate and in-flight limit moved.")] = False,
     results_dir: ResultsOpt = Path("results"),
     store: StoreOpt = None,
     store_data: StoreDataOpt = None,
@@ -73,8 +74,13 @@ def show(
     """One cell in full (input, reference, output, tool calls, grades, attempts), or the list of cells that match."""
     from harness.cli import display
     from harness.report.show import Filter
+    from harness.report.show import lanes as lane_history
     from harness.report.show import show as find
 
+    if lanes:
+        run_row, rows = lane_history(source(results_dir, store, store_data), run)
+        display.lane_history(run_row["run_id"], rows)
+        return
     shown = find(
         source(results_dir, store, store_data),
         run,

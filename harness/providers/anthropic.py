@@ -14,6 +14,7 @@ against the loopback server (see the openai adapter for why that CPU matters).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import anthropic
@@ -26,6 +27,7 @@ from harness.providers.cloud import aws_auth, quiet_signing_logs, vertex_auth
 from harness.providers.http_convert import (
     CONNECT_TIMEOUT_S,
     api_key,
+    rate_signal,
     require_client,
     sdk_http_client,
     sdk_timeout,
@@ -100,7 +102,9 @@ class AnthropicProvider:
             except Exception as e:  # the call is all that runs here; to_error tells status, transport and body apart
                 raise to_error(e, self._secrets, seen) from e
         rid = response.headers.get("request-id") or seen.request_id  # Bedrock's id is in its own header
-        return to_completion(body, rid, response.status_code)
+        completion = to_completion(body, rid, response.status_code)
+        rate = rate_signal(response.headers)  # proactive: the lane slows before the quota answers 429
+        return completion if rate is None else replace(completion, rate=rate)
 
     async def aclose(self) -> None:
         await self._clients.aclose()

@@ -8,6 +8,7 @@ every secret the provider holds (an API key; AWS key pair and session token; an 
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 import json
 import os
@@ -21,6 +22,7 @@ from typing import Any
 
 from harness.config.models import Deployment
 from harness.errors import FailureClass, InputError, ProviderError
+from harness.types import RateSignal
 
 #: SDK timeouts sit a little above the runner's, so the runner's clock decides and the SDK's is a backstop.
 SDK_TIMEOUT_MARGIN_S = 5.0
@@ -106,6 +108,75 @@ def _retry_delay(body: Any) -> float | None:
     return None
 
 
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
+_UNIT_S = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def rate_signal(headers: Mapping[str, str], body: Any = None, now: float | None = None) -> RateSignal | None:
+    """What a response says about the deployment's rate limits, or None when it says nothing.
+
+    OpenAI (and compatible servers): `x-ratelimit-{limit,remaining,reset}-{requests,tokens}`, reset as a duration
+    ("1s", "6m0s", "20ms"); a limit with remaining 0 and a reset is spent. Anthropic:
+    `anthropic-ratelimit-{requests,tokens,input-tokens,output-tokens}-{limit,remaining,reset}`, reset as an RFC
+    3339 time; remaining 0 is spent. Gemini sends no such headers: a RESOURCE_EXHAUSTED body with a
+    `google.rpc.QuotaFailure` detail names the quota that was exceeded (its RetryInfo the wait)."""
+    limits: dict[tuple[bool, str], dict[str, str]] = {}  # (anthropic's, limit name) -> limit, remaining, reset
+    for key, value in headers.items():
+        k = key.lower()
+        if k.startswith("x-ratelimit-"):
+            what, _, name = k[12:].partition("-")
+            limits.setdefault((False, name), {})[what] = value
+        elif k.startswith("anthropic-ratelimit-"):
+            name, _, what = k[20:].rpartition("-")
+            limits.setdefault((True, name), {})[what] = value
+    headroom = reset = spent = None
+    for (anthropic, name), fields in limits.items():
+        remaining, limit = _number(fields.get("remaining")), _number(fields.get("limit"))
+        if remaining is not None and limit:
+            headroom = min(headroom if headroom is not None else 1.0, max(0.0, remaining / limit))
+        when = _reset_s(fields.get("reset"), now)
+        if remaining == 0 and spent is None and (anthropic or when is not None):
+            spent, reset = name, when
+    quota = _quota_failure(body)
+    if quota is not None and spent is None:
+        spent, reset = quota, _retry_delay(body)
+    if spent is None and headroom is None:
+        return None
+    return RateSignal(spent is not None, headroom, reset, spent)
+
+
+def _number(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _reset_s(value: str | None, now: float | None) -> float | None:
+    """OpenAI's duration ("1m30.5s", "20ms") or Anthropic's RFC 3339 time, as seconds from now."""
+    if not value:
+        return None
+    parts = _DURATION.findall(value)
+    if parts and "".join(n + u for n, u in parts) == value.strip():
+        return sum(float(n) * _UNIT_S[u] for n, u in parts)
+    try:
+        at = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return _number(value)  # a bare number of seconds
+    return max(0.0, at.timestamp() - (time.time() if now is None else now))
+
+
+def _quota_failure(body: Any) -> str | None:
+    """The quota a Gemini RESOURCE_EXHAUSTED names in its `google.rpc.QuotaFailure` detail (its id or metric)."""
+    details = body.get("error", body).get("details") if isinstance(body, dict) else None
+    for d in details if isinstance(details, list) else []:
+        if isinstance(d, dict) and str(d.get("@type", "")).endswith("google.rpc.QuotaFailure"):
+            violations = d.get("violations") or [{}]
+            first = violations[0] if isinstance(violations[0], dict) else {}
+            return str(first.get("quotaId") or first.get("quotaMetric") or "quota")
+    return None
+
+
 # Key-shaped tokens, spelled so that no key prefix appears literally: OpenAI / Anthropic keys, Google API keys,
 # AWS access key ids (long-term and temporary), Google OAuth access tokens.
 _KEY_SHAPED = re.compile(r"(s[k]-[A-Za-z0-9_\-*]{6,}|AI[z]a[0-9A-Za-z_\-]{6,}|\bA[KS]IA[0-9A-Z]{12,}|ya[2]9\.[\w\-.]+)")
@@ -154,6 +225,7 @@ def status_error(
         retry_after=retry_after(headers, body),
         status=status,
         request_id=request_id or request_id_of(headers),
+        rate=rate_signal(headers, body) if status == 429 else None,
     )
 
 

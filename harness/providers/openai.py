@@ -16,6 +16,7 @@ response. At 32 calls in flight those were a third of the client's CPU per call 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import httpx2
@@ -28,6 +29,7 @@ from harness.providers.cloud import azure_auth
 from harness.providers.http_convert import (
     CONNECT_TIMEOUT_S,
     api_key,
+    rate_signal,
     require_client,
     sdk_http_client,
     sdk_timeout,
@@ -97,7 +99,9 @@ class OpenAIProvider:
                 body = response.content
             except Exception as e:  # the call is all that runs here; to_error tells status, transport and body apart
                 raise to_error(e, self._secrets, seen) from e
-        return to_completion(body, response.headers.get("x-request-id"), response.status_code)
+        completion = to_completion(body, response.headers.get("x-request-id"), response.status_code)
+        rate = rate_signal(response.headers)  # proactive: the lane slows before the quota answers 429
+        return completion if rate is None else replace(completion, rate=rate)
 
     async def aclose(self) -> None:
         await self._clients.aclose()

@@ -233,12 +233,39 @@ def build(source: Path | Lake, run_id: str | None = None, baseline: str | None =
             "cost_quality": quality.cost_quality(view),
             "judges": judges,
             "flaky": quality.flaky(cells.rows, MAX_CASES),
+            "lanes": lanes(con, rid),
             "max_cases": MAX_CASES,
             "suite_note": ctx.note,
         }
     finally:
         con.close()
     return report
+
+
+def lanes(con: Any, run_id: str) -> list[dict[str, Any]]:
+    """How each lane's limits moved (issue 31): per deployment and session, its cuts by cause, its 429s by kind, the
+    rate and in-flight limit it ended with and the lowest rate it held. Empty for a run without live calls, or
+    read from a lake pushed before lanes were recorded."""
+    import duckdb
+
+    try:
+        return _fetch(
+            con,
+            """
+            SELECT deployment, session,
+                   count(*) FILTER (WHERE event = 'cut') AS cuts,
+                   count(*) FILTER (WHERE cause = 'quota') AS quota_cuts,
+                   count(*) FILTER (WHERE cause = 'share') AS share_cuts,
+                   max(quota_429s) AS quota_429s, max(transient_429s) AS transient_429s,
+                   any_value(rate) FILTER (WHERE event = 'end') AS rate,
+                   any_value(in_flight_limit) FILTER (WHERE event = 'end') AS in_flight_limit,
+                   any_value(max_concurrency) AS max_concurrency, any_value(declared_rate) AS declared_rate,
+                   min(rate) AS lowest_rate
+            FROM lanes WHERE run_id = ? GROUP BY deployment, session ORDER BY deployment, session""",
+            [run_id],
+        )
+    except duckdb.CatalogException:  # no lanes table: a lake pushed by an older harness
+        return []
 
 
 def suite_path(run: dict[str, Any], results_dir: Path | None = None) -> Path:

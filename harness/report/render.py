@@ -127,6 +127,12 @@ def _md_extras(report: dict[str, Any]) -> list[str]:
     if low:
         low_judges = [f"{md(c['judge_deployment'])} on {md(c['task'])} (κ {c['kappa']:.2f})" for c in low]
         lines += ["", f"Judges below κ {judges['kappa_bar']}: " + ", ".join(low_judges)]
+    moved = [r for r in report.get("lanes", []) if r["cuts"] or r["quota_429s"] or r["transient_429s"]]
+    if moved:
+        lines += ["", "Rate limits: " + "; ".join(
+            f"{md(r['deployment'])} {r['cuts']} cut(s) ({r['quota_cuts']} on a spent quota, {r['share_cuts']} on the "
+            f"429 share), 429s {r['quota_429s']} quota / {r['transient_429s']} transient, ended "
+            + (f"{r['rate']:.3g} requests/s" if r["rate"] is not None else "unpaced") for r in moved)]  # fmt: skip
     return lines
 
 

@@ -1,4 +1,5 @@
-"""`harness show RUN`: one cell in full, or a compact list of the cells a filter matches.
+"""`harness show RUN`: one cell in full, or a compact list of the cells a filter matches; `--lanes`: how each
+deployment's lane limits moved (every cut, its cause, and the lane at the end).
 
 A filter matching exactly one cell prints it whole: input and reference (from the dataset version the run
 recorded), output, tool calls, grades with their reasons, attempts with their error classes, and whether it was
@@ -129,3 +130,25 @@ def show(source: Path | Lake, run_id: str, f: Filter, full: bool = False) -> Sho
     finally:
         con.close()
     return Shown(run, total, rows)
+
+
+LANE_COLS = ("deployment", "session", "seq", "event", "t", "cause", "rate_before", "rate", "in_flight_limit",
+             "window_attempts", "window_limited", "window_quota", "retry_after", "spent", "quota_429s",
+             "transient_429s", "cuts", "lowest_rate", "declared_rate", "max_concurrency", "windows_grown",
+             "windows_held", "windows_idle")  # fmt: skip
+
+
+def lanes(source: Path | Lake, run_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The run's lane history: each cut with its cause and window, then each lane at the end of each session."""
+    from harness.report.cases import fetch
+    from harness.report.data import resolve_run
+    from harness.store.lake import open_read
+
+    con = open_read(source)
+    try:
+        run = resolve_run(con, None if run_id == "latest" else run_id)
+        rows = fetch(con, f"SELECT {', '.join(LANE_COLS)} FROM lanes WHERE run_id = ? "
+                          "ORDER BY deployment, from_shard, session, seq", [run["run_id"]])  # fmt: skip
+    finally:
+        con.close()
+    return run, rows

@@ -6,20 +6,34 @@ never holds back the others. A lane combines:
 - **Declared limits** from the model table (`rate_limits: {rpm, tpm}`): token buckets refilled continuously.
   A call reserves its request and its estimated tokens and waits until the bucket covers them, so calls are
   paced evenly instead of bursting into a 429.
-- **Adaptive concurrency and rate (AIMD)** on rate limits. A rate-limit *episode* is a share of 429s over the
-  last `window_s` seconds of at least `episode_share` (and at least 3 of them), at most one per `cooldown_s`: a
-  quota being exceeded answers a growing share of calls 429, while scattered 429s (a provider's random throttling)
-  are retried and must not shrink the lane, or throughput collapses under a steady 5% of them. An episode cuts
-  the in-flight limit to 80% and the request rate to the lower of 90% of what it was and 95% of the successes in
-  the last second (what the quota let through). A 429 now and then while calls wait for the bucket (the rate
-  sits just above the quota) trims the rate by 2% and holds its growth. With no rate yet, the lane learns one:
-  90% of the successes it measured over the last seconds. After `cooldown_s` without an episode each success
-  grows the rate by about 0.5% per second back up to the declared ceiling, and every `limit` successes add one
-  to the in-flight limit. Other errors (5xx, timeouts) neither cut nor grow.
-- **Retry-After**: the call that got a 429 always waits it out (the retry policy). An episode on a lane with no
-  rate yet also pauses the whole lane for it; once a rate is in force, pacing does that job.
+- **Adaptive rate and concurrency, decided on shares per window, never per event** (issue 31). Cutting on every
+  429 makes the rate settle where cuts (proportional to throughput) balance growth (proportional to time): about
+  0.25/p requests per second under a share p of random 429s, whatever the real quota. Instead:
 
-Every cut is recorded (`Lane.history`) so a run can say how its limits moved.
+  1. *Classify before reacting.* A 429 whose response says the quota is spent (`x-ratelimit-remaining-*: 0` with
+     a reset, `anthropic-ratelimit-*-remaining: 0`, Gemini's QuotaFailure) is a **quota** signal; any other 429,
+     and a 529 / 503 overloaded, is **transient**: the call waits its Retry-After (the retry policy) and the 429
+     counts toward its window's share, never a cut on its own. Headers read on every response: remaining / limit
+     under 10% holds growth (the lane slows before the quota answers 429).
+  2. *Decide per window* of at least `window_s` seconds and `window_n` attempts: cut once when the window saw a
+     quota signal (which ends it at once) or its 429 share passed `share`; otherwise grow.
+  3. *At most one cut per cooldown* of one round trip (the mean latency), extended by the Retry-After that came
+     with the cut; outcomes of calls sent before the cut (they arrive during the cooldown) are not judged.
+  4. *Grow only when the lane is in use*: calls in flight (paced ones included) at least half the limit, on
+     average over the window.
+  5. *Never above twice the measured send rate*: growth stops at twice the attempts per second of the window.
+
+  A cut takes the request rate to the lower of 90% of itself and 95% of the successes in the last second (what
+  the quota let through), and on a share cut (overload rather than a spent quota) the in-flight limit to 90%; a
+  lane with no rate yet learns one (90% of the successes it measured over the last seconds), or with nothing
+  measured pauses for the Retry-After. Growth is 10% of the limit (at least one) and 5% of the rate per window,
+  doubling (10%, 20%, 40%, then 50%) over consecutive windows without a 429 or low headroom, so a quota that came
+  back is found in seconds; up to the declared ceiling, `max_concurrency` and (rule 5) twice the send rate, which
+  bounds the overshoot.
+- **Retry-After**: the call that got a 429 always waits it out (the retry policy), without holding a slot.
+
+Every cut is recorded (`Lane.history`, with its cause and the window that caused it) and the runner journals it,
+so a run can say how its limits moved.
 """
 
 from __future__ import annotations
@@ -31,10 +45,22 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from harness.errors import FailureClass
+from harness.types import RateSignal
 
 Clock = Callable[[], float]
+Kind = Literal["quota", "transient"]
+
+
+def kind_of(failure: FailureClass | None, rate: RateSignal | None = None) -> Kind | None:
+    """Which kind of rate limit an outcome was: a spent quota, a transient throttle, or none."""
+    if failure == FailureClass.rate_limited:
+        return "quota" if rate is not None and rate.spent else "transient"
+    if failure == FailureClass.overloaded:
+        return "transient"
+    return None
 
 
 @dataclass
@@ -57,60 +83,145 @@ class Bucket:
         self.level -= units
 
 
+class Slots:
+    """An in-flight limit that can move: a semaphore whose capacity follows the lane's limit, waking one waiter
+    per freed slot (a condition with notify_all would wake every queued worker on every release)."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.used = 0
+        self._waiters: deque[asyncio.Future[None]] = deque()
+
+    async def acquire(self) -> None:
+        if self.used < self.capacity and not self._waiters:
+            self.used += 1
+            return
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(fut)
+        try:
+            await fut  # whoever granted it counted us in `used`
+        except asyncio.CancelledError:
+            if fut.done() and not fut.cancelled():
+                self.release()  # granted, then cancelled before it ran: give the slot back
+            elif fut in self._waiters:
+                self._waiters.remove(fut)
+            raise
+
+    def release(self) -> None:
+        self.used -= 1
+        self._wake()
+
+    def resize(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._wake()
+
+    def _wake(self) -> None:
+        while self._waiters and self.used < self.capacity:
+            fut = self._waiters.popleft()
+            if not fut.done():
+                self.used += 1
+                fut.set_result(None)
+
+
+@dataclass
+class Window:
+    """The outcomes judged together: one decision per window."""
+
+    start: float
+    attempts: int = 0
+    limited: int = 0
+    """429s of both kinds and overloaded answers."""
+    quota: int = 0
+    """Of them, 429s whose response said the quota is spent."""
+    near: bool = False
+    """A response said remaining / limit is under the lane's `headroom`."""
+    busy: int = 0
+    """Calls in flight summed over the outcomes (mean = busy / attempts)."""
+    retry_after: float = 0.0
+    spent: str | None = None
+    """The limit a quota signal named."""
+
+
+@dataclass(frozen=True)
+class Cut:
+    """One cut of a lane's limits, and why."""
+
+    t: float
+    """Seconds since the lane started."""
+    cause: Literal["quota", "share"]
+    """quota: a 429 said the quota is spent; share: the window's 429 share passed the threshold."""
+    limit: int
+    """In-flight limit after the cut."""
+    rate: float | None
+    """Requests per second after the cut (None: unpaced, e.g. paused for the Retry-After instead)."""
+    before: float | None
+    """Requests per second before it."""
+    attempts: int
+    limited: int
+    quota: int
+    retry_after: float | None
+    spent: str | None
+
+
 @dataclass
 class Lane:
     name: str
     max_concurrency: int
     rpm: int | None = None
     tpm: int | None = None
-    cooldown_s: float = 1.0
-    window_s: float = 2.0
-    episode_share: float = 0.08
     clock: Clock = time.monotonic
-    limit: float = field(init=False)
-    in_flight: int = field(default=0, init=False)
+    window_s: float = 2.0
+    window_n: int = 20
+    share: float = 0.15
+    """A window whose 429 share passes this cuts (random throttling below it only costs retries)."""
+    headroom: float = 0.10
+    """remaining / limit under this (from the response headers) holds growth."""
+    limit: int = field(init=False)
     paused_until: float = field(default=0.0, init=False)
-    episodes: int = field(default=0, init=False)
-    history: list[tuple[float, float, float | None]] = field(default_factory=list, init=False)
-    """(time, in-flight limit, requests per second) after every change of either."""
+    history: list[Cut] = field(default_factory=list, init=False)
+    counts: dict[str, int] = field(default_factory=dict, init=False)
+    """429s by kind (quota, transient), windows by decision (grown, held, idle, cut)."""
 
     def __post_init__(self) -> None:
         now = self.clock()
-        self.limit = float(self.max_concurrency)
+        self.limit = self.max_concurrency
+        self.slots = Slots(self.limit)
         self.ceiling = self.rpm / 60 if self.rpm else None
         burst = max(1.0, (self.ceiling or 0.0) / 4)  # a quarter second of calls at once, not a whole second
         self.requests = Bucket(self.ceiling, burst, burst, now) if self.ceiling else None
         tps = self.tpm / 60 if self.tpm else None
         self.tokens = Bucket(tps, tps, tps, now) if tps else None
-        self._cond = asyncio.Condition()
         self._pacing = asyncio.Lock()
-        self._last_cut = -math.inf
-        self._last_growth = now
-        self._successes = 0
-        self._recent: deque[float] = deque(maxlen=4096)
-        self._window: deque[tuple[float, bool]] = deque()
-        self._limited = 0
-        self._paced_at = -math.inf
-        self._started = now
+        self.started = now
+        self._window = Window(now)
+        self._cooldown_until = -math.inf
+        self._rtt: float | None = None
+        self._streak = 0
+        self._successes: deque[float] = deque(maxlen=4096)
+        self.lowest_rate: float | None = self.rate
 
     @property
     def rate(self) -> float | None:
         """Requests per second in force (None: unpaced)."""
         return self.requests.rate if self.requests else None
 
+    @property
+    def in_flight(self) -> int:
+        return self.slots.used
+
+    @property
+    def episodes(self) -> int:
+        return len(self.history)
+
     @asynccontextmanager
     async def slot(self, tokens: int = 0) -> AsyncIterator[None]:
         """Hold one in-flight slot for one attempt, started no sooner than the limits allow."""
-        async with self._cond:
-            await self._cond.wait_for(lambda: self.in_flight < max(1, int(self.limit)))
-            self.in_flight += 1
+        await self.slots.acquire()
         try:
             await self._pace(tokens)
             yield
         finally:
-            async with self._cond:
-                self.in_flight -= 1
-                self._cond.notify_all()
+            self.slots.release()
 
     async def _pace(self, tokens: int) -> None:
         """One caller at a time waits for the buckets, re-reading the rate after every sleep: a cut or a pause
@@ -127,83 +238,132 @@ class Lane:
                     wait = max(wait, self.tokens.wait(tokens, now))
                 if wait <= 0:
                     break
-                self._paced_at = now
                 await asyncio.sleep(wait)
             if self.requests:
                 self.requests.take(1)
             if self.tokens and tokens:
                 self.tokens.take(tokens)
 
-    def record(self, failure: FailureClass | None, retry_after: float | None = None) -> None:
-        """Feed one attempt's outcome back: a rate-limit episode cuts, sustained success grows."""
+    def record(
+        self,
+        failure: FailureClass | None,
+        retry_after: float | None = None,
+        rate: RateSignal | None = None,
+        latency_s: float | None = None,
+    ) -> Cut | None:
+        """Feed one attempt's outcome back; the cut it caused, if any (a window's decision)."""
         now = self.clock()
-        limited = failure in (FailureClass.rate_limited, FailureClass.quota_exhausted)
-        self._window.append((now, limited))
-        self._limited += limited
-        while self._window and now - self._window[0][0] > self.window_s:
-            self._limited -= self._window.popleft()[1]
-        if limited:
-            if self._episode(now):
-                self._throttled(now, retry_after)
-            elif self.requests and now - self._paced_at < self.window_s and self._limited / len(self._window) >= 0.02:
-                # a 429 now and then while calls wait for the bucket: the rate sits just above the quota
-                self.requests.rate = max(0.05, self.requests.rate * 0.98)
-                self._last_growth = now
-        elif failure is None:
-            self._recent.append(now)
-            self._grow(now)
+        if latency_s is not None:
+            self._rtt = latency_s if self._rtt is None else 0.9 * self._rtt + 0.1 * latency_s
+        if failure is None:
+            self._successes.append(now)
+        kind = kind_of(failure, rate)
+        if kind is not None:
+            self.counts[kind] = self.counts.get(kind, 0) + 1
+        if now < self._cooldown_until:
+            return None  # an answer to a call sent at the old rate: not evidence about the new one
+        w = self._window
+        w.attempts += 1
+        w.busy += self.in_flight
+        if kind is not None:
+            w.limited += 1
+            w.retry_after = max(w.retry_after, retry_after or 0.0)
+            if kind == "quota":
+                w.quota += 1
+                w.spent = w.spent or (rate.limit if rate else None)
+        if rate is not None and rate.headroom is not None and rate.headroom < self.headroom:
+            w.near = True
+        if w.quota or (now - w.start >= self.window_s and w.attempts >= self.window_n):
+            return self._decide(now)  # a spent quota ends its window at once
+        return None
 
-    def _episode(self, now: float) -> bool:
-        if now - self._last_cut < self.cooldown_s:
-            return False  # one cut per episode
-        return self._limited >= 3 and self._limited / len(self._window) >= self.episode_share
-
-    def _throttled(self, now: float, retry_after: float | None) -> None:
-        # what the quota let through in the last second (older successes may have drawn on its burst)
-        passed = sum(1 for t, limited in self._window if not limited and now - t <= 1.0)
-        self._last_cut = self._last_growth = now
-        self.episodes += 1
-        self._successes = 0
-        self.limit = max(1.0, math.floor(self.limit * 0.8))
-        if self.requests:
-            cut = self.requests.rate * 0.9
-            if passed >= 3:
-                cut = min(cut, passed * 0.95)
-            self.requests.rate = max(0.05, cut)
+    def _decide(self, now: float) -> Cut | None:
+        w, self._window = self._window, Window(now)
+        if w.quota or w.limited > self.share * w.attempts:
+            return self._cut(now, w)
+        self._streak = 0 if w.limited or w.near else self._streak
+        if w.near:
+            self._count("held")
+        elif w.busy * 2 < w.attempts * self.limit:
+            self._count("idle")  # rule 4: a lane not in use proves nothing about a higher rate
         else:
-            learned = self._measured_rate(now)
+            self._grow(now, w)
+        return None
+
+    def _count(self, what: str) -> None:
+        self.counts[what] = self.counts.get(what, 0) + 1
+
+    def _cut(self, now: float, w: Window) -> Cut:
+        self._count("cut")
+        self._streak = 0
+        before = self.rate
+        if not w.quota:  # a spent quota is a rate: cutting calls in flight too only starves the lane at its rate
+            self.limit = max(1, math.floor(self.limit * 0.9))
+            self.slots.resize(self.limit)
+        if self.requests:
+            lower = self.requests.rate * 0.9
+            passed = self._passed(now, 1.0, 3)
+            if passed is not None:
+                lower = min(lower, passed * 0.95)  # what the quota let through in the last second
+            self.requests.rate = max(0.05, lower)
+            self.requests.capacity = max(1.0, self.requests.rate / 4)
+        else:
+            learned = self._passed(now, 10.0, 5)
             if learned is not None:
                 rate = max(0.05, learned * 0.9)
-                self.requests = Bucket(rate, max(1.0, rate), 0.0, now)
-            elif retry_after:
-                self.paused_until = max(self.paused_until, now + retry_after)
-        self.history.append((now, self.limit, self.rate))
+                self.requests = Bucket(rate, max(1.0, rate / 4), 0.0, now)
+            elif w.retry_after:
+                self.paused_until = max(self.paused_until, now + w.retry_after)
+        if self.rate is not None:
+            self.lowest_rate = self.rate if self.lowest_rate is None else min(self.lowest_rate, self.rate)
+        self._cooldown_until = now + max(self._rtt or 0.0, w.retry_after)
+        self._window = Window(self._cooldown_until)
+        cut = Cut(round(now - self.started, 3), "quota" if w.quota else "share", self.limit, self.rate, before,
+                  w.attempts, w.limited, w.quota, w.retry_after or None, w.spent)  # fmt: skip
+        self.history.append(cut)
+        return cut
 
-    def _measured_rate(self, now: float, window: float = 10.0) -> float | None:
-        """Successes per second over the last `window` seconds (at least one second of history)."""
-        while self._recent and now - self._recent[0] > window:
-            self._recent.popleft()
-        if len(self._recent) < 5:
+    def record_of(self, cut: Cut | None) -> dict[str, Any]:
+        """The journal record (`lanes` table) of a cut, or with None of the lane as it is now (at the end)."""
+        c = self.counts
+        record: dict[str, Any] = {
+            "deployment": self.name, "seq": len(self.history) + (cut is None), "event": "cut" if cut else "end",
+            "t": cut.t if cut else round(self.clock() - self.started, 3), "in_flight_limit": self.limit,
+            "rate": _r(self.rate), "max_concurrency": self.max_concurrency, "declared_rate": _r(self.ceiling),
+            "quota_429s": c.get("quota", 0), "transient_429s": c.get("transient", 0),
+        }  # fmt: skip
+        if cut:
+            return record | {"cause": cut.cause, "rate_before": _r(cut.before), "window_attempts": cut.attempts,
+                             "window_limited": cut.limited, "window_quota": cut.quota, "retry_after": cut.retry_after,
+                             "spent": cut.spent}  # fmt: skip
+        return record | {"cuts": len(self.history), "lowest_rate": _r(self.lowest_rate),
+                         "windows_grown": c.get("grown", 0), "windows_held": c.get("held", 0),
+                         "windows_idle": c.get("idle", 0)}  # fmt: skip
+
+    def _passed(self, now: float, span: float, least: int) -> float | None:
+        """Successes per second over the last `span` seconds, from the first of them (over at least a second, or
+        the lane's age when younger: its first burst is all there is to go by); None with fewer than `least`."""
+        while self._successes and now - self._successes[0] > 10.0:
+            self._successes.popleft()
+        recent = [t for t in self._successes if now - t <= span]
+        if len(recent) < least:
             return None
-        span = max(1.0, now - max(self._recent[0], self._started))
-        return len(self._recent) / span
+        return len(recent) / max(now - recent[0], min(1.0, now - self.started), 0.05)
 
-    def _grow(self, now: float) -> None:
-        if now - self._last_cut < self.cooldown_s:
-            return
-        self._successes += 1
-        changed = False
-        if self._successes >= max(1, int(self.limit)) and self.limit < self.max_concurrency:
-            self.limit += 1
-            self._successes = 0
-            changed = True
+    def _grow(self, now: float, w: Window) -> None:
+        self._count("grown")
+        if self.limit < self.max_concurrency:
+            self.limit = min(self.max_concurrency, self.limit + max(1, self.limit // 10))
+            self.slots.resize(self.limit)
+        self._streak += 1
         if self.requests:
-            dt = now - self._last_growth
-            cap = self.ceiling if self.ceiling else math.inf
-            grown = min(cap, self.requests.rate * (1 + 0.005 * dt))
-            if grown != self.requests.rate:
+            sent = w.attempts / max(1e-9, now - w.start)
+            step = 1 + min(0.5, 0.05 * 2 ** (self._streak - 1))  # 5%, 10%, 20%, 40%, 50% while nothing pushes back
+            grown = min(self.requests.rate * step, 2.0 * sent, self.ceiling or math.inf)  # rule 5: <= 2x sent
+            if grown > self.requests.rate:
                 self.requests.rate = grown
-                self.requests.capacity = max(1.0, grown)
-        self._last_growth = now
-        if changed:
-            self.history.append((now, self.limit, self.rate))
+                self.requests.capacity = max(1.0, grown / 4)
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(x, 3)

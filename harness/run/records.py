@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.config.models import Deployment
-from harness.errors import FailureClass
+from harness.errors import FailureClass, ProviderError
 from harness.graders import Sample
 from harness.providers.tool_schema import restore
 from harness.run.cache import CacheMode, sim_key
 from harness.run.plan import Cell, Plan, short_hash
+from harness.run.retry import Decision
 from harness.types import Completion, ToolCall
 
 
@@ -170,3 +171,51 @@ def _calls(cell: Cell, completion: Completion) -> tuple[ToolCall, ...]:
 def sample_of(cell: Cell, completion: Completion) -> Sample:
     return Sample(completion.text, cell.case.expected, _calls(cell, completion), cell.case.input, cell.task_class,
                   cell.case.id, cell.key)  # fmt: skip
+
+
+def attempt_record(
+    run_id: str,
+    attempt_id: str,
+    key: str,
+    n: int,
+    deployment: str,
+    dep: Deployment,
+    started: str,
+    latency_ms: float,
+    completion: Completion | None,
+    error: ProviderError | None,
+    decision: Decision | None,
+    rate_limit: str | None,
+    simulated: bool,
+) -> dict[str, Any]:
+    """One attempt: class, status, request id, latency, tokens billed, what came next, and for a 429 its kind
+    (`rate_limit`: quota, the response said the quota is spent; transient, any other)."""
+    usage = completion.usage if completion else None
+    accepted = completion is not None and not (decision and decision.retry)
+    return {
+        "type": "attempt",
+        "attempt_id": attempt_id,
+        "cell_key": key,
+        "run_id": run_id,
+        "n": n,
+        "deployment": deployment,
+        "status": "ok" if accepted else "error",
+        "error_class": decision.failure_class.value if decision else None,
+        "error_message": error.message if error else None,
+        "http_status": error.status if error else None,
+        "retry_after": error.retry_after if error else None,
+        "rate_limit": rate_limit,
+        "retryable": decision.retryable if decision else None,
+        "wait_s": round(decision.wait_s, 3) if decision and decision.wait_s is not None else None,
+        "stop_reason": decision.reason if decision else None,
+        "latency_ms": round(latency_ms, 3),
+        "input_tokens": usage.input_tokens if usage else None,
+        "output_tokens": usage.output_tokens if usage else None,
+        "cost_usd": cost_of(dep, usage.input_tokens, usage.output_tokens) if usage else None,
+        "finish_reason": completion.finish_reason if completion else None,
+        "served_model": completion.served_model if completion else None,
+        "request_id": completion.request_id if completion else (error.request_id if error else None),
+        "retry_layer": "harness",
+        "started_at": started,
+        "simulated": simulated,
+    }

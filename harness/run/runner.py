@@ -1,7 +1,8 @@
 """The runner: fan the plan's cells out to providers, retry what is retryable, grade, journal, emit events.
 
 Async core, no Rich: progress goes out as plain events to a sink (the CLI's display). Each deployment has its own
-queue, workers and lane (harness/run/lanes.py: in-flight limit, RPM/TPM pacing, AIMD on 429s); `concurrency` bounds
+queue, workers and lane (harness/run/lanes.py: in-flight limit, RPM/TPM pacing, rate control on 429 shares per
+window); `concurrency` bounds
 calls in flight across lanes. The response cache answers before any call; the budget admits calls. A per-case
 failure becomes a recorded cell, never an exception that stops the fan-out.
 """
@@ -21,7 +22,7 @@ from harness.providers.base import Provider
 from harness.run import grading
 from harness.run.budget import Budget
 from harness.run.cache import ResponseCache, request_key
-from harness.run.lanes import Lane
+from harness.run.lanes import Cut, Lane, kind_of
 from harness.run.plan import Cell, Plan, short_hash
 from harness.run.records import (
     CellFinished,
@@ -29,6 +30,7 @@ from harness.run.records import (
     Sink,
     Tally,
     answer_keys,
+    attempt_record,
     cell_record,
     cost_of,
     now,
@@ -37,7 +39,10 @@ from harness.run.records import (
 )
 from harness.run.retry import AuthBreaker, Decision, RetryPolicy, decide, flag, outcome
 from harness.store.journal import JournalWriter
-from harness.types import Completion, Grade, Message, Request, RequestOptions, SimHint, ToolCall
+from harness.types import Completion, Grade, Message, RateSignal, Request, RequestOptions, SimHint, ToolCall
+
+#: Workers per lane slot (live lanes): a cell waiting out its Retry-After holds a worker but no slot.
+WORKERS_PER_SLOT = 4
 
 __all__ = ["CellFinished", "RunOptions", "Runner", "Sink", "Tally", "answer_keys", "cost_of", "now"]
 
@@ -78,17 +83,33 @@ class Runner:
         workers = [
             asyncio.create_task(self._worker(queue))
             for dep, queue in queues.items()
-            for _ in range(min(len(queue), self._lane(dep).max_concurrency))
+            for _ in range(min(len(queue), self._workers(dep)))
         ]
         try:
             await asyncio.gather(*workers)
         finally:
             for w in workers:
                 w.cancel()
+            for dep in queues:
+                self._lane_record(dep, None)
             self.journal.flush()
             await self._close_providers()
         self.tally.skipped_budget = self.budget.skipped
         return self.tally
+
+    def _workers(self, deployment: str) -> int:
+        """Workers per lane: a live lane (or one simulated in real time) has four per slot, so cells waiting out a
+        Retry-After (they hold no slot) leave no slot idle; local and unscaled simulated lanes never wait: one."""
+        mode = self._mode(deployment)
+        waits = mode == "live" or (mode == "sim" and self.options.sim_time_scale > 0)
+        return self._lane(deployment).max_concurrency * (WORKERS_PER_SLOT if waits else 1)
+
+    def _lane_record(self, deployment: str, cut: Cut | None) -> None:
+        """Journal a lane's cut, or (cut None) the lane at the end of the fan-out: the `lanes` table."""
+        if deployment in self.lanes:
+            shard = self.plan.selection.shard
+            self.journal.write({"type": "lane", "run_id": self.plan.run_id, "from_shard": shard[0] if shard else 0,
+                                "session": self.session, **self.lanes[deployment].record_of(cut)})  # fmt: skip
 
     async def _close_providers(self) -> None:
         """Live providers close their HTTP clients inside the loop that opened them (optional `aclose` hook)."""
@@ -251,14 +272,18 @@ class Runner:
             if completion is not None:  # simulators report their own (scaled) latency
                 completion = replace(completion, latency_ms=completion.latency_ms or round(latency, 3))
                 latency = completion.latency_ms
+            signal = err.rate if err else completion.rate if completion else None
             if adapt:
-                lane.record(err.failure_class if err else None, (err.retry_after or 0) * scale if err else None)
+                cut = lane.record(err.failure_class if err else None, (err.retry_after or 0) * scale if err else None,
+                                  signal, latency / 1000)  # fmt: skip
+                if cut is not None:
+                    self._lane_record(deployment, cut)
             failure = err.failure_class if err else flag(completion) if completion else None
             retry_after = err.retry_after if err else None
             if completion is not None and failure is None and store and self.cache and self.options.cache == "rw":
                 self.cache.put(store[0], completion)
             decision = decide(policy, failure, attempt, time.monotonic() - first, retry_after) if failure else None
-            self._attempt(key, deployment, attempt, started, latency, completion, err, decision)
+            self._attempt(key, deployment, attempt, started, latency, completion, err, decision, signal)
             if decision is None or not decision.retry or self.stop.is_set():
                 return outcome(completion, err, decision, attempt)
             await asyncio.sleep((decision.wait_s or 0.0) * scale)
@@ -267,7 +292,8 @@ class Runner:
         try:
             async with asyncio.timeout(self.options.timeout_s):  # no extra task per attempt, unlike wait_for
                 return await provider.complete(request), None
-        except ProviderError as e:
+        except ProviderError as e:  # its tracebacks hold the SDK's frames in cycles: dropped, the GC has less to chase
+            e.__traceback__ = e.__cause__ = e.__context__ = None
             return None, e
         except TimeoutError:
             return None, ProviderError(FailureClass.timeout, f"no answer within {self.options.timeout_s:g} s")
@@ -303,39 +329,15 @@ class Runner:
         completion: Completion | None = None,
         error: ProviderError | None = None,
         decision: Decision | None = None,
+        signal: RateSignal | None = None,
     ) -> None:
-        """One journal record per attempt: class, status, request id, latency, tokens billed, what came next."""
-        usage = completion.usage if completion else None
+        """One journal record per attempt (`records.attempt_record`)."""
         dep = self.plan.project.models.deployments[deployment]
-        accepted = completion is not None and not (decision and decision.retry)
-        self.journal.write(
-            {
-                "type": "attempt",
-                "attempt_id": f"{key}:{self.session}:{n}",
-                "cell_key": key,
-                "run_id": self.plan.run_id,
-                "n": n,
-                "deployment": deployment,
-                "status": "ok" if accepted else "error",
-                "error_class": decision.failure_class.value if decision else None,
-                "error_message": error.message if error else None,
-                "http_status": error.status if error else None,
-                "retry_after": error.retry_after if error else None,
-                "retryable": decision.retryable if decision else None,
-                "wait_s": round(decision.wait_s, 3) if decision and decision.wait_s is not None else None,
-                "stop_reason": decision.reason if decision else None,
-                "latency_ms": round(latency_ms, 3),
-                "input_tokens": usage.input_tokens if usage else None,
-                "output_tokens": usage.output_tokens if usage else None,
-                "cost_usd": cost_of(dep, usage.input_tokens, usage.output_tokens) if usage else None,
-                "finish_reason": completion.finish_reason if completion else None,
-                "served_model": completion.served_model if completion else None,
-                "request_id": completion.request_id if completion else (error.request_id if error else None),
-                "retry_layer": "harness",
-                "started_at": started,
-                "simulated": self.providers[deployment].simulated,
-            }
-        )
+        self.journal.write(attempt_record(
+            self.plan.run_id, f"{key}:{self.session}:{n}", key, n, deployment, dep, started, latency_ms, completion,
+            error, decision, kind_of(error.failure_class, signal) if error else None,
+            self.providers[deployment].simulated,
+        ))  # fmt: skip
 
     def _grade(self, cell: Cell, completion: Completion) -> list[Grade]:
         """Grade from sync code; the event loop's path is `grading.grade` (see `_graded_finish`)."""

@@ -25,7 +25,7 @@ TAIL_BYTES = 256
 #: Journal record type -> table. Every column of the table is read from the record's key of the same name.
 TABLES = {
     "run": "runs", "cell": "cells", "attempt": "attempts", "grade": "grades", "route": "routes", "served": "served",
-    "pairwise": "pairwise", "judge_calibration": "judge_calibrations",
+    "pairwise": "pairwise", "judge_calibration": "judge_calibrations", "lane": "lanes",
 }  # fmt: skip
 #: Journals under the results directory: runs, and judge calibrations (`harness judges calibrate`).
 JOURNAL_DIRS = ("runs", "calibrations")

@@ -17,7 +17,7 @@ from harness.errors import StoreError
 #: Tables a push carries, with the column that names the run (calibrations are their own runs).
 PUSHED = {
     "runs": "run_id", "cells": "run_id", "attempts": "run_id", "grades": "run_id", "routes": "run_id",
-    "served": "run_id", "pairwise": "run_id", "judge_calibrations": "calibration_id",
+    "served": "run_id", "pairwise": "run_id", "judge_calibrations": "calibration_id", "lanes": "run_id",
 }  # fmt: skip
 #: The lake table that holds `runs` rows, one per run and shard.
 LAKE_TABLE = {"runs": "run_shards"}

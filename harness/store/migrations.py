@@ -211,6 +211,27 @@ M010_TOOL_SCHEMA = """
 ALTER TABLE cells ADD COLUMN tool_schema VARCHAR;  -- JSON: {renamed: {sent: dataset's}, changes: [...]}, or NULL
 """
 
+# Issue 31: how each lane's limits moved (every cut and its cause, and the lane at the end of each session), and the
+# kind of every 429 (quota: the response said the quota is spent; transient: any other).
+M011_LANES = """
+ALTER TABLE attempts ADD COLUMN rate_limit VARCHAR;     -- quota | transient, for 429s and overloaded answers
+CREATE TABLE lanes (
+    run_id VARCHAR NOT NULL, from_shard INTEGER NOT NULL,   -- k of the --shard k/n run that wrote it, 0: a whole run
+    session INTEGER NOT NULL, deployment VARCHAR NOT NULL, seq INTEGER NOT NULL,
+    event VARCHAR,                  -- cut | end (the lane when the session's fan-out ended)
+    t DOUBLE,                       -- seconds since the lane started
+    cause VARCHAR,                  -- cut: quota (a 429 said the quota is spent) | share (the window's 429 share)
+    in_flight_limit INTEGER, rate DOUBLE, rate_before DOUBLE,   -- requests per second; NULL: unpaced
+    max_concurrency INTEGER, declared_rate DOUBLE,
+    window_attempts INTEGER, window_limited INTEGER, window_quota INTEGER,   -- the window that caused the cut
+    retry_after DOUBLE, spent VARCHAR,                          -- the Retry-After and the limit it named
+    quota_429s INTEGER, transient_429s INTEGER,                 -- so far in the session
+    cuts INTEGER, lowest_rate DOUBLE,                           -- end: cuts in the session, the lowest rate held
+    windows_grown INTEGER, windows_held INTEGER, windows_idle INTEGER,
+    PRIMARY KEY (run_id, from_shard, session, deployment, seq, t)   -- t: a pairwise pass has lanes of its own
+);
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "initial", M001_INITIAL),
     (2, "routes", M002_ROUTES),
@@ -222,4 +243,5 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (8, "run_selection", M008_RUN_SELECTION),
     (9, "grade_sandbox", M009_GRADE_SANDBOX),
     (10, "tool_schema", M010_TOOL_SCHEMA),
+    (11, "lanes", M011_LANES),
 ]

@@ -42,6 +42,8 @@ class Fault:
     code: str | None = None
     """Vendor error code/type in the error body (e.g. `insufficient_quota`)."""
     message: str = "injected fault"
+    details: list[dict[str, Any]] | None = None
+    """Gemini: the error's `details` (QuotaFailure, RetryInfo)."""
 
 
 @dataclass(frozen=True)
@@ -215,7 +217,10 @@ def error_body(api: Api, fault: Fault, infra: Infra = "direct") -> tuple[dict[st
         code = fault.code or (str(fault.status) if infra == "azure" else None)
         return {"error": {"message": fault.message, "type": "error", "code": code, "param": None}}, {}
     status = fault.code or _GOOGLE_STATUS.get(fault.status, "INTERNAL" if fault.status >= 500 else "INVALID_ARGUMENT")
-    return {"error": {"code": fault.status, "message": fault.message, "status": status}}, {}
+    error: dict[str, Any] = {"code": fault.status, "message": fault.message, "status": status}
+    if fault.details:
+        error["details"] = fault.details
+    return {"error": error}, {}
 
 
 def success_body(api: Api, p: Prompt, r: Reply, finish: str | None, hit: Hit) -> dict[str, Any]:
