@@ -26,9 +26,9 @@ import functools
 import hashlib
 import math
 import statistics
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from harness import stats
 
@@ -36,6 +36,7 @@ Spending = Literal["obf", "pocock"]
 Decision = Literal["degraded", "pass", "continue", "inconclusive"]
 _NORMAL = statistics.NormalDist()
 DEFAULT_LOOKS = (0.2, 0.4, 0.6, 0.8, 1.0)
+K = TypeVar("K", bound=Hashable)
 
 
 def spent(kind: Spending, alpha: float, t: float) -> float:
@@ -71,7 +72,10 @@ def _boundaries(fractions: tuple[float, ...], alpha: float, kind: Spending) -> t
         else:
             sd = math.sqrt(t - prev_t)
 
-            c = _solve(lambda z, n=nodes, w=weights, sd=sd, r=root: float(w @ ndtr((n - z * r) / sd)), target)
+            def mass(z: float, n: Any = nodes, w: Any = weights, sd: float = sd, r: float = root) -> float:
+                return float(w @ ndtr((n - z * r) / sd))
+
+            c = _solve(mass, target)
         out.append(c)
         upper = min(c, 12.0) * root
         new = np.linspace(-12.0 * root, upper, _NODES)
@@ -142,13 +146,12 @@ def futility_p(design: Design, fractions: Sequence[float]) -> float:
     return nominal_p(boundaries(fractions, design.futility_alpha, "pocock")[-1])
 
 
-def decide(
-    looks: dict[Hashable, PairLook], design: Design, bars: dict[Hashable, dict[str, float]], m: int
-) -> dict[Hashable, Decision]:
+def decide(looks: Mapping[K, PairLook], design: Design, bars: Mapping[K, Mapping[str, float]], m: int
+           ) -> dict[K, Decision]:  # fmt: skip
     """Decisions for the undecided pairs at this look (`looks` holds exactly those). `m`: the gated pairs not yet
     degraded, those that passed early included. Holm as in Maurer & Bretz (2013): test each at α / m and, after a
     rejection, the rest again at α / (m − 1)."""
-    out: dict[Hashable, Decision] = {}
+    out: dict[K, Decision] = {}
     rejected = True
     while rejected:
         rejected = False

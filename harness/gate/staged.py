@@ -98,7 +98,7 @@ def run_staged(suite: Path, head: Project, wanted: set[changes.PairKey], baselin
         )
         early = {k for k, d in decisions.items() if d == "pass" and k not in final}
         held = (holds(rows) & early) if holds and early else set()
-        for k, decision in decisions.items():  # type: ignore[assignment]
+        for k, decision in decisions.items():
             if (decision == "continue" or k in held) and k not in final:
                 continue
             pl, cases = looks[k], round(looks[k].fractions[-1] * len(cut.planned[k]))
@@ -107,7 +107,7 @@ def run_staged(suite: Path, head: Project, wanted: set[changes.PairKey], baselin
                 len(cut.planned[k]), pl.fractions, seq.repeated_interval(pl.diff, pl.fractions),
             )  # fmt: skip
             m -= decision == "degraded"
-            open_.discard(k)  # type: ignore[arg-type]
+            open_.discard(k)
         if not open_:
             break
     out.full_cells = dict(cut.cells) if cut else {}
@@ -116,9 +116,9 @@ def run_staged(suite: Path, head: Project, wanted: set[changes.PairKey], baselin
 
 def _looks(open_: set[changes.PairKey], cut: _Cut, rows: dict[changes.PairKey, list[bl.Row]],
            baseline: bl.Baseline, fractions: dict[changes.PairKey, list[float]]
-           ) -> dict[Any, seq.PairLook]:  # fmt: skip
+           ) -> dict[changes.PairKey, seq.PairLook]:  # fmt: skip
     """Each open pair's paired difference with the baseline on the cases run so far, and its information so far."""
-    out: dict[Any, seq.PairLook] = {}
+    out: dict[changes.PairKey, seq.PairLook] = {}
     for k in sorted(open_):
         planned = cut.planned.get(k) or set()
         diff, _ = paired_cases(case_scores(baseline.rows.get(k, [])), case_scores(rows.get(k, [])))
