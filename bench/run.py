@@ -11,7 +11,7 @@ runs are labelled `simulated`.
 
 Scenarios: overhead (1, start-up included), latency (2), sdk-zero and sdk-latency (3), faults (4), memory (5),
 cached (6), store (7), scaling (8), code (9: code_exec per sample, bwrap vs rlimits only), gate-stats (the gate's
-statistics, issue 28).
+statistics, issue 28), view (`harness view`'s pages, issue 22).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import code, gatestudy, sdk, sim, store  # noqa: E402
+from bench import code, gatestudy, sdk, sim, store, view  # noqa: E402
 from bench.common import ROOT, warm_bytecode  # noqa: E402
 
 Plan = dict[str, Callable[[], dict[str, Any]]]
@@ -55,6 +55,7 @@ def scenarios(repeats: int, quick: bool) -> Plan:
         "cached": lambda: sim.cached(n(1000, 100), repeats),
         "code": lambda: code.code_exec(n(164, 16), repeats),
         "gate-stats": lambda: gatestudy.scenario(quick),
+        "view": lambda: view.view(n(100_002, 1002), repeats),
     }
 
 

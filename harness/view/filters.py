@@ -1,5 +1,5 @@
 """The cell browser's filter: parsed from a URL's query string (so a link can be shared), turned into a WHERE clause
-over the `results` view, and written back into links (the matrix's numbers, the next page)."""
+over `cells`, and written back into links (the matrix's numbers, the next page)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ STATUSES = ("ok", "error", "skipped")
 PASSED = ("true", "false", "none")
 #: Columns matched exactly, by query parameter.
 EXACT = {"run": "run_id", "task": "task", "deployment": "deployment", "variant": "variant", "case": "case_id"}
-MAX_PAGE = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,8 @@ class CellFilter:
     """Cells with a grade by this grader."""
     q: str | None = None
     """Text in the output (or tool calls), or in the case's input."""
-    page: int = 1
+    after: str | None = None
+    """The page starts after this row (a token the previous page's link carries: keyset paging)."""
 
     @classmethod
     def parse(cls, params: Mapping[str, str]) -> CellFilter:
@@ -47,14 +47,12 @@ class CellFilter:
             raise InputError(f"status must be one of {', '.join(STATUSES)}, not {values['status']!r}")
         if values.get("passed") not in (None, *PASSED):
             raise InputError(f"passed must be one of {', '.join(PASSED)}, not {values['passed']!r}")
-        page = values.pop("page", "1")
-        if not str(page).isdigit() or not 1 <= int(page) <= MAX_PAGE:
-            raise InputError(f"page must be a whole number from 1 to {MAX_PAGE:,}, not {page!r}")
-        return cls(**values, page=int(page))
+        return cls(**values)
 
     def where(self, input_matches: list[str] | None = None) -> tuple[str, list[Any]]:
-        """SQL over `results` and its parameters. `input_matches`: `dataset\\0version\\0case` keys of the cases whose
-        input holds `q` (found in the datasets, which the database does not hold)."""
+        """SQL over `cells` and its parameters (all filters but `passed`, which needs the scores: `passed_sql`).
+        `input_matches`: `dataset\\0version\\0case` keys of the cases whose input holds `q` (found in the datasets,
+        which the database does not hold)."""
         clauses: list[str] = []
         params: list[Any] = []
         for name, col in EXACT.items():
@@ -65,8 +63,6 @@ class CellFilter:
         if self.status is not None:
             clauses.append("status = ?")
             params.append(self.status)
-        if self.passed is not None:
-            clauses.append({"true": "passed", "false": "passed = false", "none": "passed IS NULL"}[self.passed])
         if self.grader is not None:
             clauses.append("cell_key IN (SELECT cell_key FROM grades WHERE grader_id = ?)")
             params.append(self.grader)
@@ -80,12 +76,12 @@ class CellFilter:
             clauses.append(text + ")")
         return " AND ".join(clauses) or "true", params
 
+    def passed_sql(self) -> str:
+        return {"true": "passed", "false": "passed = false", "none": "passed IS NULL"}[self.passed or "true"]
+
     def query(self, **change: Any) -> str:
-        """This filter (with `change`) as a query string: the filters set, in a fixed order; page 1 left out."""
-        values = {k: v for k, v in asdict(replace(self, **change)).items() if v is not None}
-        if values.get("page") == 1:
-            del values["page"]
-        return urlencode(values)
+        """This filter (with `change`) as a query string: the filters set, in a fixed order."""
+        return urlencode({k: v for k, v in asdict(replace(self, **change)).items() if v is not None})
 
     def url(self, **change: Any) -> str:
         query = self.query(**change)

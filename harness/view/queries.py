@@ -9,15 +9,19 @@ Statistics are the report's: `report.data.overview` for the matrix, `report.comp
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from harness import stats
 from harness.errors import HarnessError, InputError
 from harness.report import cases
 from harness.store.db import check_read
 from harness.store.lake import Lake, open_read
+from harness.view import sql
 from harness.view.filters import PAGE_ROWS, CellFilter
 
 
@@ -25,22 +29,17 @@ class NotFound(InputError):
     """A run or a cell the database does not hold (HTTP 404)."""
 
 
-RUNS_SQL = """
+RUNS_SQL = f"""
 SELECT r.run_id, r.suite, r.status, r.mode, coalesce(r.simulated, false) AS simulated,
        strftime(r.started_at, '%Y-%m-%d %H:%M:%S') AS started, r.planned_cells, r.pid, r.host,
        count(c.cell_key) AS cells, count(c.cell_key) FILTER (WHERE c.status = 'error') AS errors,
        sum(c.cost_usd) AS cost_usd,
        avg(CASE WHEN c.passed THEN 1.0 WHEN c.passed = false THEN 0.0 END) AS pass_rate
-FROM runs r LEFT JOIN results c USING (run_id)
+FROM runs r LEFT JOIN ({sql.scored("true", "all", "run_id, status, cost_usd")}) c USING (run_id)
 GROUP BY ALL ORDER BY started DESC, r.run_id DESC
 """
-#: What `report.data.overview` reads of a cell (no output: the matrix never shows one).
-MATRIX_COLS = ("task", "deployment", "variant", "role", "chain_position", "provider", "family", "case_id", "cluster",
-               "status", "error_class", "score", "passed", "cost_usd", "latency_ms", "simulated")  # fmt: skip
-#: What `report.compare.drift` reads of a cell (outputs stay in the cell pages the flips link to).
-DRIFT_COLS = ("task", "deployment", "variant", "case_id", "sample", "cluster", "score", "passed", "cell_key")
 LIST_COLS = ("cell_key", "run_id", "task", "deployment", "variant", "case_id", "sample", "status", "error_class",
-             "score", "passed", "latency_ms", "cost_usd", "simulated", "left(output, 300) AS output",
+             "latency_ms", "cost_usd", "simulated", "left(output, 300) AS output",
              "left(tool_calls, 300) AS tool_calls")  # fmt: skip
 FLIPS_SHOWN = 500
 """Flipped cases listed on a comparison (pass → fail first); `n_flips` counts them all."""
@@ -54,22 +53,84 @@ def rows(con: Any, sql: str, params: list[Any] | None = None) -> list[dict[str, 
 
 
 class Reader:
-    """Where the app reads (a results directory or the lake), with what it may keep between requests: each run's
-    datasets directory and loaded dataset versions (versions are immutable, named by hash in the run)."""
+    """Where the app reads (a results directory or the lake), with what it may keep between requests: one read-only
+    connection for a burst of requests, and each run's datasets directory and loaded dataset versions (versions
+    are immutable, named by hash in the run).
+
+    DuckDB locks the file for any connection and takes 20-60 ms to open one, so a request borrows a cursor of a
+    shared connection that is closed `IDLE` seconds after the last request, and never reused once `MAX_AGE` old: a
+    load (`harness run` in progress, `db load`) waits at most about that long, and a page is never staler."""
+
+    IDLE = 0.25
+    MAX_AGE = 1.0
 
     def __init__(self, source: Path | Lake) -> None:
         self.source = source
         self.results_dir = source if isinstance(source, Path) else None
         self._roots: dict[str, Path | None] = {}
         self._datasets: dict[tuple[str, str, str], list[Any]] = {}
+        self._lock = threading.Lock()
+        self._con: Any = None
+        self._born = self._last = 0.0
+        self._users = 0
+        self._memos: dict[tuple[str, tuple[str, ...]], tuple[list[tuple[Any, ...]], Any]] = {}
 
     @contextmanager
     def connect(self) -> Iterator[Any]:
-        con = open_read(self.source)
+        with self._lock:
+            if self._con is not None and self._users == 0 and time.monotonic() - self._born > self.MAX_AGE:
+                self._close()
+            if self._con is None:
+                self._con, self._born = open_read(self.source), time.monotonic()
+            self._users += 1
+            cur = self._con.cursor()
         try:
-            yield con
+            yield cur
         finally:
-            con.close()
+            cur.close()
+            with self._lock:
+                self._users -= 1
+                self._last = time.monotonic()
+            timer = threading.Timer(self.IDLE, self._reap)
+            timer.daemon = True
+            timer.start()
+
+    MEMOS = 32
+
+    def memo(self, con: Any, name: str, run_ids: list[str] | None, compute: Callable[[], Any]) -> Any:
+        """`compute()`, or what it gave before for the same runs (`None`: all) while their rows are unchanged
+        (`sql.FINGERPRINT`): the matrix of a 100,000-cell run is computed on its first view only."""
+        if run_ids is None:
+            fingerprint = [tuple(rows(con, sql.FINGERPRINT.replace("{w}", "true"))[0].values())]
+        else:
+            where = sql.FINGERPRINT.replace("{w}", "run_id = ?")
+            fingerprint = [tuple(rows(con, where, [run] * 5)[0].values()) for run in run_ids]
+        key = (name, tuple(run_ids or ()))
+        with self._lock:
+            hit = self._memos.get(key)
+        if hit is not None and hit[0] == fingerprint:
+            return hit[1]
+        value = compute()
+        with self._lock:
+            self._memos[key] = (fingerprint, value)
+            while len(self._memos) > self.MEMOS:
+                self._memos.pop(next(iter(self._memos)))
+        return value
+
+    def _reap(self) -> None:
+        with self._lock:
+            if self._con is not None and self._users == 0 and time.monotonic() - self._last >= self.IDLE * 0.9:
+                self._close()
+
+    def _close(self) -> None:
+        self._con.close()
+        self._con = None
+
+    def close(self) -> None:
+        """Close the shared connection now (the app's shutdown)."""
+        with self._lock:
+            if self._con is not None and self._users == 0:
+                self._close()
 
     def check(self) -> None:
         """Open and close once: a missing or unreadable database is the user's one-line error before serving."""
@@ -110,20 +171,46 @@ def runs(reader: Reader) -> list[dict[str, Any]]:
     """Every run, newest first: status (a dead local run's `running` shown as `crashed`), mode, simulated, cells,
     errors, cost, pass rate over graded cells."""
     with reader.connect() as con:
-        found = rows(con, RUNS_SQL)
+        found = reader.memo(con, "runs", None, lambda: rows(con, RUNS_SQL))
     here = socket.gethostname()
     return [{**{k: v for k, v in r.items() if k not in ("pid", "host")}, "status": _status(r, here)} for r in found]
 
 
-def run(reader: Reader, run_id: str) -> dict[str, Any]:
-    """A run and its task × deployment matrix (`report.data.overview`: mean and pass rate with 95% CIs, errors,
-    cost per 1,000 cases, latency), deployments in chain order."""
-    from harness.report.data import Cells, overview
+def _matrix_cell(g: dict[str, Any]) -> dict[str, Any]:
+    """One (task, deployment, variant) as `report.data.overview` gives it, from the per-case lists of `sql.MATRIX`;
+    the intervals from `stats.case_intervals` (what `stats.summarise` uses), with the report's 2,000 resamples."""
+    means, passes = g["means"] or [], g["passes"] or []
+    clusters = None
+    if any(c is not None for c in g["clusters"] or []):
+        clusters = [c or f"\x00{case}" for c, case in zip(g["clusters"], g["cases"], strict=True)]
+    mean_ci, pass_ci = (None, None)
+    if means:
+        mean_ci, pass_ci = stats.case_intervals(means, passes, clusters, g["max_samples"] == 1, resamples=2000)
+    return {
+        "task": g["task"], "deployment": g["deployment"], "variant": g["variant"], "role": g["role"],
+        "position": g["position"], "provider": g["provider"], "cases": len(means), "samples": g["samples"],
+        "mean": stats.mean(means) if means else None, "mean_ci": [mean_ci.low, mean_ci.high] if mean_ci else None,
+        "pass_rate": stats.mean(passes) if passes else None,
+        "pass_ci": [pass_ci.low, pass_ci.high] if pass_ci else None,
+        "errors": dict(sorted((g["errors"] or {}).items(), key=lambda kv: -kv[1])),
+        "error_rate": (g["counted"] - g["scored"]) / g["counted"] if g["counted"] else 0.0,
+        "cost_per_1k": g["cost_usd"] / g["all_cases"] * 1000 if g["all_cases"] else 0.0,
+        "p50_ms": g["p50_ms"], "p95_ms": g["p95_ms"], "simulated": bool(g["simulated"]),
+    }  # fmt: skip
 
+
+def _matrix(groups: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    return groups, [_matrix_cell(g) for g in groups]
+
+
+def run(reader: Reader, run_id: str) -> dict[str, Any]:
+    """A run and its task × deployment matrix (mean and pass rate with 95% CIs as the report computes them, errors,
+    cost per 1,000 cases, latency), deployments in chain order. Aggregated per case in SQL: at 100,000 cells the
+    report's per-cell pass (`report.data.overview`) takes seconds."""
     with reader.connect() as con:
         found = _run(con, run_id)
-        cells = rows(con, f"SELECT {', '.join(MATRIX_COLS)} FROM results WHERE run_id = ?", [run_id])
-    view = overview(Cells(cells))
+        query = sql.MATRIX.replace("{scored}", sql.scored("run_id = ?", "run", sql.MATRIX_COLS))
+        groups, view = reader.memo(con, "matrix", [run_id], lambda: _matrix(rows(con, query, [run_id, run_id])))
     order = sorted({(r["position"], r["deployment"]) for r in view})
     deployments = list(dict.fromkeys(d for _, d in order))
     matrix: dict[tuple[str, str], dict[str, Any]] = {}
@@ -135,8 +222,8 @@ def run(reader: Reader, run_id: str) -> dict[str, Any]:
         "run": {k: str(v) if k.endswith("_at") and v is not None else v for k, v in info.items()},
         "deployments": deployments,
         "rows": [{"task": t, "variant": v, "cells": by_dep} for (t, v), by_dep in sorted(matrix.items())],
-        "cells": len(cells),
-        "cost_usd": sum(c["cost_usd"] or 0.0 for c in cells),
+        "cells": sum(g["samples"] for g in groups),
+        "cost_usd": sum(g["cost_usd"] for g in groups),
     }
 
 
@@ -149,7 +236,7 @@ def _input_matches(reader: Reader, con: Any, f: CellFilter, where: str, params: 
     scope, scope_params = replace(f, q=None).where()
     needle = f.q.lower()
     out = []
-    refs = rows(con, f"SELECT DISTINCT run_id, dataset, dataset_version FROM results WHERE {scope}", scope_params)
+    refs = rows(con, f"SELECT DISTINCT run_id, dataset, dataset_version FROM cells WHERE {scope}", scope_params)
     run_rows = {r["run_id"]: r for r in rows(con, "SELECT * FROM runs")}
     for ref in refs:
         root = reader.datasets_root(run_rows[ref["run_id"]]) if ref["run_id"] in run_rows else None
@@ -159,23 +246,48 @@ def _input_matches(reader: Reader, con: Any, f: CellFilter, where: str, params: 
     return sorted(set(out))
 
 
+def _page_source(reader: Reader, con: Any, f: CellFilter) -> tuple[str, list[Any]]:
+    """The query of every cell `f` matches, and its parameters (scored only when `passed` filters)."""
+    where, params = f.where()
+    if f.q is not None:
+        where, params = f.where(_input_matches(reader, con, f, where, params))
+    if f.passed is None:
+        return f"SELECT * FROM cells WHERE {where}", params
+    scope = "run" if f.run is not None else "cells"
+    source = f"SELECT * FROM ({sql.scored(where, scope, sql.KEY_SOURCE)}) WHERE {f.passed_sql()}"
+    return source, params + ([f.run] if f.run is not None else [])
+
+
 def cells(reader: Reader, f: CellFilter) -> dict[str, Any]:
-    """One page (`PAGE_ROWS`) of the cells `f` matches, in a stable order, and how many match in all."""
+    """One page (`PAGE_ROWS`) of the cells `f` matches in a stable order (run, task, deployment, variant, case,
+    sample), keyset-paged: a page starts after the row its `after` token names, so page 2,000 costs what page 1
+    does. With how many match in all, where the page starts, and the tokens of the next and previous pages."""
+    start = sql.untoken(f.after) if f.after else None
     with reader.connect() as con:
         if f.run is not None:
             _run(con, f.run)
-        where, params = f.where()
-        if f.q is not None:
-            where, params = f.where(_input_matches(reader, con, f, where, params))
-        total = rows(con, f"SELECT count(*) AS n FROM results WHERE {where}", params)[0]["n"]
-        page = rows(
-            con,
-            f"SELECT {', '.join(LIST_COLS)} FROM results WHERE {where} "
-            "ORDER BY run_id DESC, task, deployment, variant, case_id, sample LIMIT ? OFFSET ?",
-            [*params, PAGE_ROWS, (f.page - 1) * PAGE_ROWS],
-        )
-    pages = max(1, -(-total // PAGE_ROWS))
-    return {"filter": f, "total": total, "page": f.page, "pages": pages, "rows": page}
+        source, params = _page_source(reader, con, f)
+        total = rows(con, f"SELECT count(*) AS n FROM ({source})", params)[0]["n"]
+        marks = ", ".join("?" * len(sql.KEY))
+        after = f"WHERE {sql.KEY_ROW} > ({marks})" if start else ""
+        page = rows(con, f"SELECT {sql.KEY_COLS} FROM ({source}) {after} ORDER BY {sql.KEY_ORDER} LIMIT ?",
+                    [*params, *(start or []), PAGE_ROWS + 1])  # fmt: skip
+        before, previous = 0, None
+        if start:
+            earlier = f"FROM ({source}) WHERE {sql.KEY_ROW} <= ({marks})"
+            before = rows(con, f"SELECT count(*) AS n {earlier}", [*params, *start])[0]["n"]
+            back = rows(con, f"SELECT {sql.KEY_COLS} {earlier} ORDER BY {sql.KEY_ORDER_DESC} "
+                             f"LIMIT 1 OFFSET ?", [*params, *start, PAGE_ROWS])  # fmt: skip
+            previous = sql.token(back[0]) if back else ""
+        more = len(page) > PAGE_ROWS
+        page = page[:PAGE_ROWS]
+        keys = [r["k6"] for r in page]
+        found = rows(con, f"SELECT {', '.join(LIST_COLS)} FROM cells WHERE cell_key IN (SELECT unnest(?))", [keys])
+        scores = {r["cell_key"]: r for r in rows(con, sql.scores_of(keys), [keys])} if keys else {}
+    by_key = {r["cell_key"]: r for r in found}
+    out = [{**by_key[k], "score": scores[k]["score"], "passed": scores[k]["passed"]} for k in keys]
+    return {"filter": f, "total": total, "first": before + 1 if out else before, "last": before + len(out),
+            "rows": out, "next": sql.token(page[-1]) if more else None, "previous": previous}  # fmt: skip
 
 
 def cell(reader: Reader, cell_key: str) -> dict[str, Any]:
@@ -195,16 +307,26 @@ def cell(reader: Reader, cell_key: str) -> dict[str, Any]:
 
 def compare(reader: Reader, a: str, b: str) -> dict[str, Any]:
     """Run `b` against run `a` (the baseline): per (task, deployment, variant) the paired difference, McNemar and
-    the drift verdict (`report.compare.drift`, the gate's own), and every flipped case."""
+    the drift verdict (`report.compare.drift`, the gate's own, on one row per case: `sql.CASES`), and the flipped
+    cases (pass → fail first)."""
     from harness.report.compare import drift
     from harness.report.data import suite_context
 
     with reader.connect() as con:
         base, cur = _run(con, a), _run(con, b)
-        sql = f"SELECT {', '.join(DRIFT_COLS)} FROM results WHERE run_id = ?"
-        before, after = rows(con, sql, [a]), rows(con, sql, [b])
-    bars = suite_context(cur, reader.results_dir).bars
-    change = drift(before, after, bars, FLIPS_SHOWN)
+        query = sql.CASES.replace("{scored}", sql.scored("run_id = ?", "run", sql.CASES_COLS))
+
+        def compute() -> dict[str, Any]:
+            before, after = rows(con, query, [a, a]), rows(con, query, [b, b])
+            change = drift(before, after, suite_context(cur, reader.results_dir).bars, FLIPS_SHOWN)
+            passes = [{(r["task"], r["deployment"], r["variant"], r["case_id"]): r["passes"] for r in side}
+                      for side in (before, after)]  # fmt: skip
+            for f in change["flips"]:
+                key = (f["task"], f["deployment"], f["variant"], f["case_id"])
+                f["before_passes"], f["after_passes"] = passes[0][key], passes[1][key]
+            return change
+
+        change = reader.memo(con, "compare", [a, b], compute)
     return {
         "a": {"run_id": a, "simulated": bool(base["simulated"]), "status": base["status"]},
         "b": {"run_id": b, "simulated": bool(cur["simulated"]), "status": cur["status"]},

@@ -27,7 +27,7 @@ class Results:
     cur: str
 
 
-def _run(project: Path, results: Path, *extra: str) -> str:
+def run_suite(project: Path, results: Path, *extra: str) -> str:
     r = CliRunner().invoke(app, ["run", str(project), "--results-dir", str(results), "--no-report", *extra])
     assert r.exit_code == 0, r.output
     found = re.search(r"^run (\S+) complete", r.output, re.M)
@@ -48,8 +48,8 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> Results:
     invoices = extraction_cases()
     invoices[0]["expected"]["vendor"] = XSS
     write_dataset(root / "datasets", "invoices", invoices, {"document": "invoice text"})
-    base = _run(project, root / "results")
+    base = run_suite(project, root / "results")
     tmpl = root / "prompts/intents/default.j2"
     tmpl.write_text(tmpl.read_text().replace("Label it.", "Label this message please."))
-    cur = _run(project, root / "results")
+    cur = run_suite(project, root / "results")
     return Results(root / "results", base, cur)

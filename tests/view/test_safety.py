@@ -53,7 +53,8 @@ def every_url(client: TestClient, results: Results) -> list[str]:
     """Every page and JSON endpoint, with each cell whose output, input or reference holds the corpus."""
     xss_cells = [r[0] for r in db.query(results.dir, "SELECT cell_key FROM results WHERE deployment = "
                                         "'fallback-canned' OR case_id IN ('c000', 'x0')")]  # fmt: skip
-    pages = ["/", "/cells", "/cells?q=script", "/cells?q=<script>", f"/cells?task={XSS}", "/cells?page=2",
+    pages = ["/", "/cells", "/cells?q=script", "/cells?q=<script>", f"/cells?task={XSS}", f"/cells?q={XSS}",
+             "/cells?passed=false",
              f"/runs/{results.base}", f"/runs/{results.cur}", f"/compare?a={results.base}&b={results.cur}",
              f"/runs/{XSS}", f"/cells/{XSS}", "/nowhere<script>", *(f"/cells/{k}" for k in xss_cells)]  # fmt: skip
     return pages + ["/api/runs"] + ["/api" + p for p in pages if p != "/"]
