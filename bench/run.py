@@ -55,7 +55,7 @@ def scenarios(repeats: int, quick: bool) -> Plan:
         "cached": lambda: sim.cached(n(1000, 100), repeats),
         "code": lambda: code.code_exec(n(164, 16), repeats),
         "gate-stats": lambda: gatestudy.scenario(quick),
-        "view": lambda: view.view(n(100_002, 1002), repeats),
+        "view": lambda: view.view(n(50_001, 1002), repeats),
     }
 
 

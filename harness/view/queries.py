@@ -8,6 +8,8 @@ Statistics are the report's: `report.data.overview` for the matrix, `report.comp
 
 from __future__ import annotations
 
+import atexit
+import bisect
 import socket
 import threading
 import time
@@ -73,6 +75,8 @@ class Reader:
         self._con: Any = None
         self._born = self._last = 0.0
         self._users = 0
+        self._reaper: threading.Thread | None = None
+        self._stop = threading.Event()
         self._memos: dict[tuple[str, tuple[str, ...]], tuple[list[tuple[Any, ...]], Any]] = {}
 
     @contextmanager
@@ -91,9 +95,10 @@ class Reader:
             with self._lock:
                 self._users -= 1
                 self._last = time.monotonic()
-            timer = threading.Timer(self.IDLE, self._reap)
-            timer.daemon = True
-            timer.start()
+                if self._reaper is None:
+                    self._reaper = threading.Thread(target=self._reap, name="harness-view-reaper", daemon=True)
+                    self._reaper.start()
+                    atexit.register(self.close)
 
     MEMOS = 32
 
@@ -118,16 +123,19 @@ class Reader:
         return value
 
     def _reap(self) -> None:
-        with self._lock:
-            if self._con is not None and self._users == 0 and time.monotonic() - self._last >= self.IDLE * 0.9:
-                self._close()
+        """Close the shared connection once idle for `IDLE` seconds (one thread per reader, until `close`)."""
+        while not self._stop.wait(self.IDLE / 5):
+            with self._lock:
+                if self._con is not None and self._users == 0 and time.monotonic() - self._last >= self.IDLE:
+                    self._close()
 
     def _close(self) -> None:
         self._con.close()
         self._con = None
 
     def close(self) -> None:
-        """Close the shared connection now (the app's shutdown)."""
+        """Close the shared connection now and stop the reaper (the app's shutdown, the interpreter's exit)."""
+        self._stop.set()
         with self._lock:
             if self._con is not None and self._users == 0:
                 self._close()
@@ -258,27 +266,49 @@ def _page_source(reader: Reader, con: Any, f: CellFilter) -> tuple[str, list[Any
     return source, params + ([f.run] if f.run is not None else [])
 
 
+def _keyset_page(con: Any, source: str, params: list[Any], start: list[Any] | None) -> tuple[int, list[Any], int, Any]:
+    """(matches, the page's key rows (one more than a page: a next page exists), rows before it, the previous page's
+    token: None on the first page, "" when it is the first) by keyset queries on `source`."""
+    total = rows(con, f"SELECT count(*) AS n FROM ({source})", params)[0]["n"]
+    marks = ", ".join("?" * len(sql.KEY))
+    after = f"WHERE {sql.KEY_ROW} > ({marks})" if start else ""
+    page = rows(con, f"SELECT {sql.KEY_COLS} FROM ({source}) {after} ORDER BY {sql.KEY_ORDER} LIMIT ?",
+                [*params, *(start or []), PAGE_ROWS + 1])  # fmt: skip
+    if not start:
+        return total, page, 0, None
+    earlier = f"FROM ({source}) WHERE {sql.KEY_ROW} <= ({marks})"
+    before = rows(con, f"SELECT count(*) AS n {earlier}", [*params, *start])[0]["n"]
+    back = rows(con, f"SELECT {sql.KEY_COLS} {earlier} ORDER BY {sql.KEY_ORDER_DESC} LIMIT 1 OFFSET ?",
+                [*params, *start, PAGE_ROWS])  # fmt: skip
+    return total, page, before, sql.token(back[0]) if back else ""
+
+
+def _listed_page(keys: list[tuple[Any, ...]], start: list[Any] | None) -> tuple[int, list[Any], int, Any]:
+    """`_keyset_page` over every match's key, sorted (a scored scope, remembered: paging it costs no query)."""
+    i = bisect.bisect_right(keys, tuple(start)) if start else 0
+    page = [{f"k{n}": v for n, v in enumerate(k)} for k in keys[i : i + PAGE_ROWS + 1]]
+    previous = None if not start else (sql.token({f"k{n}": v for n, v in enumerate(keys[i - PAGE_ROWS - 1])})
+                                       if i > PAGE_ROWS else "")  # fmt: skip
+    return len(keys), page, i, previous
+
+
 def cells(reader: Reader, f: CellFilter) -> dict[str, Any]:
     """One page (`PAGE_ROWS`) of the cells `f` matches in a stable order (run, task, deployment, variant, case,
     sample), keyset-paged: a page starts after the row its `after` token names, so page 2,000 costs what page 1
-    does. With how many match in all, where the page starts, and the tokens of the next and previous pages."""
+    does. With how many match in all, where the page starts, and the tokens of the next and previous pages. A
+    filter on `passed` scores its whole scope: its sorted keys are remembered while the runs are unchanged."""
     start = sql.untoken(f.after) if f.after else None
     with reader.connect() as con:
         if f.run is not None:
             _run(con, f.run)
         source, params = _page_source(reader, con, f)
-        total = rows(con, f"SELECT count(*) AS n FROM ({source})", params)[0]["n"]
-        marks = ", ".join("?" * len(sql.KEY))
-        after = f"WHERE {sql.KEY_ROW} > ({marks})" if start else ""
-        page = rows(con, f"SELECT {sql.KEY_COLS} FROM ({source}) {after} ORDER BY {sql.KEY_ORDER} LIMIT ?",
-                    [*params, *(start or []), PAGE_ROWS + 1])  # fmt: skip
-        before, previous = 0, None
-        if start:
-            earlier = f"FROM ({source}) WHERE {sql.KEY_ROW} <= ({marks})"
-            before = rows(con, f"SELECT count(*) AS n {earlier}", [*params, *start])[0]["n"]
-            back = rows(con, f"SELECT {sql.KEY_COLS} {earlier} ORDER BY {sql.KEY_ORDER_DESC} "
-                             f"LIMIT 1 OFFSET ?", [*params, *start, PAGE_ROWS])  # fmt: skip
-            previous = sql.token(back[0]) if back else ""
+        if f.passed is None:
+            total, page, before, previous = _keyset_page(con, source, params, start)
+        else:
+            query = f"SELECT {sql.KEY_COLS} FROM ({source}) ORDER BY {sql.KEY_ORDER}"
+            listed = reader.memo(con, "passed?" + f.query(after=None), [f.run] if f.run else None,
+                                 lambda: [tuple(r.values()) for r in rows(con, query, params)])  # fmt: skip
+            total, page, before, previous = _listed_page(listed, start)
         more = len(page) > PAGE_ROWS
         page = page[:PAGE_ROWS]
         keys = [r["k6"] for r in page]
@@ -302,7 +332,10 @@ def cell(reader: Reader, cell_key: str) -> dict[str, Any]:
         the_run = _run(con, found[0]["run_id"])
         out = detail(con, the_run, found[0], True, reader.results_dir)
     attempt_cols = list(out["attempt_rows"][0]) if out["attempt_rows"] else []
-    return {**out, "run_simulated": bool(the_run["simulated"]), "attempt_cols": attempt_cols, "rendered_prompt": None}
+    from harness.view.prompt import rendered
+
+    return {**out, "run_simulated": bool(the_run["simulated"]), "attempt_cols": attempt_cols,
+            "rendered_prompt": rendered(the_run, out, reader.results_dir)}  # fmt: skip
 
 
 def compare(reader: Reader, a: str, b: str) -> dict[str, Any]:

@@ -143,6 +143,23 @@ def test_cell_page(client: TestClient, results: Results) -> None:
     assert data["grades"][0]["reason"] in unescape(html) and 'id="sim-banner"' in html
 
 
+def test_the_rendered_prompt_is_checked_against_the_runs_hash(client: TestClient, results: Results) -> None:
+    """beta renders intents/default.j2, edited between the two runs: the current run's prompt is what was sent,
+    the baseline's is today's rendering and says so."""
+    where = "run_id = ? AND task = 'intents' AND deployment = 'beta' AND case_id = 'c001'"
+    (cur,) = keys(results, where, [results.cur])
+    (base,) = keys(results, where, [results.base])
+    now = client.get(f"/api/cells/{cur}").json()["rendered_prompt"]
+    assert now["same"] is True and now["note"] == ""
+    assert [m["role"] for m in now["messages"]] == ["system", "user"]
+    assert now["messages"][0]["content"] == "Label this message please."
+    assert "Where is my parcel 1?" in now["messages"][1]["content"]
+    then = client.get(f"/api/cells/{base}").json()["rendered_prompt"]
+    assert then["same"] is False and "not what was sent" in then["note"]
+    html = client.get(f"/cells/{base}").text
+    assert "Rendered prompt" in html and "not what was sent" in html
+
+
 def test_compare_is_the_reports_drift(client: TestClient, results: Results) -> None:
     data = client.get(f"/api/compare?a={results.base}&b={results.cur}").json()
     drift = build(results.dir, results.cur, results.base)["drift"]

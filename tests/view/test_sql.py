@@ -123,3 +123,31 @@ def test_a_new_run_shows_and_a_load_is_not_blocked(tmp_path: Path) -> None:
     second = run_suite(project, tmp_path / "results", "--tasks", "intents")
     assert [r["run_id"] for r in client.get("/api/runs").json()["runs"]] == [second, first]
     assert client.get(f"/api/runs/{first}").json() == matrix
+
+
+@pytest.mark.parametrize("passed", ["true", "false", None])
+def test_paging_a_scored_filter_and_back(repeated: Results, passed: str | None) -> None:
+    """Forward through every page and back again, on a filter that needs the scores (remembered keys) and on one
+    that does not (keyset queries): the same cells, in order, each once."""
+    from starlette.testclient import TestClient
+
+    from harness.view.app import create_app
+
+    client = TestClient(create_app(repeated.dir))
+    params = {"run": repeated.cur, **({"passed": passed} if passed else {})}
+    where = "run_id = ?" + {"true": " AND passed", "false": " AND passed = false", None: ""}[passed]
+    expected = db.query(repeated.dir, f"SELECT cell_key FROM results WHERE {where} ORDER BY run_id, task, "
+                        "deployment, variant, case_id, sample, cell_key", [repeated.cur])  # fmt: skip
+    pages, after = [], None
+    while True:
+        data = client.get("/api/cells", params={**params, **({"after": after} if after else {})}).json()
+        pages.append(([c["cell_key"] for c in data["rows"]], data["previous"], data["first"]))
+        after = data["next"]
+        if after is None:
+            break
+    assert [k for p, _, _ in pages for k in p] == [r[0] for r in expected] and len(pages) >= 2
+    assert [first for _, _, first in pages] == [1 + 50 * i for i in range(len(pages))]
+    for i in range(len(pages) - 1, 0, -1):  # each page's "previous" opens the page before it
+        previous = pages[i][1]
+        data = client.get("/api/cells", params={**params, **({"after": previous} if previous else {})}).json()
+        assert [c["cell_key"] for c in data["rows"]] == pages[i - 1][0]
