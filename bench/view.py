@@ -18,6 +18,8 @@ from typing import Any
 from bench.common import peak_rss_mb, run_child, sim_project
 from bench.store import write_journal
 
+#: The 50-row cell-browser pages the 100 ms target is for (a text search scans every output: the 300 ms one).
+BROWSER_PAGES = ("cells page 1", "cells filtered", "cells middle page", "api cells page 1")
 RUNS = ("20260101-000000-bench0", "20260102-000000-bench1")
 
 
@@ -79,7 +81,7 @@ def view(cells: int, repeats: int) -> dict[str, Any]:
     a 50-row cell-browser page <= 100 ms."""
     rows = run_child("view", {"cells": cells, "repeats": max(repeats, 5)})
     by_page = {r["page"]: {k: round(r[k], 1) for k in ("median_ms", "max_ms", "first_ms")} for r in rows}
-    browser = [r["median_ms"] for r in rows if r["page"].startswith("cells page") or r["page"] == "cells filtered"]
+    browser = [r["median_ms"] for r in rows if r["page"] in BROWSER_PAGES]
     row = {
         "scenario": f"view: page server time, {rows[0]['db_cells']:,}-cell database", "cells": rows[0]["db_cells"],
         "runs": len(RUNS), "pages": by_page, "slowest_page_ms": round(max(r["median_ms"] for r in rows), 1),

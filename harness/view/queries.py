@@ -269,18 +269,17 @@ def _page_source(reader: Reader, con: Any, f: CellFilter) -> tuple[str, list[Any
 def _keyset_page(con: Any, source: str, params: list[Any], start: list[Any] | None) -> tuple[int, list[Any], int, Any]:
     """(matches, the page's key rows (one more than a page: a next page exists), rows before it, the previous page's
     token: None on the first page, "" when it is the first) by keyset queries on `source`."""
-    total = rows(con, f"SELECT count(*) AS n FROM ({source})", params)[0]["n"]
     marks = ", ".join("?" * len(sql.KEY))
     after = f"WHERE {sql.KEY_ROW} > ({marks})" if start else ""
     page = rows(con, f"SELECT {sql.KEY_COLS} FROM ({source}) {after} ORDER BY {sql.KEY_ORDER} LIMIT ?",
                 [*params, *(start or []), PAGE_ROWS + 1])  # fmt: skip
     if not start:
-        return total, page, 0, None
-    earlier = f"FROM ({source}) WHERE {sql.KEY_ROW} <= ({marks})"
-    before = rows(con, f"SELECT count(*) AS n {earlier}", [*params, *start])[0]["n"]
-    back = rows(con, f"SELECT {sql.KEY_COLS} {earlier} ORDER BY {sql.KEY_ORDER_DESC} LIMIT 1 OFFSET ?",
-                [*params, *start, PAGE_ROWS])  # fmt: skip
-    return total, page, before, sql.token(back[0]) if back else ""
+        return rows(con, f"SELECT count(*) AS n FROM ({source})", params)[0]["n"], page, 0, None
+    counts = rows(con, f"SELECT count(*) AS n, count(*) FILTER (WHERE {sql.KEY_ROW} <= ({marks})) AS before "
+                       f"FROM ({source})", [*start, *params])[0]  # fmt: skip
+    back = rows(con, f"SELECT {sql.KEY_COLS} FROM ({source}) WHERE {sql.KEY_ROW} <= ({marks}) "
+                     f"ORDER BY {sql.KEY_ORDER_DESC} LIMIT 1 OFFSET ?", [*params, *start, PAGE_ROWS])  # fmt: skip
+    return counts["n"], page, counts["before"], sql.token(back[0]) if back else ""
 
 
 def _listed_page(keys: list[tuple[Any, ...]], start: list[Any] | None) -> tuple[int, list[Any], int, Any]:
