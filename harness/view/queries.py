@@ -88,6 +88,8 @@ class Reader:
                 self._con, self._born = open_read(self.source), time.monotonic()
             self._users += 1
             cur = self._con.cursor()
+        if isinstance(self.source, Lake):  # a cursor is a new connection: the lake's `USE lake` is per connection
+            cur.execute("USE lake")
         try:
             yield cur
         finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from starlette.testclient import TestClient
 
 from harness.report.data import build
 from harness.store import db
+from harness.view import queries
 from harness.view.app import create_app
 from harness.view.filters import PAGE_ROWS
 from tests.view.conftest import Results
@@ -192,3 +194,22 @@ def test_errors_say_what_is_missing(client: TestClient, url: str, code: int, mes
     assert r.status_code == code
     text = r.json()["error"] if url.startswith("/api/") else unescape(r.text)
     assert message in text
+
+
+def test_the_lake_serves_the_same_pages(results: Results, tmp_path: Path) -> None:
+    """`--store`: the same pages from the shared lake (its read-only connection's cursors `USE lake` too), and a
+    write through it is refused."""
+    from harness.store import lake
+
+    spec = lake.parse(f"ducklake:{tmp_path / 'team.ducklake'}")
+    assert spec is not None
+    lake.push(results.dir, spec)
+    local, shared = TestClient(create_app(results.dir)), TestClient(create_app(spec))
+    for url in ("/api/runs", f"/api/runs/{results.cur}", "/api/cells?passed=false",
+                f"/api/compare?a={results.base}&b={results.cur}"):  # fmt: skip
+        assert shared.get(url).json() == local.get(url).json(), url
+    key = local.get("/api/cells").json()["rows"][0]["cell_key"]
+    assert shared.get(f"/api/cells/{key}").json()["output"] == local.get(f"/api/cells/{key}").json()["output"]
+    with queries.Reader(spec).connect() as con:
+        with pytest.raises(Exception, match='Cannot execute statement of type "CREATE"'):
+            con.execute("CREATE TABLE lake.x (a INTEGER)")
