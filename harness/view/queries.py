@@ -43,6 +43,9 @@ GROUP BY ALL ORDER BY started DESC, r.run_id DESC
 LIST_COLS = ("cell_key", "run_id", "task", "deployment", "variant", "case_id", "sample", "status", "error_class",
              "latency_ms", "cost_usd", "simulated", "left(output, 300) AS output",
              "left(tool_calls, 300) AS tool_calls")  # fmt: skip
+#: The same case in the same run, every deployment, variant and sample: the cell page shows them side by side.
+SIDE_WHERE = "run_id = ? AND task = ? AND case_id = ?"
+SIDE_COLS = "deployment, variant, sample, chain_position, status, error_class, simulated, output, tool_calls"
 FLIPS_SHOWN = 500
 """Flipped cases listed on a comparison (pass → fail first); `n_flips` counts them all."""
 RUN_COLS = ("run_id", "suite", "suite_path", "status", "mode", "simulated", "sim_seed", "started_at", "ended_at",
@@ -332,11 +335,14 @@ def cell(reader: Reader, cell_key: str) -> dict[str, Any]:
             raise NotFound(f"no cell {cell_key!r} in the database", fix="the cell browser lists every cell")
         the_run = _run(con, found[0]["run_id"])
         out = detail(con, the_run, found[0], True, reader.results_dir)
-    attempt_cols = list(out["attempt_rows"][0]) if out["attempt_rows"] else []
+        side = rows(con, f"SELECT * FROM ({sql.scored(SIDE_WHERE, 'cells', SIDE_COLS)}) "
+                         "ORDER BY chain_position, deployment, variant, sample", [the_run["run_id"], out["task"],
+                                                                                  out["case_id"]])  # fmt: skip
     from harness.view.prompt import rendered
 
+    attempt_cols = list(out["attempt_rows"][0]) if out["attempt_rows"] else []
     return {**out, "run_simulated": bool(the_run["simulated"]), "attempt_cols": attempt_cols,
-            "rendered_prompt": rendered(the_run, out, reader.results_dir)}  # fmt: skip
+            "rendered_prompt": rendered(the_run, out, reader.results_dir), "same_case": side}  # fmt: skip
 
 
 def compare(reader: Reader, a: str, b: str) -> dict[str, Any]:

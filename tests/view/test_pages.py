@@ -143,6 +143,12 @@ def test_cell_page(client: TestClient, results: Results) -> None:
     for part in ('id="input"', 'id="reference"', 'id="output"', 'id="grades"', 'id="attempts"', "prompt hash"):
         assert part in html
     assert data["grades"][0]["reason"] in unescape(html) and 'id="sim-banner"' in html
+    side = {c["deployment"]: c for c in data["same_case"]}  # the same case, every deployment of the run
+    assert set(side) == {"alpha", "beta"} and side["beta"]["cell_key"] == key
+    for c in data["same_case"]:
+        assert (c["output"], c["passed"]) == tuple(db.query(
+            results.dir, "SELECT output, passed FROM results WHERE cell_key = ?", [c["cell_key"]])[0])  # fmt: skip
+    assert 'id="same-case"' in html and "(this cell)" in html
 
 
 def test_the_rendered_prompt_is_checked_against_the_runs_hash(client: TestClient, results: Results) -> None:
