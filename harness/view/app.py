@@ -19,6 +19,7 @@ from harness.errors import DatabaseLockedError, HarnessError, InputError
 from harness.store.lake import Lake
 from harness.view import queries
 from harness.view.filters import PAGE_ROWS, CellFilter
+from harness.view.reader import Reader
 
 #: The report's policy (harness/report/templates/report.html.j2) with no script at all; forms submit to us only.
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'none'; base-uri 'none'; "
@@ -80,7 +81,7 @@ class Pages:
     """The handlers: each builds its data with `queries` and answers JSON under /api/ or the page's template."""
 
     def __init__(self, source: Path | Lake) -> None:
-        self.reader = queries.Reader(source)
+        self.reader = Reader(source)
         self.env = _templates()
 
     def page(self, name: str, context: dict[str, Any], code: int = 200) -> Any:

@@ -10,8 +10,6 @@ from typing import Any
 from harness.errors import InputError
 from harness.store.lake import Lake
 
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
-
 
 def server(source: Path | Lake, host: str = "127.0.0.1", port: int = 8765) -> Any:
     """A `uvicorn.Server` for the app over `source` (not started). A database that cannot be opened is the user's
@@ -19,12 +17,14 @@ def server(source: Path | Lake, host: str = "127.0.0.1", port: int = 8765) -> An
     import uvicorn
 
     from harness.view.app import create_app
-    from harness.view.queries import Reader
+    from harness.view.reader import Reader
 
     if not 0 <= port <= 65535:
         raise InputError(f"--port must be from 0 to 65535, not {port}")
     Reader(source).check()
-    hosts = ["127.0.0.1", "localhost", "testserver"] + ([host] if host not in LOOPBACK else [])
+    # the Host header a request may carry: loopback's, or the address asked for (any, for a wildcard address: its
+    # names are not known; loopback is the default because the app has no login)
+    hosts = ["*"] if host in ("0.0.0.0", "::") else ["127.0.0.1", "localhost", "testserver", host]
     config = uvicorn.Config(create_app(source, hosts), host=host, port=port, log_level="warning", access_log=False,
                             server_header=False)  # fmt: skip
     return uvicorn.Server(config)

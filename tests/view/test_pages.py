@@ -12,9 +12,9 @@ from starlette.testclient import TestClient
 
 from harness.report.data import build
 from harness.store import db
-from harness.view import queries
 from harness.view.app import create_app
 from harness.view.filters import PAGE_ROWS
+from harness.view.reader import Reader
 from tests.view.conftest import Results
 
 
@@ -216,6 +216,6 @@ def test_the_lake_serves_the_same_pages(results: Results, tmp_path: Path) -> Non
         assert shared.get(url).json() == local.get(url).json(), url
     key = local.get("/api/cells").json()["rows"][0]["cell_key"]
     assert shared.get(f"/api/cells/{key}").json()["output"] == local.get(f"/api/cells/{key}").json()["output"]
-    with queries.Reader(spec).connect() as con:
+    with Reader(spec).connect() as con:
         with pytest.raises(Exception, match='Cannot execute statement of type "CREATE"'):
             con.execute("CREATE TABLE lake.x (a INTEGER)")

@@ -18,7 +18,7 @@ from harness.cli import app as cli
 from harness.errors import InputError
 from harness.store import db
 from harness.view.app import CSP, create_app
-from harness.view.queries import Reader
+from harness.view.reader import Reader
 from harness.view.serve import server
 from tests.view.conftest import XSS, Results
 

@@ -11,6 +11,7 @@ import pytest
 from harness.report.data import build
 from harness.store import db
 from harness.view import queries, sql
+from harness.view.reader import Reader
 from tests.conftest import make_project
 from tests.view.conftest import Results, run_suite
 
@@ -55,7 +56,7 @@ def test_a_later_grade_wins(repeated: Results, tmp_path: Path) -> None:
 
 
 def test_matrix_is_the_reports_overview(repeated: Results) -> None:
-    data = queries.run(queries.Reader(repeated.dir), repeated.cur)
+    data = queries.run(Reader(repeated.dir), repeated.cur)
     report = {(r["task"], r["deployment"], r["variant"]): r for r in build(repeated.dir, repeated.cur)["overview"]}
     shown = {(row["task"], d, row["variant"]): c for row in data["rows"] for d, c in row["cells"].items()}
     assert shown.keys() == report.keys()
@@ -72,7 +73,7 @@ def test_matrix_is_the_reports_overview(repeated: Results) -> None:
 
 
 def test_compare_is_the_reports_drift(repeated: Results) -> None:
-    data = queries.compare(queries.Reader(repeated.dir), repeated.base, repeated.cur)
+    data = queries.compare(Reader(repeated.dir), repeated.base, repeated.cur)
     drift = build(repeated.dir, repeated.cur, repeated.base)["drift"]
     assert len(data["pairs"]) == len(drift["pairs"]) > 0
     for ours, theirs in zip(data["pairs"], drift["pairs"], strict=True):
