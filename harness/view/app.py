@@ -80,8 +80,8 @@ def _json_default(value: Any) -> Any:
 class Pages:
     """The handlers: each builds its data with `queries` and answers JSON under /api/ or the page's template."""
 
-    def __init__(self, source: Path | Lake) -> None:
-        self.reader = Reader(source)
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
         self.env = _templates()
 
     def page(self, name: str, context: dict[str, Any], code: int = 200) -> Any:
@@ -140,14 +140,15 @@ class Pages:
         return self.error(request, f"{request.method} is not allowed: harness view is read-only (GET only)", 405)
 
 
-def create_app(source: Path | Lake, hosts: list[str] | None = None) -> Any:
-    """The app over `source`; `hosts`: the Host names it answers (default: loopback names and the test client's)."""
+def create_app(source: Path | Lake | Reader, hosts: list[str] | None = None) -> Any:
+    """The app over `source` (or a `Reader` of it); `hosts`: the Host names it answers (default: loopback names and
+    the test client's)."""
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
     from starlette.middleware.trustedhost import TrustedHostMiddleware
     from starlette.routing import Route
 
-    pages = Pages(source)
+    pages = Pages(source if isinstance(source, Reader) else Reader(source))
     routes = [Route("/", pages.runs, methods=["GET"])]
     for prefix in ("", "/api"):
         routes += [

@@ -143,3 +143,13 @@ def test_uvicorn_serves_on_loopback(results: Results) -> None:
         thread.join(timeout=10)
     assert not thread.is_alive()
     assert os.path.exists(db.db_path(results.dir))
+
+
+def test_warm_remembers_the_runs_and_the_newest_matrix(results: Results) -> None:
+    from harness.view.serve import warm
+
+    reader = Reader(results.dir)
+    warm(reader)
+    assert {name for name, _ in reader._memos} == {"runs", "matrix"}
+    assert [runs for name, runs in reader._memos if name == "matrix"] == [(results.cur,)]
+    reader.close()
