@@ -33,7 +33,9 @@ class CellFilter:
     q: str | None = None
     """Text in the output (or tool calls), or in the case's input."""
     after: str | None = None
-    """The page starts after this row (a token the previous page's link carries: keyset paging)."""
+    """The page starts after this row (a token the previous page's "next" link carries: keyset paging)."""
+    before: str | None = None
+    """The page ends before this row (the next page's "previous" link)."""
 
     @classmethod
     def parse(cls, params: Mapping[str, str]) -> CellFilter:
@@ -47,6 +49,8 @@ class CellFilter:
             raise InputError(f"status must be one of {', '.join(STATUSES)}, not {values['status']!r}")
         if values.get("passed") not in (None, *PASSED):
             raise InputError(f"passed must be one of {', '.join(PASSED)}, not {values['passed']!r}")
+        if values.get("after") and values.get("before"):
+            raise InputError("a page starts after= a row or ends before= one, not both")
         return cls(**values)
 
     def where(self, input_matches: list[str] | None = None) -> tuple[str, list[Any]]:

@@ -33,7 +33,7 @@ SELECT r.run_id, r.suite, r.status, r.mode, coalesce(r.simulated, false) AS simu
 FROM runs r LEFT JOIN ({sql.scored("true", "all", "run_id, status, cost_usd")}) c USING (run_id)
 GROUP BY ALL ORDER BY started DESC, r.run_id DESC
 """
-LIST_COLS = ("cell_key", "run_id", "task", "deployment", "variant", "case_id", "sample", "status", "error_class",
+LIST_COLS = ("run_id", "task", "deployment", "variant", "case_id", "sample", "status", "error_class",
              "latency_ms", "cost_usd", "simulated", "left(output, 300) AS output",
              "left(tool_calls, 300) AS tool_calls")  # fmt: skip
 #: The same case in the same run, every deployment, variant and sample: the cell page shows them side by side.
@@ -151,57 +151,73 @@ def _page_source(reader: Reader, con: Any, f: CellFilter) -> tuple[str, list[Any
     return source, params + ([f.run] if f.run is not None else [])
 
 
-def _keyset_page(con: Any, source: str, params: list[Any], start: list[Any] | None) -> tuple[int, list[Any], int, Any]:
-    """(matches, the page's key rows (one more than a page: a next page exists), rows before it, the previous page's
-    token: None on the first page, "" when it is the first) by keyset queries on `source`."""
+Page = tuple[int, list[dict[str, Any]], int, "str | None", "str | None"]
+"""(matches, the page's key rows, matches before it, the next page's `after` token, the previous page's `before`)."""
+
+
+def _key(row: dict[str, Any]) -> list[Any]:
+    return [row[f"k{i}"] for i in range(len(sql.KEY))]
+
+
+def _keyset_page(con: Any, source: str, params: list[Any], start: list[Any] | None, end: list[Any] | None) -> Page:
+    """A page of `source` by keyset queries: after the key `start`, before the key `end`, or the first."""
     marks = ", ".join("?" * len(sql.KEY))
-    after = f"WHERE {sql.KEY_ROW} > ({marks})" if start else ""
-    page = rows(con, f"SELECT {sql.KEY_COLS} FROM ({source}) {after} ORDER BY {sql.KEY_ORDER} LIMIT ?",
-                [*params, *(start or []), PAGE_ROWS + 1])  # fmt: skip
-    if not start:
-        return rows(con, f"SELECT count(*) AS n FROM ({source})", params)[0]["n"], page, 0, None
-    counts = rows(con, f"SELECT count(*) AS n, count(*) FILTER (WHERE {sql.KEY_ROW} <= ({marks})) AS before "
-                       f"FROM ({source})", [*start, *params])[0]  # fmt: skip
-    back = rows(con, f"SELECT {sql.KEY_COLS} FROM ({source}) WHERE {sql.KEY_ROW} <= ({marks}) "
-                     f"ORDER BY {sql.KEY_ORDER_DESC} LIMIT 1 OFFSET ?", [*params, *start, PAGE_ROWS])  # fmt: skip
-    return counts["n"], page, counts["before"], sql.token(back[0]) if back else ""
+    if end is not None:
+        found = rows(con, f"SELECT {sql.KEY_COLS} FROM ({source}) WHERE {sql.KEY_ROW} < ({marks}) "
+                          f"ORDER BY {sql.KEY_ORDER_DESC} LIMIT ?", [*params, *end, PAGE_ROWS + 1])  # fmt: skip
+        page, earlier = found[:PAGE_ROWS][::-1], len(found) > PAGE_ROWS
+    else:
+        after = f"WHERE {sql.KEY_ROW} > ({marks})" if start else ""
+        found = rows(con, f"SELECT {sql.KEY_COLS} FROM ({source}) {after} ORDER BY {sql.KEY_ORDER} LIMIT ?",
+                     [*params, *(start or []), PAGE_ROWS + 1])  # fmt: skip
+        page, earlier = found[:PAGE_ROWS], start is not None
+    first = _key(page[0]) if page else start or end or [None] * len(sql.KEY)
+    counts = rows(con, f"SELECT count(*) AS n, count(*) FILTER (WHERE {sql.KEY_ROW} < ({marks})) AS before "
+                       f"FROM ({source})", [*first, *params])[0]  # fmt: skip
+    more = len(found) > PAGE_ROWS if end is None else True
+    earlier = earlier and counts["before"] > 0
+    return (counts["n"], page, counts["before"] or 0, sql.token(page[-1]) if more and page else None,
+            sql.token(page[0]) if earlier and page else None)  # fmt: skip
 
 
-def _listed_page(keys: list[tuple[Any, ...]], start: list[Any] | None) -> tuple[int, list[Any], int, Any]:
+def _listed_page(keys: list[tuple[Any, ...]], start: list[Any] | None, end: list[Any] | None) -> Page:
     """`_keyset_page` over every match's key, sorted (a scored scope, remembered: paging it costs no query)."""
-    i = bisect.bisect_right(keys, tuple(start)) if start else 0
-    page = [{f"k{n}": v for n, v in enumerate(k)} for k in keys[i : i + PAGE_ROWS + 1]]
-    previous = None if not start else (sql.token({f"k{n}": v for n, v in enumerate(keys[i - PAGE_ROWS - 1])})
-                                       if i > PAGE_ROWS else "")  # fmt: skip
-    return len(keys), page, i, previous
+    if end is not None:
+        stop = bisect.bisect_left(keys, tuple(end))
+        i = max(0, stop - PAGE_ROWS)
+    else:
+        i = bisect.bisect_right(keys, tuple(start)) if start else 0
+        stop = i + PAGE_ROWS
+    page = [{f"k{n}": v for n, v in enumerate(k)} for k in keys[i:stop]]
+    return (len(keys), page, i, sql.token(page[-1]) if page and stop < len(keys) else None,
+            sql.token(page[0]) if page and i > 0 else None)  # fmt: skip
 
 
 def cells(reader: Reader, f: CellFilter) -> dict[str, Any]:
     """One page (`PAGE_ROWS`) of the cells `f` matches in a stable order (run, task, deployment, variant, case,
-    sample), keyset-paged: a page starts after the row its `after` token names, so page 2,000 costs what page 1
-    does. With how many match in all, where the page starts, and the tokens of the next and previous pages. A
-    filter on `passed` scores its whole scope: its sorted keys are remembered while the runs are unchanged."""
+    sample), keyset-paged: a page starts after the row its `after` token names (or ends before `before`'s), so page
+    2,000 costs what page 1 does. With how many match in all, where the page starts, and the tokens of the next and
+    previous pages. A filter on `passed` scores its whole scope: its sorted keys are remembered while the runs are
+    unchanged."""
     start = sql.untoken(f.after) if f.after else None
+    end = sql.untoken(f.before) if f.before else None
     with reader.connect() as con:
         if f.run is not None:
             _run(con, f.run)
         source, params = _page_source(reader, con, f)
         if f.passed is None:
-            total, page, before, previous = _keyset_page(con, source, params, start)
+            total, page, before, following, previous = _keyset_page(con, source, params, start, end)
         else:
             query = f"SELECT {sql.KEY_COLS} FROM ({source}) ORDER BY {sql.KEY_ORDER}"
-            listed = reader.memo(con, "passed?" + f.query(after=None), [f.run] if f.run else None,
+            listed = reader.memo(con, "passed?" + f.query(after=None, before=None), [f.run] if f.run else None,
                                  lambda: [tuple(r.values()) for r in rows(con, query, params)])  # fmt: skip
-            total, page, before, previous = _listed_page(listed, start)
-        more = len(page) > PAGE_ROWS
-        page = page[:PAGE_ROWS]
+            total, page, before, following, previous = _listed_page(listed, start, end)
         keys = [r["k6"] for r in page]
-        found = rows(con, f"SELECT {', '.join(LIST_COLS)} FROM cells WHERE cell_key IN (SELECT unnest(?))", [keys])
-        scores = {r["cell_key"]: r for r in rows(con, sql.scores_of(keys), [keys])} if keys else {}
-    by_key = {r["cell_key"]: r for r in found}
-    out = [{**by_key[k], "score": scores[k]["score"], "passed": scores[k]["passed"]} for k in keys]
+        found = sql.scored("cell_key IN (SELECT unnest(?))", "cells", ", ".join(LIST_COLS))
+        by_key = {r["cell_key"]: r for r in rows(con, found, [keys])} if keys else {}
+    out = [{k: v for k, v in by_key[key].items() if k != "pass_threshold"} for key in keys]
     return {"filter": f, "total": total, "first": before + 1 if out else before, "last": before + len(out),
-            "rows": out, "next": sql.token(page[-1]) if more else None, "previous": previous}  # fmt: skip
+            "rows": out, "next": following, "previous": previous}  # fmt: skip
 
 
 def cell(reader: Reader, cell_key: str) -> dict[str, Any]:

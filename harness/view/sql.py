@@ -54,6 +54,14 @@ CASES_COLS = "task, deployment, variant, case_id, cluster, sample"
 KEY_SOURCE = "run_id, task, deployment, variant, case_id, sample"
 
 
+#: The columns `MATRIX` and `CASES` read of a cell.
+MATRIX_COLS = ("task, deployment, variant, case_id, cluster, status, chain_position, role, provider, simulated, "
+               "cost_usd, latency_ms, error_class")  # fmt: skip
+CASES_COLS = "task, deployment, variant, case_id, cluster, sample"
+#: What the cell browser's page query reads of a cell (its key; the page's 50 rows are read in full after).
+KEY_SOURCE = "run_id, task, deployment, variant, case_id, sample"
+
+
 def scores_of(keys: list[str]) -> str:
     """Score and pass of the cells `keys` (one list parameter)."""
     return (f"WITH c AS (SELECT cell_key, pass_threshold FROM cells WHERE cell_key IN (SELECT unnest(?))), "

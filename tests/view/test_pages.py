@@ -116,20 +116,25 @@ def test_paging(client: TestClient, results: Results) -> None:
     assert first["total"] == 84 and len(first["rows"]) == PAGE_ROWS and first["previous"] is None
     assert (first["first"], first["last"]) == (1, PAGE_ROWS)
     second = client.get("/api/cells", params={"after": first["next"]}).json()
-    assert len(second["rows"]) == 84 - PAGE_ROWS and second["next"] is None and second["previous"] == ""
+    assert len(second["rows"]) == 84 - PAGE_ROWS and second["next"] is None and second["previous"]
     assert (second["first"], second["last"]) == (PAGE_ROWS + 1, 84)
     assert not {c["cell_key"] for c in first["rows"]} & {c["cell_key"] for c in second["rows"]}
     order = [(c["run_id"], c["task"], c["deployment"], c["variant"], c["case_id"], c["sample"])
              for c in first["rows"] + second["rows"]]  # fmt: skip
     assert order == sorted(order)
+    back = client.get("/api/cells", params={"before": second["previous"]}).json()
+    assert back["rows"] == first["rows"] and back["previous"] is None and back["next"] == first["next"]
     html = client.get("/cells?task=intents").text
     assert "cells 1–48 of 48" in html and 'rel="next"' not in html and 'rel="prev"' not in html
     html = client.get("/cells").text
     assert f'rel="next" href="/cells?after={first["next"]}"' in html and 'rel="prev"' not in html
     html = client.get("/cells", params={"after": first["next"]}).text
-    assert 'rel="prev" href="/cells"' in html and "cells 51–84 of 84" in html
+    assert f'rel="prev" href="/cells?before={second["previous"]}"' in html and "cells 51–84 of 84" in html
+    assert 'rel="first" href="/cells"' in html
     r = client.get("/api/cells", params={"after": "bm9wZQ"})
     assert r.status_code == 400 and "is not a page start this viewer wrote" in r.json()["error"]
+    r = client.get("/api/cells", params={"after": first["next"], "before": first["next"]})
+    assert r.status_code == 400 and "not both" in r.json()["error"]
 
 
 def test_cell_page(client: TestClient, results: Results) -> None:

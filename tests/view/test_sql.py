@@ -149,6 +149,6 @@ def test_paging_a_scored_filter_and_back(repeated: Results, passed: str | None) 
     assert [k for p, _, _ in pages for k in p] == [r[0] for r in expected] and len(pages) >= 2
     assert [first for _, _, first in pages] == [1 + 50 * i for i in range(len(pages))]
     for i in range(len(pages) - 1, 0, -1):  # each page's "previous" opens the page before it
-        previous = pages[i][1]
-        data = client.get("/api/cells", params={**params, **({"after": previous} if previous else {})}).json()
-        assert [c["cell_key"] for c in data["rows"]] == pages[i - 1][0]
+        data = client.get("/api/cells", params={**params, "before": pages[i][1]}).json()
+        assert [c["cell_key"] for c in data["rows"]] == pages[i - 1][0] and data["first"] == pages[i - 1][2]
+    assert pages[0][1] is None and all(p[1] for p in pages[1:])
