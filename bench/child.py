@@ -21,6 +21,8 @@ def main() -> None:
         from bench.store import child
     elif kind == "lake":
         from bench.store import lake_child as child
+    elif kind == "view":
+        from bench.view import child
     elif kind == "lake-machines":
         from bench.store import machines_child as child
     else:

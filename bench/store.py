@@ -59,11 +59,12 @@ def _records(run_id: str, i: int, pos: int, rng: random.Random) -> Iterator[dict
            "judge_deployment": None, "graded_at": STAMP}  # fmt: skip
 
 
-def write_journal(results: Path, suite: Path, cells: int, run_id: str = "20260101-000000-bench0") -> str:
-    """A finished simulated run of `cells` cells (3 deployments × cells / 3 cases) as the runner journals it."""
+def write_journal(results: Path, suite: Path, cells: int, run_id: str = "20260101-000000-bench0", seed: int = 0) -> str:
+    """A finished simulated run of `cells` cells (3 deployments × cells / 3 cases) as the runner journals it; another
+    `seed` gives other right and wrong answers (a second run with flips)."""
     from harness.store.journal import JournalWriter
 
-    rng = random.Random(0)
+    rng = random.Random(seed)
     j = JournalWriter(results / "runs" / f"{run_id}.jsonl")
     j.write(_run_record(run_id, suite, cells))
     for n in range(cells):

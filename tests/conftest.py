@@ -153,6 +153,11 @@ PROMPTS = {
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A small project: evals/{models,routing,tiny}.yaml, datasets/{intents,invoices}, prompts/. Returns the suite."""
+    return make_project(tmp_path)
+
+
+def make_project(tmp_path: Path) -> Path:
+    """The `project` fixture's files under `tmp_path` (for fixtures of a wider scope). Returns the suite."""
     evals = tmp_path / "evals"
     evals.mkdir()
     (evals / "models.yaml").write_text(textwrap.dedent(MODELS))

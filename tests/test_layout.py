@@ -27,6 +27,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("harness.run",),
     ("harness.report",),
     ("harness.gate",),
+    ("harness.view",),
     ("harness.cli", "harness.__main__"),
     ("harness",),
 ]

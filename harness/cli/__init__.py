@@ -1,8 +1,8 @@
 """The `harness` command. Commands are thin: parse, call one library function, map errors to exit codes.
 
 One module per command group (`run`, `report` with `show`, `datasets`, `prompts`, `db` with `runs`, `gate` with
-`baseline`, `routing`, `judges`, `new`, `cache`, `sql`, `schema` with `graders`); `display` is the only module that
-imports Rich. Imports are lazy: `harness --help` and a sim-only run never import a vendor SDK, scikit-learn or
+`baseline`, `routing`, `judges`, `new`, `cache`, `sql`, `schema` with `graders`, `view`); `display` is the only module
+that imports Rich. Imports are lazy: `harness --help` and a sim-only run never import a vendor SDK, scikit-learn or
 pandas. Exit codes: 0 ok, 1 failure, 2 invalid input, 3 gate inconclusive, 130 interrupted.
 """
 
@@ -14,7 +14,22 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from harness.cli import cache, datasets, db, display, gate, judges, new, prompts, report, routing, run, schema, sql
+from harness.cli import (
+    cache,
+    datasets,
+    db,
+    display,
+    gate,
+    judges,
+    new,
+    prompts,
+    report,
+    routing,
+    run,
+    schema,
+    sql,
+    view,
+)
 
 
 class OneLineErrors(TyperGroup):
@@ -49,7 +64,17 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-for command in (run.run, report.report, report.show, schema.schema, schema.graders, sql.sql, gate.gate, db.push):
+for command in (
+    run.run,
+    report.report,
+    report.show,
+    schema.schema,
+    schema.graders,
+    sql.sql,
+    gate.gate,
+    db.push,
+    view.view,
+):
     app.command()(command)
 for group, name in (
     (datasets.datasets_app, "datasets"),

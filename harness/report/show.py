@@ -85,9 +85,9 @@ class Shown:
     """The cell in full, when exactly one matched."""
 
 
-def _detail(
-    con: Any, run: dict[str, Any], cell: dict[str, Any], full: bool, results_dir: Path | None
-) -> dict[str, Any]:
+def detail(con: Any, run: dict[str, Any], cell: dict[str, Any], full: bool, results_dir: Path | None) -> dict[str, Any]:
+    """One cell in full: its columns, error message, tools as sent, input and reference (clipped unless `full`),
+    grades with reasons, attempts (`harness show` and `harness view`'s cell page)."""
     from harness.report import cases
     from harness.report.data import suite_context
 
@@ -124,7 +124,7 @@ def show(source: Path | Lake, run_id: str, f: Filter, full: bool = False) -> Sho
         total = fetch(con, f"SELECT count(*) AS n FROM results WHERE {where}", params)[0]["n"]
         if total == 1:
             cell = fetch(con, f"SELECT {', '.join(DETAIL_COLS)} FROM results WHERE {where}", params)[0]
-            return Shown(run, 1, [cell], _detail(con, run, cell, full, results_dir))
+            return Shown(run, 1, [cell], detail(con, run, cell, full, results_dir))
         order = "ORDER BY task, deployment, variant, case_id, sample LIMIT ?"
         rows = fetch(con, f"SELECT {', '.join(LIST_COLS)} FROM results WHERE {where} {order}", [*params, f.limit])
     finally:

@@ -152,7 +152,13 @@ def options_for(task: TaskSpec, deployment: Deployment, case: Case) -> tuple[Req
     return options, sent
 
 
-def _context(task_id: str, dataset: Dataset, case: Case, examples: list[dict[str, Any]]) -> dict[str, Any]:
+def train_examples(ds: Dataset, count: int) -> list[dict[str, Any]]:
+    """The few-shot examples a task's templates see: the first `count` cases of the dataset's train split."""
+    return [{"id": c.id, "input": c.input, "expected": c.expected} for c in ds.split("train")[:count]]
+
+
+def prompt_context(task_id: str, dataset: Dataset, case: Case, examples: list[dict[str, Any]]) -> dict[str, Any]:
+    """What a template renders with: the case's input fields, and `input`, `case_id`, `examples`, `labels`, `task`."""
     ctx = dict(case.input)
     ctx.update(
         input=case.input,
@@ -244,7 +250,7 @@ def _task_cells(
     models, table = project.models, project.routing
     cases = ds.split("test")[: sel.limit] if sel.limit else ds.split("test")
     cases = [c for c in cases if in_shard(task_id, c.id, sel.shard)] if sel.shard else cases
-    examples = [{"id": c.id, "input": c.input, "expected": c.expected} for c in ds.split("train")[: task.examples]]
+    examples = train_examples(ds, task.examples)
     repeats = sel.repeats or task.repeats
     rendered: dict[tuple[str, str], tuple[tuple[Message, ...], str]] = {}
     templates: dict[tuple[str, str], Template] = {}
@@ -275,7 +281,7 @@ def _task_cells(
                 tmpl = templates[(dep_id, variant)]
                 key = (tmpl.path, case.id)
                 if key not in rendered:
-                    msgs = attach_images(library.render(tmpl, _context(task_id, ds, case, examples)), case.images)
+                    msgs = attach_images(library.render(tmpl, prompt_context(task_id, ds, case, examples)), case.images)
                     rendered[key] = (msgs, prompt_hash(msgs))
                 messages, phash = rendered[key]
                 why = drop_reason(table, models, route, dep_id, messages, options.max_tokens, _needs(task.task_class))

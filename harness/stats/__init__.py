@@ -13,6 +13,7 @@ from harness.stats.intervals import (
     ScenarioExpectation,
     Summary,
     bootstrap_interval,
+    case_intervals,
     clustered_interval,
     clustered_standard_error,
     cr2_standard_error,
@@ -55,7 +56,8 @@ from harness.stats.paired import (
 __all__ = [
     "ChainStep", "DriftVerdict", "EXACT_SIGN_FLIP_MAX", "Interval", "MIN_CLUSTERS_FOR_SE", "Observation",
     "PairedDifference", "ResamplingTest", "ScenarioExpectation", "Summary", "Z_POWER_80", "benjamini_hochberg",
-    "bootstrap_interval", "clustered_interval", "clustered_standard_error", "cohen_kappa", "cr2_standard_error",
+    "bootstrap_interval", "case_intervals", "clustered_interval", "clustered_standard_error", "cohen_kappa",
+    "cr2_standard_error",
     "drift_verdict", "drop_p", "flaky_cases", "fleiss_kappa", "holm", "mcnemar", "mde", "mean", "non_inferiority",
     "normal_interval", "paired_bootstrap", "paired_difference", "pass_at_k", "pass_hat_k", "scenario_expectation",
     "sign_flip_test", "standard_error", "summarise", "summarise_groups", "t_sf", "t_value", "tost", "underpowered",

@@ -244,6 +244,26 @@ def _interval(
     return normal_interval(values, confidence) if len(values) >= 2 else None
 
 
+def case_intervals(
+    case_means: list[float],
+    case_pass: list[float],
+    clusters: list[str] | None,
+    one_sample: bool,
+    confidence: float = 0.95,
+    seed: int = 0,
+    resamples: int = 10_000,
+) -> tuple[Interval | None, Interval | None]:
+    """The intervals `summarise` gives a group's mean score and pass rate, from per-case values (sorted by case id):
+    each case's mean score and pass fraction, its cluster (None: unclustered), and whether every case has one sample
+    (then, unclustered, the pass rate's interval is Wilson's). For callers that aggregate per case elsewhere (the
+    viewer does it in SQL)."""
+    if clusters is None and one_sample:
+        pass_ci: Interval | None = wilson_interval(round(sum(case_pass)), len(case_pass), confidence)
+    else:
+        pass_ci = _interval(case_pass, clusters, confidence, seed, resamples)
+    return _interval(case_means, clusters, confidence, seed, resamples), pass_ci
+
+
 def summarise(
     observations: Iterable[Observation],
     *,
@@ -277,10 +297,7 @@ def summarise(
         case_pass = [sum(passes[c]) / len(passes[c]) for c in cases]
     clustered = any(cluster_of[c] is not None for c in cases)
     clusters = [cluster_of[c] or f"\x00{c}" for c in cases] if clustered else None
-    if clusters is None and one_sample:
-        pass_ci: Interval | None = wilson_interval(sum(passes[c][0] for c in cases), len(cases), confidence)
-    else:
-        pass_ci = _interval(case_pass, clusters, confidence, seed, resamples)
+    mean_ci, pass_ci = case_intervals(case_means, case_pass, clusters, one_sample, confidence, seed, resamples)
     n_min = min(len(passes[c]) for c in cases)
     # pass@1 and pass^1 of a case are its pass rate (c / n)
     at_k = {k: mean(case_pass) if k == 1 else mean([pass_at_k(len(passes[c]), sum(passes[c]), k) for c in cases])
@@ -293,7 +310,7 @@ def summarise(
         errors=errors,
         error_rate=errors / total,
         mean=mean(case_means),
-        mean_ci=_interval(case_means, clusters, confidence, seed, resamples),
+        mean_ci=mean_ci,
         pass_rate=mean(case_pass),
         pass_ci=pass_ci,
         n_clusters=len(set(clusters)) if clusters is not None else None,

@@ -1,0 +1,92 @@
+"""`harness view` (issue 22): server time of every page on a large database.
+
+Two finished simulated runs of `cells` cells each (the `store` scenario's journal writer, the second with other
+answers so a comparison has flips), loaded once; then each page is requested through the ASGI app in process
+(Starlette's test client: routing, the read-only connection, the queries, the template, no network) `repeats`
+times, and the median and slowest wall time per page are reported.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from bench.common import peak_rss_mb, run_child, sim_project
+from bench.store import write_journal
+
+#: The 50-row cell-browser pages the 100 ms target is for (a text search scans every output: the 300 ms one).
+BROWSER_PAGES = ("cells page 1", "cells filtered", "cells middle page", "api cells page 1")
+RUNS = ("20260101-000000-bench0", "20260102-000000-bench1")
+
+
+def pages(cell_key: str, middle: str) -> dict[str, str]:
+    """Each page once; `middle`: the page token of the run's middle row (keyset paging's deep page)."""
+    a, b = RUNS
+    return {
+        "runs": "/",
+        "run matrix": f"/runs/{b}",
+        "cells page 1": "/cells",
+        "cells filtered": f"/cells?run={b}&task=t&deployment=b&passed=false",
+        "cells middle page": f"/cells?run={b}&after={middle}",
+        "cells text search": f"/cells?run={b}&q=shipping",
+        "cell": f"/cells/{cell_key}",
+        "compare": f"/compare?a={a}&b={b}",
+        "api cells page 1": "/api/cells",
+        "api run matrix": f"/api/runs/{b}",
+    }
+
+
+def child(args: dict[str, Any], t0: float) -> Iterator[dict[str, Any]]:
+    from starlette.testclient import TestClient
+
+    from harness.store import db
+    from harness.view import sql
+    from harness.view.app import create_app
+    from harness.view.filters import PAGE_ROWS
+
+    with tempfile.TemporaryDirectory() as tmp:
+        suite = sim_project(Path(tmp) / "p", 4)
+        results = Path(tmp) / "results"
+        for seed, run_id in enumerate(RUNS):
+            write_journal(results, suite, args["cells"], run_id, seed)
+        db.load(results)
+        total = db.query(results, "SELECT count(*) FROM cells")[0][0]
+        key = db.query(results, "SELECT cell_key FROM cells WHERE run_id = ? LIMIT 1", [RUNS[1]])[0][0]
+        middle = sql.token(dict(zip([f"k{i}" for i in range(len(sql.KEY))], db.query(
+            results, f"SELECT {', '.join(sql.KEY)} FROM cells WHERE run_id = ? ORDER BY {sql.KEY_ORDER} LIMIT 1 "
+            f"OFFSET {args['cells'] // 2 // PAGE_ROWS * PAGE_ROWS - 1}", [RUNS[1]])[0], strict=True)))  # fmt: skip
+        client = TestClient(create_app(results))
+        for name, url in pages(key, middle).items():
+            first = time.perf_counter()
+            assert client.get(url).status_code == 200, url
+            first = time.perf_counter() - first
+            times = []
+            for _ in range(args["repeats"]):
+                t = time.perf_counter()
+                r = client.get(url)
+                times.append(time.perf_counter() - t)
+                assert r.status_code == 200, url
+            yield {"page": name, "url": url, "db_cells": total, "first_ms": first * 1000,
+                   "median_ms": statistics.median(times) * 1000, "max_ms": max(times) * 1000,
+                   "bytes": len(r.content), "rss_mb": peak_rss_mb()}  # fmt: skip
+
+
+def view(cells: int, repeats: int) -> dict[str, Any]:
+    """(issue 22) Every page's server time on a database of two `cells`-cell runs (2 x 50,001: the issue's 100,000-cell
+    database): target <= 300 ms a page (median of the repeats after the first, which is reported apart),
+    a 50-row cell-browser page <= 100 ms."""
+    rows = run_child("view", {"cells": cells, "repeats": max(repeats, 5)})
+    by_page = {r["page"]: {k: round(r[k], 1) for k in ("median_ms", "max_ms", "first_ms")} for r in rows}
+    browser = [r["median_ms"] for r in rows if r["page"] in BROWSER_PAGES]
+    row = {
+        "scenario": f"view: page server time, {rows[0]['db_cells']:,}-cell database", "cells": rows[0]["db_cells"],
+        "runs": len(RUNS), "pages": by_page, "slowest_page_ms": round(max(r["median_ms"] for r in rows), 1),
+        "slowest_browser_page_ms": round(max(browser), 1), "peak_rss_mb": round(max(r["rss_mb"] for r in rows), 1),
+        "simulated": True, "target": "every page <= 300 ms (median); a 50-row cell-browser page <= 100 ms",
+    }  # fmt: skip
+    row["ok"] = row["slowest_page_ms"] <= 300 and row["slowest_browser_page_ms"] <= 100
+    return row

@@ -1,0 +1,144 @@
+"""The viewer's SQL: cells with their scores over a scope, the run matrix aggregated per case, and keyset paging.
+
+The `results` view (migration 1) scores every cell of the database before any filter applies (its `cell_scores`
+ranks all grades in a window): 250 ms on 200,000 cells here, before a page has done anything. `scored` computes the
+same score and pass for the cells of one scope only (a run's grades, or the grades of the filtered cells), with
+`arg_max` for the latest grade of each grader; tests/view/test_sql.py holds it equal to the view.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from harness.errors import InputError
+
+#: Score and pass per cell, as the `results` view defines them, over the grades `{scope}` selects.
+SCORES = """
+SELECT cell_key, sum(g.value * g.weight) / sum(g.weight) AS score, bool_and(g.passed) AS all_passed,
+       count(*) FILTER (WHERE g.error IS NOT NULL) AS grade_errors, count(*) AS graders
+FROM (SELECT cell_key, arg_max({'value': value, 'passed': passed, 'error': error, 'weight': weight},
+                               (graded_at, grader_version)) AS g
+      FROM grades WHERE {scope} GROUP BY cell_key, grader_id)
+GROUP BY cell_key
+"""
+SCORE_COLS = """CASE WHEN s.grade_errors > 0 THEN NULL ELSE s.score END AS score,
+       CASE WHEN s.grade_errors > 0 OR s.graders IS NULL THEN NULL
+            ELSE s.all_passed AND s.score >= c.pass_threshold - 1e-9 END AS passed"""
+#: The cell browser's order, unique (the cell key last), NULLs made comparable: a page starts after a row's key.
+KEY = ("run_id", "coalesce(task, '')", "coalesce(deployment, '')", "coalesce(variant, '')", "coalesce(case_id, '')",
+       "coalesce(sample, -1)", "cell_key")  # fmt: skip
+KEY_ROW = "(" + ", ".join(KEY) + ")"
+KEY_ORDER = ", ".join(KEY)
+KEY_ORDER_DESC = ", ".join(f"{k} DESC" for k in KEY)
+KEY_COLS = ", ".join(f"{k} AS k{i}" for i, k in enumerate(KEY))
+
+
+def scored(where: str, scope: str, cols: str = "*") -> str:
+    """A query of the cells `where` selects (their columns `cols`, with `cell_key` and `pass_threshold`), with
+    `score` and `passed`, over the grades of `scope`: "run" (the run id is a parameter again after `where`'s),
+    "cells" (those cells' grades) or "all"."""
+    grades = {"run": "run_id = ?", "cells": "cell_key IN (SELECT cell_key FROM c)", "all": "true"}[scope]
+    scores = SCORES.replace("{scope}", grades)
+    cols = cols if cols == "*" else f"cell_key, pass_threshold, {cols}"
+    return (f"WITH c AS (SELECT {cols} FROM cells WHERE {where}), s AS ({scores}) "
+            f"SELECT c.*, {SCORE_COLS} FROM c LEFT JOIN s USING (cell_key)")  # fmt: skip
+
+
+#: The columns `MATRIX` and `CASES` read of a cell.
+MATRIX_COLS = ("task, deployment, variant, case_id, cluster, status, chain_position, role, provider, simulated, "
+               "cost_usd, latency_ms, error_class")  # fmt: skip
+CASES_COLS = "task, deployment, variant, case_id, cluster, sample"
+#: What the cell browser's page query reads of a cell (its key; the page's 50 rows are read in full after).
+KEY_SOURCE = "run_id, task, deployment, variant, case_id, sample"
+
+
+#: The columns `MATRIX` and `CASES` read of a cell.
+MATRIX_COLS = ("task, deployment, variant, case_id, cluster, status, chain_position, role, provider, simulated, "
+               "cost_usd, latency_ms, error_class")  # fmt: skip
+CASES_COLS = "task, deployment, variant, case_id, cluster, sample"
+#: What the cell browser's page query reads of a cell (its key; the page's 50 rows are read in full after).
+KEY_SOURCE = "run_id, task, deployment, variant, case_id, sample"
+
+
+def scores_of(keys: list[str]) -> str:
+    """Score and pass of the cells `keys` (one list parameter)."""
+    return (f"WITH c AS (SELECT cell_key, pass_threshold FROM cells WHERE cell_key IN (SELECT unnest(?))), "
+            f"s AS ({SCORES.replace('{scope}', 'cell_key IN (SELECT cell_key FROM c)')}) "
+            f"SELECT c.cell_key, {SCORE_COLS} FROM c LEFT JOIN s USING (cell_key)")  # fmt: skip
+
+
+#: Per (task, deployment, variant): per-case lists (sorted by case) for `stats.case_intervals`, and the cells' counts,
+#: errors, cost and latency. A case's mean and pass fraction are over its scored samples of those not skipped, as in
+#: `stats.summarise`.
+MATRIX = """
+WITH r AS ({scored}),
+k AS (
+    SELECT task, deployment, variant, case_id, any_value(cluster) AS cluster,
+           count(*) FILTER (WHERE status <> 'skipped') AS counted,
+           count(*) FILTER (WHERE status <> 'skipped' AND score IS NOT NULL AND passed IS NOT NULL) AS scored,
+           avg(score) FILTER (WHERE status <> 'skipped' AND score IS NOT NULL AND passed IS NOT NULL) AS m,
+           avg(passed::DOUBLE) FILTER (WHERE status <> 'skipped' AND score IS NOT NULL AND passed IS NOT NULL) AS p
+    FROM r GROUP BY task, deployment, variant, case_id
+),
+g AS (
+    SELECT task, deployment, variant, count(*) AS all_cases, sum(counted) AS counted, sum(scored) AS scored,
+           min(scored) FILTER (WHERE scored > 0) AS min_samples, max(scored) AS max_samples,
+           list(case_id ORDER BY case_id) FILTER (WHERE scored > 0) AS cases,
+           list(m ORDER BY case_id) FILTER (WHERE scored > 0) AS means,
+           list(p ORDER BY case_id) FILTER (WHERE scored > 0) AS passes,
+           list(cluster ORDER BY case_id) FILTER (WHERE scored > 0) AS clusters
+    FROM k GROUP BY task, deployment, variant
+),
+e AS (
+    SELECT task, deployment, variant, count(*) AS samples, min(coalesce(chain_position, 0)) AS position,
+           any_value(role) AS role, any_value(provider) AS provider, bool_or(simulated) AS simulated,
+           sum(coalesce(cost_usd, 0)) AS cost_usd, quantile_disc(latency_ms, 0.5) AS p50_ms,
+           quantile_disc(latency_ms, 0.95) AS p95_ms,
+           histogram(error_class) FILTER (WHERE error_class IS NOT NULL) AS errors
+    FROM r GROUP BY task, deployment, variant
+)
+SELECT * FROM g JOIN e USING (task, deployment, variant) ORDER BY task, variant, position, deployment
+"""
+
+
+#: One row per case for `report.compare.drift`: its mean score (NULL when a sample is unscored: the case drops out),
+#: majority pass, first sample's cell, and passes as `k/n`. `drift` then sees each case as one sample with those
+#: values, which is what its `case_scores` computes from the samples.
+CASES = """
+WITH r AS ({scored})
+SELECT task, deployment, variant, case_id, any_value(cluster) AS cluster, 0 AS sample,
+       CASE WHEN count(*) = count(score) THEN avg(score) END AS score,
+       2 * count(*) FILTER (WHERE passed) > count(*) AS passed, arg_min(cell_key, sample) AS cell_key,
+       count(*) FILTER (WHERE passed) || '/' || count(*) AS passes
+FROM r GROUP BY task, deployment, variant, case_id
+"""
+
+
+#: What changes when a run's rows change (cells loaded, grades added, the run ended): a memo of its pages is good
+#: while this is the same. `{w}`: `run_id = ?` (five parameters) or `true`.
+FINGERPRINT = """
+SELECT (SELECT count(*) FROM cells WHERE {w}) AS cells, (SELECT max(finished_at) FROM cells WHERE {w}) AS cells_at,
+       (SELECT count(*) FROM grades WHERE {w}) AS grades, (SELECT max(graded_at) FROM grades WHERE {w}) AS graded_at,
+       (SELECT list((run_id, status, ended_at) ORDER BY run_id) FROM runs WHERE {w}) AS runs
+"""
+
+
+def token(row: dict[str, Any]) -> str:
+    """A page's start: the key of the row before it (`k0`..`k6` of `KEY_COLS`), URL-safe."""
+    values = [row[f"k{i}"] for i in range(len(KEY))]
+    return base64.urlsafe_b64encode(json.dumps(values, ensure_ascii=False).encode()).decode().rstrip("=")
+
+
+def untoken(text: str) -> list[Any]:
+    """The key `token` wrote, checked; a tampered or stale token is the user's error."""
+    try:
+        values = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+        shape = [str] * 5 + [int, str]
+        if not isinstance(values, list) or [type(v) for v in values] != shape:
+            raise ValueError
+    except ValueError:
+        raise InputError(f"after={text[:40]!r} is not a page start this viewer wrote",
+                         fix="follow the page links, or drop after= for the first page") from None  # fmt: skip
+    return values
