@@ -34,6 +34,11 @@ if not (os.path.exists(CHROMIUM) and DRIVER):
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    yield from chromium()
+
+
+def chromium() -> Iterator[Any]:
+    """Debian's headless Chromium under chromedriver, its console log kept; quit when the generator closes."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -45,8 +50,10 @@ def browser() -> Iterator[object]:
         opts.add_argument(flag)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(DRIVER), options=opts)
-    yield driver
-    driver.quit()
+    try:
+        yield driver
+    finally:
+        driver.quit()
 
 
 @pytest.fixture
