@@ -116,6 +116,10 @@ class Pages:
     def run(self, request: Any) -> Any:
         return self.handle(request, "run.html.j2", lambda: queries.run(self.reader, request.path_params["run_id"]))
 
+    def templates(self, request: Any) -> Any:
+        run_id = request.path_params["run_id"]
+        return self.handle(request, "templates.html.j2", lambda: queries.templates(self.reader, run_id))
+
     def cells(self, request: Any) -> Any:
         return self.handle(
             request, "cells.html.j2", lambda: queries.cells(self.reader, CellFilter.parse(request.query_params))
@@ -153,6 +157,7 @@ def create_app(source: Path | Lake | Reader, hosts: list[str] | None = None) -> 
     for prefix in ("", "/api"):
         routes += [
             Route(prefix + "/runs/{run_id}", pages.run, methods=["GET"]),
+            Route(prefix + "/runs/{run_id}/templates", pages.templates, methods=["GET"]),
             Route(prefix + "/cells", pages.cells, methods=["GET"]),
             Route(prefix + "/cells/{cell_key:path}", pages.cell, methods=["GET"]),
             Route(prefix + "/compare", pages.compare, methods=["GET"]),

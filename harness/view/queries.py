@@ -15,7 +15,7 @@ from typing import Any
 from harness import stats
 from harness.errors import HarnessError, InputError
 from harness.report import cases
-from harness.view import sql
+from harness.view import ladder, sql
 from harness.view.filters import PAGE_ROWS, CellFilter
 from harness.view.reader import Reader, rows
 
@@ -104,6 +104,7 @@ def run(reader: Reader, run_id: str) -> dict[str, Any]:
         found = _run(con, run_id)
         query = sql.MATRIX.replace("{scored}", sql.scored("run_id = ?", "run", sql.MATRIX_COLS))
         groups, view = reader.memo(con, "matrix", [run_id], lambda: _matrix(rows(con, query, [run_id, run_id])))
+        steps = ladder.ladders(reader, con, found)
     order = sorted({(r["position"], r["deployment"]) for r in view})
     deployments = list(dict.fromkeys(d for _, d in order))
     matrix: dict[tuple[str, str], dict[str, Any]] = {}
@@ -117,7 +118,17 @@ def run(reader: Reader, run_id: str) -> dict[str, Any]:
         "rows": [{"task": t, "variant": v, "cells": by_dep} for (t, v), by_dep in sorted(matrix.items())],
         "cells": sum(g["samples"] for g in groups),
         "cost_usd": sum(g["cost_usd"] for g in groups),
+        "ladders": steps,
     }
+
+
+def templates(reader: Reader, run_id: str) -> dict[str, Any]:
+    """The prompt templates a run used: per (task, deployment, variant) the template's path and the hash the run
+    recorded (`ladder.templates`)."""
+    with reader.connect() as con:
+        found = _run(con, run_id)
+        used = ladder.templates(con, run_id)
+    return {"run": {k: found[k] for k in ("run_id", "suite", "simulated")}, "templates": used}
 
 
 def _input_matches(reader: Reader, con: Any, f: CellFilter, where: str, params: list[Any]) -> list[str]:
@@ -234,11 +245,13 @@ def cell(reader: Reader, cell_key: str) -> dict[str, Any]:
         side = rows(con, f"SELECT * FROM ({sql.scored(SIDE_WHERE, 'cells', SIDE_COLS)}) "
                          "ORDER BY chain_position, deployment, variant, sample", [the_run["run_id"], out["task"],
                                                                                   out["case_id"]])  # fmt: skip
+        judged = ladder.pairwise(con, the_run["run_id"], cell_key)
     from harness.view.prompt import rendered
 
     attempt_cols = list(out["attempt_rows"][0]) if out["attempt_rows"] else []
     return {**out, "run_simulated": bool(the_run["simulated"]), "attempt_cols": attempt_cols,
-            "rendered_prompt": rendered(the_run, out, reader.results_dir), "same_case": side}  # fmt: skip
+            "rendered_prompt": rendered(the_run, out, reader.results_dir), "same_case": side,
+            "pairwise": judged}  # fmt: skip
 
 
 def compare(reader: Reader, a: str, b: str) -> dict[str, Any]:

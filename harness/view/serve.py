@@ -61,9 +61,9 @@ def serve(srv: Server, browser: bool = True) -> None:
 
 
 def warm(reader: Reader) -> None:
-    """Compute the runs list and the newest run's matrix while the browser opens: at 100,000 cells their first
-    view costs about half a second, later ones a fingerprint check (`Reader.memo`). Failures are the pages' to
-    report, not this thread's."""
+    """Compute the runs list and the newest run's matrix and ladder while the browser opens: at 100,000 cells their
+    first view costs seconds (the ladder reads every cell, as the report does), later ones a fingerprint check
+    (`Reader.memo`). Failures are the pages' to report, not this thread's."""
     from harness.errors import HarnessError
     from harness.view import queries
 

@@ -56,6 +56,7 @@ def every_url(client: TestClient, results: Results) -> list[str]:
     pages = ["/", "/cells", "/cells?q=script", "/cells?q=<script>", f"/cells?task={XSS}", f"/cells?q={XSS}",
              "/cells?passed=false",
              f"/runs/{results.base}", f"/runs/{results.cur}", f"/compare?a={results.base}&b={results.cur}",
+             f"/runs/{results.base}/templates", f"/runs/{results.cur}/templates", f"/runs/{XSS}/templates",
              f"/runs/{XSS}", f"/cells/{XSS}", "/nowhere<script>", *(f"/cells/{k}" for k in xss_cells)]  # fmt: skip
     return pages + ["/api/runs"] + ["/api" + p for p in pages if p != "/"]
 
@@ -150,6 +151,6 @@ def test_warm_remembers_the_runs_and_the_newest_matrix(results: Results) -> None
 
     reader = Reader(results.dir)
     warm(reader)
-    assert {name for name, _ in reader._memos} == {"runs", "matrix"}
+    assert {name for name, _ in reader._memos} == {"runs", "matrix", "ladders"}  # the run page: matrix and ladder
     assert [runs for name, runs in reader._memos if name == "matrix"] == [(results.cur,)]
     reader.close()
