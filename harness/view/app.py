@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from harness.errors import DatabaseLockedError, HarnessError, InputError
 from harness.store.lake import Lake
-from harness.view import queries
+from harness.view import queries, spark
 from harness.view.filters import PAGE_ROWS, CellFilter
 from harness.view.reader import Reader
 
@@ -60,6 +60,7 @@ def _templates() -> Any:
         lstrip_blocks=True,
     )
     env.globals.update(
+        spark_box=(spark.WIDTH, spark.HEIGHT),
         css=resources.files("harness.report").joinpath("templates", "report.css").read_text(encoding="utf-8"),
         seg=lambda value: quote(str(value), safe=""),
         page_rows=PAGE_ROWS,
@@ -111,7 +112,11 @@ class Pages:
         return self.api(data) if request.url.path.startswith("/api/") else self.page(html, data)
 
     def runs(self, request: Any) -> Any:
-        return self.handle(request, "runs.html.j2", lambda: {"runs": queries.runs(self.reader)})
+        def build() -> dict[str, Any]:
+            found = queries.runs(self.reader)
+            return {"runs": found, "history": spark.history(found)}
+
+        return self.handle(request, "runs.html.j2", build)
 
     def run(self, request: Any) -> Any:
         return self.handle(request, "run.html.j2", lambda: queries.run(self.reader, request.path_params["run_id"]))

@@ -67,10 +67,17 @@ def test_runs_to_a_cell_to_a_comparison(browser: Any, base_url: str, results: Re
     d.get(base_url + "/")
     body = check_page(d, "harness view: runs")
     assert results.cur in body and results.base in body and "SIMULATED" in body
+    spark = d.find_element(By.CSS_SELECTOR, "svg.spark")  # the suite's pass rate over its two runs, drawn unscripted
+    assert spark.is_displayed() and len(spark.find_elements(By.TAG_NAME, "circle")) == 2
     d.find_element(By.LINK_TEXT, results.cur).click()
 
     body = check_page(d, f"run {results.cur}")
     assert d.find_element(By.ID, "matrix-table").is_displayed() and "Task × deployment" in body
+    assert len(d.find_elements(By.CSS_SELECTOR, "table.ladder")) == 2 and "Degradation ladder" in body
+    d.find_element(By.ID, "templates-link").click()
+    body = check_page(d, "prompt templates of run")
+    assert "intents/default.j2" in body and len(d.find_elements(By.CSS_SELECTOR, "#templates tbody tr")) == 5
+    d.back()
     means = d.find_elements(By.CSS_SELECTOR, "#matrix-table a.mean")
     assert len(means) == 5  # intents × {alpha, beta}, invoices × {alpha, beta, fallback-canned}
     canned = next(a for a in means if "fallback-canned" in a.get_attribute("href"))

@@ -115,3 +115,20 @@ def test_the_corpus_is_text_on_a_judged_cell(judged: tuple[Path, str]) -> None:
         markup.feed(html)
         assert markup.tags <= SAFE_TAGS and not [a for a in markup.attrs if a.startswith("on")], url
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in client.get(f"/cells/{cells[0]}").text
+
+
+def test_the_runs_page_draws_each_suites_pass_rate_history(client: TestClient, results: Results) -> None:
+    from harness.view.spark import HEIGHT, PAD
+
+    data = client.get("/api/runs").json()
+    rates = {r["run_id"]: r["pass_rate"] for r in data["runs"]}
+    [suite] = data["history"]
+    assert [p["run_id"] for p in suite["runs"]] == [results.base, results.cur]  # oldest first
+    assert [p["pass_rate"] for p in suite["runs"]] == [rates[results.base], rates[results.cur]]
+    assert suite["runs"][0]["x"] < suite["runs"][1]["x"]
+    for p in suite["runs"]:  # y: 1 at the top of the box, 0 at the bottom
+        assert p["y"] == pytest.approx(PAD + (HEIGHT - 2 * PAD) * (1 - p["pass_rate"]), abs=0.05)
+    html = client.get("/").text
+    svg = re.search(r'<svg class="spark".*?</svg>', html, re.S)
+    assert svg and svg.group(0).count("<circle") == 2 and f'points="{suite["points"]}"' in svg.group(0)
+    assert f"{100 * rates[results.cur]:.1f}%" in svg.group(0)  # each point's title: run, start, pass rate
