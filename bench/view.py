@@ -29,6 +29,7 @@ def pages(cell_key: str, middle: str) -> dict[str, str]:
     return {
         "runs": "/",
         "run matrix": f"/runs/{b}",
+        "run templates": f"/runs/{b}/templates",
         "cells page 1": "/cells",
         "cells filtered": f"/cells?run={b}&task=t&deployment=b&passed=false",
         "cells middle page": f"/cells?run={b}&after={middle}",
