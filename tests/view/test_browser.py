@@ -92,9 +92,13 @@ def test_runs_to_a_cell_to_a_comparison(browser: Any, base_url: str, results: Re
     body = check_page(d, "harness view: invoices / fallback-canned")
     assert d.find_element(By.ID, "output").text == XSS
     assert d.find_element(By.ID, "grades").is_displayed() and "This case across the run" in body
-    d.get(f"{base_url}/compare?a={results.base}&b={results.cur}")
+    d.find_element(By.CSS_SELECTOR, f'dl.prov a[href="/runs/{results.cur}"]').click()  # back to the run: its form
+    check_page(d, f"run {results.cur}")
+    d.find_element(By.CSS_SELECTOR, 'form[action="/compare"] input[name="a"]').send_keys(results.base)
+    d.find_element(By.CSS_SELECTOR, 'form[action="/compare"] button').click()
 
     body = check_page(d, f"{results.cur} vs {results.base}")
+    assert d.current_url == f"{base_url}/compare?b={results.cur}&a={results.base}"
     pairs = d.find_elements(By.CSS_SELECTOR, "#pairs tbody tr")
     assert len(pairs) == 5 and "Flipped cases" in body
     flipped = d.find_elements(By.CSS_SELECTOR, "#flip-table tbody tr")
