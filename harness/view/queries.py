@@ -98,8 +98,9 @@ def _matrix(groups: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[di
 
 def run(reader: Reader, run_id: str) -> dict[str, Any]:
     """A run and its task × deployment matrix (mean and pass rate with 95% CIs as the report computes them, errors,
-    cost per 1,000 cases, latency), deployments in chain order. Aggregated per case in SQL: at 100,000 cells the
-    report's per-cell pass (`report.data.overview`) takes seconds."""
+    cost per 1,000 cases, latency), deployments in chain order, and its degradation ladder (`ladder.ladders`, the
+    report's). The matrix is aggregated per case in SQL: at 100,000 cells the report's per-cell pass
+    (`report.data.overview`) takes seconds; the ladder does take them, once per change of the run (remembered)."""
     with reader.connect() as con:
         found = _run(con, run_id)
         query = sql.MATRIX.replace("{scored}", sql.scored("run_id = ?", "run", sql.MATRIX_COLS))
