@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 SUITE ?= evals/example.yaml
 
 .DEFAULT_GOAL := help
-.PHONY: help eval test test-chaos bench browser postgres bwrap lint format typecheck schema clean
+.PHONY: help eval test test-chaos view bench browser postgres bwrap lint format typecheck schema clean
 
 help: ## Show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -47,6 +47,9 @@ bwrap: ## Install Debian's bubblewrap, code_exec's sandbox (when missing and roo
 
 test-chaos: $(STAMP) ## Crash tests at the reliability plan's full N (20 kills, 30 corrupt WALs, ...)
 	HARNESS_CHAOS=1 $(BIN)/python -m pytest tests/run/test_durability.py
+
+view: $(STAMP) ## Browse runs, cells and changes in a local web app (harness view; results/ by default)
+	$(BIN)/harness view
 
 bench: $(STAMP) ## Benchmarks vs the physical limit; writes reports/bench.json (BENCH="--quick" or "--only NAME")
 	$(BIN)/python bench/run.py $(BENCH)
