@@ -304,8 +304,8 @@ def drift_verdict(diff: float, ci_low: float, mde: float, p_holm: float, bars: M
 
     `regressed`: the score dropped significantly (`p_holm`, the Holm-adjusted one-sided `drop_p` against "no drop",
     below `alpha`) and by more than `regression_margin` (the estimate; the margin is the practical size, not the
-    null: testing H0 "drop ≤ margin" would need ~4× the cases to catch a 5-point drop with 80% power, see
-    tests/gate/test_power.py); `improved`: the gain exceeds the margin and the interval excludes 0; a significant
+    null: testing H0 "drop ≤ margin" instead would cost most of the power that bench/gatestudy.py measures);
+    `improved`: the gain exceeds the margin and the interval excludes 0; a significant
     result stands whatever the power. Otherwise `inconclusive` when `underpowered` (MDE above
     `min_detectable_effect`), else `no detectable change`."""
     if p_holm < bars["alpha"] and diff < -bars["regression_margin"]:
