@@ -97,6 +97,12 @@ def _outcome(rng: np.random.Generator, p: np.ndarray, outcome: str) -> np.ndarra
 
 def draw(s: Setting, prs: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """Baseline and head case scores, shape (prs, PAIRS, n), and cluster ids (or None)."""
+    base, head, cid, _ = draw_with_p(s, prs, seed)
+    return base, head, cid
+
+
+def draw_with_p(s: Setting, prs: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
+    """As `draw`, and the head's pass probability per case (to draw more samples of the same cases)."""
     rng = np.random.default_rng(seed)
     shape = (prs, s.pairs, s.n)
     logit = _latent(rng, s.generator, shape)
@@ -110,7 +116,42 @@ def draw(s: Setting, prs: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.nd
         mult = np.take_along_axis(np.maximum(0.0, 1 + HETERO * rng.normal(0, 1, (prs, s.pairs, g))), cid, -1)
     head_logit = logit.copy()
     head_logit[:, 0, :] -= shift_for(s.generator, bool(s.clusters), s.drop) * mult[:, 0, :]
-    return _outcome(rng, expit(logit), s.outcome), _outcome(rng, expit(head_logit), s.outcome), cid
+    head_p = expit(head_logit)
+    return _outcome(rng, expit(logit), s.outcome), _outcome(rng, head_p, s.outcome), cid, head_p
+
+
+SAMPLES = {"k1": 1, "k3": 3, "partial": 1}
+"""Samples per case each outcome's score averages."""
+
+
+def more_samples(head_p: np.ndarray, outcome: str, most: int, seed: int) -> np.ndarray:
+    """`most` more samples of every head case, shape (..., most) (outcomes with one sample per case)."""
+    rng = np.random.default_rng(seed)
+    return np.stack([_outcome(rng, head_p, outcome) for _ in range(most)], -1)
+
+
+def extended(head: np.ndarray, more: np.ndarray, extra: np.ndarray) -> np.ndarray:
+    """The head's case scores with the first `extra[pr, q]` of `more` added to its one sample per case."""
+    taken = np.cumsum(more, -1)
+    idx = np.broadcast_to(np.maximum(extra - 1, 0)[..., None, None], (*head.shape, 1))
+    added = np.take_along_axis(taken, idx, -1)[..., 0] * (extra > 0)[..., None]
+    return (head + added) / (1 + extra[..., None])
+
+
+def samples_needed(base: np.ndarray, head: np.ndarray, mde: np.ndarray, most: int) -> np.ndarray:
+    """`harness.gate.sequential.samples_to_decide` in bulk for one sample per case: per (PR, pair) the fewest more
+    samples (1 … most) whose predicted MDE reaches the bar, 0 when none would."""
+    n = base.shape[-1]
+    d = head - base
+    v = d.var(-1, ddof=1)
+    cov = ((head - head.mean(-1, keepdims=True)) * (base - base.mean(-1, keepdims=True))).sum(-1) / (n - 1)
+    w = np.maximum(0.0, head.var(-1, ddof=1) - cov)
+    out = np.zeros(base.shape[:-1], dtype=int)
+    for r in range(most, 0, -1):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pred = mde * np.sqrt(np.maximum(0.0, v - w + w / (1 + r)) / v)
+        out = np.where((v > 0) & (pred <= BARS["min_detectable_effect"]), r, out)
+    return out
 
 
 def verdicts(base: np.ndarray, head: np.ndarray, cid: np.ndarray | None, g: int | None) -> dict[str, np.ndarray]:
@@ -275,36 +316,104 @@ def sequential(base: np.ndarray, head: np.ndarray, cid: np.ndarray | None, g: in
     return {"verdict": verdict, "used": used, "low": low, "high": high}
 
 
+def sequential_extended(base: np.ndarray, head: np.ndarray, more: np.ndarray, cid: np.ndarray | None,
+                        g: int | None, design: Any) -> dict[str, np.ndarray]:  # fmt: skip
+    """The sequential gate with its extension (one sample per case): each pair the full dataset leaves inconclusive
+    gets the more samples of `more` its MDE needs (`samples_needed`; all of them if no fewer would do), and is
+    tested once more at the extension look's boundary, Holm carried over: the rules of `harness.gate.staged._extend`
+    and `harness.gate.sequential.decide`, in bulk. Adds `extra` (more samples per case, per pair)."""
+    from harness.gate import sequential as seq
+
+    prs, pairs, n = base.shape
+    sq = sequential(base, head, cid, g, design)
+    full = verdicts(base, head, cid, g)
+    needed = samples_needed(base, head, full["mde"], more.shape[-1])
+    extra = np.where(sq["verdict"] == 3, np.where(needed > 0, needed, more.shape[-1]), 0)
+    ext = extra > 0
+    if not ext.any():
+        return {**sq, "extra": extra}
+    after = verdicts(base, extended(head, more, extra), cid, g)
+    main = tuple(x / n for x in seq.stage_sizes(n, design.looks))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(after["se"] > 0, (full["se"] / np.where(after["se"] > 0, after["se"], 1)) ** 2, 4.0)
+    t_ext = np.round(np.maximum(1.001, ratio), 3)
+    verdict, low, high = sq["verdict"].copy(), sq["low"].copy(), sq["high"].copy()
+    for pr in np.flatnonzero(ext.any(-1)):
+        m = pairs - int((verdict[pr] == 1).sum())
+        open_ = set(np.flatnonzero(ext[pr]).tolist())
+        crossed = True
+        while crossed:
+            crossed = False
+            for q in sorted(open_):
+                eff = seq.efficacy_p(design, (*main, float(t_ext[pr, q])), m)
+                if after["diff"][pr, q] < -BARS["regression_margin"] and after["p_drop"][pr, q] < eff:
+                    verdict[pr, q], m, crossed = 1, m - 1, True
+                    open_.discard(q)
+        for q in open_:
+            improved = after["diff"][pr, q] > BARS["regression_margin"] and after["low"][pr, q] > 0
+            verdict[pr, q] = 3 if after["mde"][pr, q] > BARS["min_detectable_effect"] and not improved else 0
+        for q in np.flatnonzero(ext[pr]):
+            d = _difference(after, pr, q)
+            low[pr, q], high[pr, q] = seq.repeated_interval(d, (*main, float(t_ext[pr, q])), design)
+    return {"verdict": verdict, "used": sq["used"], "low": low, "high": high, "extra": extra}
+
+
+def _difference(v: dict[str, np.ndarray], pr: int, q: int) -> Any:
+    """The fields of a `stats.PairedDifference` that the repeated interval reads."""
+    from harness import stats
+
+    diff, se = float(v["diff"][pr, q]), float(v["se"][pr, q])
+    ci = stats.Interval(float(v["low"][pr, q]), float(v["high"][pr, q]), "normal")
+    return stats.PairedDifference(0, 0.0, diff, diff, se, ci, math.nan, float(v["mde"][pr, q]), None,
+                                  float(v["df"][pr, q]))  # fmt: skip
+
+
 def sequential_study(s: Setting, prs: int, design: Any, seed: int = 0, chunk: int = 250) -> dict[str, Any]:
     """Fixed-n and sequential gate on the same draws: false fails, power, inconclusive share, coverage (the
-    sequential gate's repeated intervals) and the mean share of the fixed-n cells the sequential gate used."""
-    acc = {"fixed_fail": 0, "seq_fail": 0, "fixed_power": 0, "seq_power": 0, "fixed_inconclusive": 0,
-           "seq_inconclusive": 0, "seq_covered": 0, "cover_n": 0, "used": 0.0, "prs": 0}  # fmt: skip
+    sequential gate's repeated intervals) and the mean share of the fixed-n cells the sequential gate used; with
+    one sample per case, the same for the sequential gate with its extension (`ext_*`: up to `MOST_EXTRA` more
+    samples of the cases the full dataset leaves inconclusive, no cost cap)."""
+    from harness.gate import sequential as seq
+
+    names = ("fixed_fail", "seq_fail", "fixed_power", "seq_power", "fixed_inconclusive", "seq_inconclusive",
+             "seq_covered", "ext_fail", "ext_power", "ext_inconclusive", "ext_covered", "ext_extended")  # fmt: skip
+    acc: dict[str, float] = dict.fromkeys((*names, "used", "ext_used", "prs"), 0)
+    extend = SAMPLES[s.outcome] == 1
+    ext_design = design.with_extension()
     for start in range(0, prs, chunk):
         k = min(chunk, prs - start)
-        base, head, cid = draw(s, k, seed * 1_000_003 + start)
-        fixed = verdicts(base, head, cid, s.clusters)["verdict"]
-        sq = sequential(base, head, cid, s.clusters, design)
+        base, head, cid, head_p = draw_with_p(s, k, seed * 1_000_003 + start)
         truth = np.zeros((k, s.pairs))
         truth[:, 0] = -s.drop
-        inside = (sq["low"] <= truth) & (truth <= sq["high"])
         others = slice(1, None) if s.drop else slice(None)
-        acc["fixed_fail"] += int((fixed[:, others] == 1).any(-1).sum())
-        acc["seq_fail"] += int((sq["verdict"][:, others] == 1).any(-1).sum())
-        acc["fixed_power"] += int((fixed[:, 0] == 1).sum())
-        acc["seq_power"] += int((sq["verdict"][:, 0] == 1).sum())
-        acc["fixed_inconclusive"] += int((fixed[:, 0] == 3).sum())
-        acc["seq_inconclusive"] += int((sq["verdict"][:, 0] == 3).sum())
-        acc["seq_covered"] += int(inside[:, 0].sum())
-        acc["cover_n"] += k
-        acc["used"] += float(sq["used"][:, 0].sum()) / s.n
+        runs = {"fixed": {"verdict": verdicts(base, head, cid, s.clusters)["verdict"]},
+                "seq": sequential(base, head, cid, s.clusters, design)}  # fmt: skip
+        if extend:
+            more = more_samples(head_p, s.outcome, seq.MOST_EXTRA, seed * 1_000_003 + start + 7)
+            runs["ext"] = sequential_extended(base, head, more, cid, s.clusters, ext_design)
+        for name, r in runs.items():
+            acc[f"{name}_fail"] += int((r["verdict"][:, others] == 1).any(-1).sum())
+            acc[f"{name}_power"] += int((r["verdict"][:, 0] == 1).sum())
+            acc[f"{name}_inconclusive"] += int((r["verdict"][:, 0] == 3).sum())
+            if name != "fixed":
+                acc[f"{name}_covered"] += int(((r["low"] <= truth) & (truth <= r["high"]))[:, 0].sum())
+        acc["used"] += float(runs["seq"]["used"][:, 0].sum()) / s.n
+        if extend:
+            ext = runs["ext"]
+            acc["ext_used"] += float((ext["used"][:, 0] + s.n * ext["extra"][:, 0]).sum()) / s.n
+            acc["ext_extended"] += int((ext["extra"][:, 0] > 0).sum())
         acc["prs"] += k
     t = acc["prs"]
-    return {"n": s.n, "clusters": s.clusters, "outcome": s.outcome, "generator": s.generator, "drop": s.drop,
-            "prs": t, "fixed_false_fail": acc["fixed_fail"] / t, "seq_false_fail": acc["seq_fail"] / t,
-            "fixed_power": acc["fixed_power"] / t, "seq_power": acc["seq_power"] / t,
-            "fixed_inconclusive": acc["fixed_inconclusive"] / t, "seq_inconclusive": acc["seq_inconclusive"] / t,
-            "seq_coverage": acc["seq_covered"] / acc["cover_n"], "seq_cells": acc["used"] / t}  # fmt: skip
+    out = {"n": s.n, "clusters": s.clusters, "outcome": s.outcome, "generator": s.generator, "drop": s.drop,
+           "prs": t, "fixed_false_fail": acc["fixed_fail"] / t, "seq_false_fail": acc["seq_fail"] / t,
+           "fixed_power": acc["fixed_power"] / t, "seq_power": acc["seq_power"] / t,
+           "fixed_inconclusive": acc["fixed_inconclusive"] / t, "seq_inconclusive": acc["seq_inconclusive"] / t,
+           "seq_coverage": acc["seq_covered"] / t, "seq_cells": acc["used"] / t}  # fmt: skip
+    if extend:
+        out |= {"ext_false_fail": acc["ext_fail"] / t, "ext_power": acc["ext_power"] / t,
+                "ext_inconclusive": acc["ext_inconclusive"] / t, "ext_coverage": acc["ext_covered"] / t,
+                "ext_extended": acc["ext_extended"] / t, "ext_cells": acc["ext_used"] / t}  # fmt: skip
+    return out
 
 
 def cross_check_sequential(s: Setting, design: Any, prs: int = 3, seed: int = 7) -> int:
@@ -344,6 +453,38 @@ def cross_check_sequential(s: Setting, design: Any, prs: int = 3, seed: int = 7)
     return prs * s.pairs
 
 
+def cross_check_extension(s: Setting, prs: int = 4, seed: int = 5) -> int:
+    """The bulk extension against `harness.gate.sequential` on `harness.stats` differences: for every pair the
+    bulk gate extended, `samples_to_decide` gives the same count and `decide` at the extension look (its information
+    from `extension_fraction`, Holm's m from the pairs degraded before) the same verdict; returns the pairs compared."""
+    from harness import stats
+    from harness.gate import sequential as seq
+
+    design = seq.Design().with_extension()
+    base, head, cid, head_p = draw_with_p(s, prs, seed)
+    more = more_samples(head_p, s.outcome, seq.MOST_EXTRA, seed + 1)
+    bulk = sequential_extended(base, head, more, cid, s.clusters, design)
+    plain = sequential(base, head, cid, s.clusters, design)["verdict"]
+    main = tuple(x / s.n for x in seq.stage_sizes(s.n, design.looks))
+    names = {"pass": 0, "degraded": 1, "inconclusive": 3}
+    compared = 0
+    for pr in range(prs):
+        looks = {}
+        for q in np.flatnonzero(plain[pr] == 3):
+            b, h = list(base[pr, q]), {str(i): [float(x)] for i, x in enumerate(head[pr, q])}
+            before = stats.paired_difference(b, list(head[pr, q]))
+            bar = BARS["min_detectable_effect"]
+            r = seq.samples_to_decide(h, {str(i): x for i, x in enumerate(b)}, before.mde, bar, seq.MOST_EXTRA)
+            assert (r or seq.MOST_EXTRA) == int(bulk["extra"][pr, q]), (pr, q, r, bulk["extra"][pr, q])
+            after = stats.paired_difference(b, list(extended(head, more, bulk["extra"])[pr, q]))
+            looks[int(q)] = seq.PairLook(after, (*main, seq.extension_fraction(before, after)))
+        m = s.pairs - int((plain[pr] == 1).sum())
+        for q, dec in seq.decide(looks, design, {q: BARS for q in looks}, m).items():
+            assert names[dec] == int(bulk["verdict"][pr, q]), (pr, q, dec, bulk["verdict"][pr, q])
+            compared += 1
+    return compared
+
+
 # --- `make bench` scenario ----------------------------------------------------------------------------------------
 
 
@@ -363,6 +504,8 @@ def scenario(quick: bool) -> dict[str, Any]:
              for gen in ("beta21", "ushape", "mixture") for o in OUTCOMES]  # fmt: skip
     design = seq.Design()
     checked_seq = sum(cross_check_sequential(s, design, 2) for s in grid(True)[:4])
+    checked_seq += sum(cross_check_extension(Setting(500, None, "k1", gen, drop), 4)
+                       for gen in ("beta21", "ushape") for drop in (0.0, 0.05))  # fmt: skip
     seq_rows = [sequential_study(Setting(n, None, "k1", gen, drop), prs // 2, design)
                 for n in ((2000,) if quick else (500, 2000)) for gen in ("beta21", "ushape")
                 for drop in (0.0, 0.05, 0.10)]  # fmt: skip
@@ -371,14 +514,15 @@ def scenario(quick: bool) -> dict[str, Any]:
     worst_fail = max(r["false_fail"] for r in aa)
     worst_cover = min(r["coverage"] for r in aa)
     power_gap = max(r["fixed_power"] - r["seq_power"] for r in seq_rows if r["drop"])
+    ext_gain = min(r["ext_power"] - r["fixed_power"] for r in seq_rows if r["drop"])
     row = {
         "scenario": f"gate statistics: {len(aa)} A/A settings x {prs} simulated PRs, power and the sequential gate",
         "pairs_cross_checked": checked + checked_seq, "worst_aa_false_fail": worst_fail,
         "worst_coverage": worst_cover, "sequential_cells_share_clear_prs": round(spend, 3),
-        "sequential_power_gap": round(power_gap, 3),
+        "sequential_power_gap": round(power_gap, 3), "extension_power_gain": round(ext_gain, 3),
         "target": "A/A false fail <= 5% (pooled; each setting within Monte Carlo error), coverage >= 93%; sequential: "
                   "same, power within 1 point of fixed-n, <= 60% of the fixed-n cells on PRs with a true change of 0 "
-                  "or 10 points",
+                  "or 10 points; with the extension (no cost cap): same error rates, power >= fixed-n",
         "wall": round(time.perf_counter() - started, 1), "aa": aa, "power": power, "sequential": seq_rows,
         "simulated": True,
     }  # fmt: skip
@@ -397,6 +541,9 @@ def scenario(quick: bool) -> dict[str, Any]:
         "sequential: coverage >= 93%": min(r["seq_coverage"] for r in seq_rows) >= 0.93,
         "sequential: <= 60% of the cells on clear PRs": spend <= 0.60,
         "sequential: power >= fixed-n power - 1 point": power_gap <= 0.01,
+        "extension: false fails within error of 5%": max(r["ext_false_fail"] for r in seq_rows) <= 0.05 + z_max * se,
+        "extension: coverage >= 93%": min(r["ext_coverage"] for r in seq_rows) >= 0.93,
+        "extension: power >= fixed-n power": ext_gain >= 0,
     }
     row["unmet"] = [name for name, ok in checks.items() if not ok]
     row["ok"] = not row["unmet"]

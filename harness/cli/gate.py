@@ -69,6 +69,15 @@ def gate(
             "is clearly degraded or clearly unchanged.",
         ),
     ] = False,
+    max_extra_cost: Annotated[
+        float | None,
+        typer.Option(
+            "--max-extra-cost",
+            help="With --sequential: dollars the gate may spend on more samples per case for pairs the full "
+            "dataset leaves inconclusive (0 allows only free deployments: local and canned).",
+            min=0.0,
+        ),
+    ] = None,
     baseline: Annotated[str | None, typer.Option(help="Baseline path in the repository, read at the base ref.")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the result as JSON here.")] = None,
     md: Annotated[Path | None, typer.Option("--md", help="Also write the Markdown summary here (PR comment).")] = None,
@@ -82,6 +91,7 @@ def gate(
     latest complete run in the lake made from the base ref's configuration).
 
     Exit codes: 0 pass, 1 degraded, 2 invalid input, 3 inconclusive or incomplete. Writes $GITHUB_STEP_SUMMARY."""
+    # Longer than 60 lines because Typer reads the command's options from this signature.
     from typing import get_args
 
     from harness.cli import display
@@ -92,8 +102,11 @@ def gate(
 
     if mode not in get_args(Mode):
         raise InputError(f"--mode must be one of {', '.join(get_args(Mode))}, not {mode!r}")
+    if max_extra_cost is not None and not sequential:
+        raise InputError("--max-extra-cost extends the sequential gate's inconclusive pairs",
+                         fix="add --sequential, or drop --max-extra-cost")  # fmt: skip
     options = GateOptions(base, mode, results_dir, baseline, plan_only, store=lake.parse(store, store_data),  # type: ignore[arg-type]
-                          sequential=sequential)  # fmt: skip
+                          sequential=sequential, max_extra_cost=max_extra_cost)  # fmt: skip
     try:
         result = run_gate(suite, options)
     except InputError:

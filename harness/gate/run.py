@@ -145,6 +145,9 @@ class GateOptions:
     """Take the baseline from this lake (`--store`) instead of the committed file."""
     sequential: bool = False
     """Run the changed pairs in stages and stop each once decided (`harness.gate.sequential`)."""
+    max_extra_cost: float | None = None
+    """With `sequential`: dollars the gate may spend on more samples per case for pairs the full dataset leaves
+    inconclusive (None: no extension)."""
 
 
 @dataclass
@@ -166,9 +169,10 @@ class GateResult:
 
 
 def _run_pairs(suite: Path, wanted: set[changes.PairKey], baseline: bl.Baseline, opts: GateOptions,
-               notes: list[str], select: Callable[[list[Cell]], list[Cell]] | None = None, label: str = ""
-               ) -> RunResult:  # fmt: skip
-    """One run of the cells of the `wanted` pairs (those `select` keeps of them), at the baseline's settings."""
+               notes: list[str], select: Callable[[list[Cell]], list[Cell]] | None = None, label: str = "",
+               repeats: int | None = None) -> RunResult:  # fmt: skip
+    """One run of the cells of the `wanted` pairs (those `select` keeps of them), at the baseline's settings
+    (`repeats`: samples per case planned instead of the baseline's, for the sequential gate's extension)."""
     from harness.run.launch import start_run
     from harness.run.runner import RunOptions
 
@@ -181,7 +185,7 @@ def _run_pairs(suite: Path, wanted: set[changes.PairKey], baseline: bl.Baseline,
     sel = Selection(
         tasks=sorted({k[0] for k in wanted}), deployments=sorted({k[1] for k in wanted}),
         variants=[v for v in baseline.variants if any(k[2] == v for k in wanted)], limit=h.get("limit"),
-        repeats=h.get("repeats"), mode=opts.mode, kind="gate",
+        repeats=repeats or h.get("repeats"), mode=opts.mode, kind="gate",
     )  # fmt: skip
     result = start_run(suite, sel, results_dir=opts.results_dir, options=RunOptions(cache=opts.cache),
                        sim_seed=int(h.get("sim_seed") or 0), on_plan=narrow)  # fmt: skip

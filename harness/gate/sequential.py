@@ -27,7 +27,7 @@ import hashlib
 import math
 import statistics
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, TypeVar
 
 from harness import stats
@@ -50,47 +50,61 @@ def spent(kind: Spending, alpha: float, t: float) -> float:
 def boundaries(fractions: Sequence[float], alpha: float, kind: Spending = "obf") -> list[float]:
     """One-sided z boundaries c_k for looks at increasing information `fractions` (the last usually 1): under H0
     P(Z_1 < c_1, ..., Z_{k−1} < c_{k−1}, Z_k ≥ c_k) = α(t_k) − α(t_{k−1}) (Jennison & Turnbull 2000, §19.2)."""
-    return list(_boundaries(tuple(round(f, 12) for f in fractions), alpha, kind))
+    return list(_boundaries(*_keyed(fractions, increments(fractions, alpha, kind))))
+
+
+def increments(fractions: Sequence[float], alpha: float, kind: Spending = "obf") -> list[float]:
+    """The alpha each look spends: α(t_k) − α(t_{k−1}); a look past information 1 spends nothing."""
+    out, before = [], 0.0
+    for t in fractions:
+        now = spent(kind, alpha, t)
+        out.append(max(0.0, now - before))
+        before = max(before, now)
+    return out
+
+
+def _keyed(fractions: Sequence[float], targets: Sequence[float]) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    return tuple(round(f, 12) for f in fractions), tuple(round(a, 15) for a in targets)
+
+
+def _boundaries(fractions: tuple[float, ...], targets: tuple[float, ...]) -> tuple[float, ...]:
+    """Boundaries that spend `targets[k]` at look k (recursive integration over the continuation region)."""
+    if not fractions or fractions[0] <= 0 or any(b <= a for a, b in zip(fractions, fractions[1:], strict=False)):
+        raise ValueError("look fractions must be positive and increasing")
+    return _region(fractions, targets)[0]
 
 
 @functools.lru_cache(maxsize=4096)
-def _boundaries(fractions: tuple[float, ...], alpha: float, kind: Spending) -> tuple[float, ...]:
+def _region(fractions: tuple[float, ...], targets: tuple[float, ...]) -> tuple[tuple[float, ...], Any, Any]:
+    """(boundaries, nodes, weights): the looks' boundaries and the continuation region after the last, as Simpson
+    nodes of the score S_k = Z_k √t_k and density × weight. Cached by prefix, so a look added to the same earlier
+    ones (the extension look at each pair's own information) integrates one step, not all of them again."""
     import numpy as np
     from scipy.special import ndtr
 
-    if not fractions or fractions[0] <= 0 or any(b <= a for a, b in zip(fractions, fractions[1:], strict=False)):
-        raise ValueError("look fractions must be positive and increasing")
-    out: list[float] = []
-    nodes = weights = np.empty(0)  # the continuation region of the score S_k = Z_k √t_k: Simpson nodes, f·w
-    prev_t = prev_spent = 0.0
-    for t in fractions:
-        target = spent(kind, alpha, t) - prev_spent
-        prev_spent += target
-        root = math.sqrt(t)
-        if not out:
-            c = _NORMAL.inv_cdf(1 - target) if target > 0 else math.inf
-        else:
-            sd = math.sqrt(t - prev_t)
+    t = fractions[-1]
+    root = math.sqrt(t)
+    if len(fractions) == 1:
+        out: tuple[float, ...] = ()
+        c = _NORMAL.inv_cdf(1 - targets[0]) if targets[0] > 0 else math.inf
+    else:
+        out, nodes, weights = _region(fractions[:-1], targets[:-1])
+        sd = math.sqrt(t - fractions[-2])
 
-            def mass(z: float, n: Any = nodes, w: Any = weights, sd: float = sd, r: float = root) -> float:
-                return float(w @ ndtr((n - z * r) / sd))
+        def mass(z: float) -> float:
+            return float(weights @ ndtr((nodes - z * root) / sd))
 
-            c = _solve(mass, target)
-        out.append(c)
-        upper = min(c, 12.0) * root
-        new = np.linspace(-12.0 * root, upper, _NODES)
-        simpson = np.ones(_NODES)
-        simpson[1:-1:2], simpson[2:-1:2] = 4.0, 2.0
-        simpson *= (new[1] - new[0]) / 3
-        if not out[:-1]:
-            density = np.exp(-0.5 * (new / root) ** 2) / (root * math.sqrt(2 * math.pi))
-        else:
-            sd = math.sqrt(t - prev_t)
-            kernel = np.exp(-0.5 * ((new[:, None] - nodes[None, :]) / sd) ** 2) / (sd * math.sqrt(2 * math.pi))
-            density = kernel @ weights
-        nodes, weights = new, density * simpson
-        prev_t = t
-    return tuple(out)
+        c = _solve(mass, targets[-1])
+    new = np.linspace(-12.0 * root, min(c, 12.0) * root, _NODES)
+    simpson = np.ones(_NODES)
+    simpson[1:-1:2], simpson[2:-1:2] = 4.0, 2.0
+    simpson *= (new[1] - new[0]) / 3
+    if len(fractions) == 1:
+        density = np.exp(-0.5 * (new / root) ** 2) / (root * math.sqrt(2 * math.pi))
+    else:
+        kernel = np.exp(-0.5 * ((new[:, None] - nodes[None, :]) / sd) ** 2) / (sd * math.sqrt(2 * math.pi))
+        density = kernel @ weights
+    return (*out, c), new, density * simpson
 
 
 _NODES = 1201
@@ -125,6 +139,13 @@ class Design:
     """The quality bar whose size of drop "unchanged" rules out: `regression_margin`, the drop the gate does not
     fail for. (Ruling out `min_detectable_effect` instead stops harmless changes sooner but cost 2.4 points of power
     against a 5-point drop in bench/gatestudy.py; this choice cost none.)"""
+    extension_share: float = 0.0
+    """Of `alpha`, the share kept for the extension look (`--max-extra-cost`): the main looks spend the rest on the
+    O'Brien–Fleming shape, and a pair the full dataset leaves inconclusive is tested once more after more samples
+    per case, at the information it then has. 0: no extension, the main looks spend all of `alpha`."""
+
+    def with_extension(self, share: float = 0.25) -> Design:
+        return replace(self, extension_share=share)
 
 
 @dataclass(frozen=True)
@@ -137,8 +158,30 @@ class PairLook:
 
 
 def efficacy_p(design: Design, fractions: Sequence[float], m: int) -> float:
-    """The nominal one-sided p below which a drop is significant at the last of these looks, testing at α / m."""
-    return nominal_p(boundaries(fractions, design.alpha / max(1, m))[-1])
+    """The nominal one-sided p below which a drop is significant at the last of these looks, testing at α / m.
+    A look past information 1 is the extension look: it spends the share of α / m the main looks kept."""
+    return nominal_p(_split_boundaries(fractions, design.alpha / max(1, m), design.extension_share)[-1])
+
+
+def _split_boundaries(fractions: Sequence[float], level: float, share: float) -> tuple[float, ...]:
+    """O'Brien–Fleming spending of level · (1 − share) over the looks up to information 1, then level · share at a
+    single extension look past it (its boundary from the information it has, the earlier ones fixed: Lan & DeMets
+    1983 with the maximum information exceeded)."""
+    main = [f for f in fractions if f <= 1 + 1e-9]
+    extra = len(fractions) - len(main)
+    if extra > 1:
+        raise ValueError("at most one extension look, past information 1")
+    targets = increments(main, level * (1 - share)) + [level * share] * extra
+    return _boundaries(*_keyed(fractions, targets))
+
+
+def extension_fraction(final: stats.PairedDifference, extended: stats.PairedDifference) -> float:
+    """The extension look's information relative to the full dataset's: (SE before / SE after)², at least 1.001
+    (more samples can only add information; a noisy estimate below that would make the look a repeat of the last),
+    rounded to 0.001 so boundaries are shared across pairs."""
+    if extended.se <= 0:
+        return 4.0
+    return round(max(1.001, (final.se / extended.se) ** 2), 3)
 
 
 def futility_p(design: Design, fractions: Sequence[float]) -> float:
@@ -177,11 +220,12 @@ def decide(looks: Mapping[K, PairLook], design: Design, bars: Mapping[K, Mapping
     return out
 
 
-def repeated_interval(diff: stats.PairedDifference, fractions: Sequence[float]) -> tuple[float, float]:
+def repeated_interval(diff: stats.PairedDifference, fractions: Sequence[float], design: Design | None = None
+                      ) -> tuple[float, float]:  # fmt: skip
     """The 95% repeated confidence interval at this look (Jennison & Turnbull ch. 9): the two-sided O'Brien–Fleming
     boundary in place of the fixed quantile, so it covers the true difference at every look at once, whenever the
-    gate stops."""
-    z = boundaries(fractions, (1 - 0.95) / 2)[-1]
+    gate stops (the extension look included, with its share of the 5%)."""
+    z = _split_boundaries(fractions, (1 - 0.95) / 2, design.extension_share if design else 0.0)[-1]
     half = stats.t_value(1 - 2 * nominal_p(z), diff.df) * diff.se
     return diff.diff - half, diff.diff + half
 
@@ -192,6 +236,52 @@ def cases_to_decide(n: int, mde: float, min_detectable_effect: float) -> int | N
     if mde <= 0:
         return None
     return math.ceil(n * (mde / min_detectable_effect) ** 2)
+
+
+MOST_EXTRA = 9
+"""The extension adds at most this many times the samples per case the full dataset had (ten times in all)."""
+
+
+def case_samples(rows: Iterable[Mapping[str, Any]]) -> dict[str, list[float]]:
+    """case id -> the scores of its samples, from gate rows (cases with an unscored sample drop out, as in
+    `harness.report.compare.case_scores`)."""
+    out: dict[str, list[float]] = {}
+    bad: set[str] = set()
+    for r in rows:
+        if r["score"] is None:
+            bad.add(r["case_id"])
+        out.setdefault(r["case_id"], []).append(float(r["score"] or 0.0))
+    return {c: v for c, v in out.items() if c not in bad}
+
+
+def samples_to_decide(head: Mapping[str, Sequence[float]], base: Mapping[str, float], mde: float,
+                      min_detectable_effect: float, most: int) -> int | None:  # fmt: skip
+    """Fewest more samples per case (1 … `most`) at which the pair's MDE is predicted to reach
+    `min_detectable_effect`; None if even `most` would not.
+
+    More samples of the head shrink only its within-case spread w (a sample's variance about its case's mean): a
+    case's difference then varies by V − w/k + w/(k + r) instead of V, and the MDE scales with the root of that.
+    w is measured from the samples when there are two or more per case; with one, it is the head's case-to-case
+    variance less its covariance with the baseline (the spread the two sides do not share: the difficulty of a
+    case is shared, a sample's luck is not)."""
+    cases = sorted(set(head) & set(base))
+    k = min((len(head[c]) for c in cases), default=0)
+    if len(cases) < 2 or k == 0 or mde <= 0:
+        return None
+    if k >= 2:
+        w = statistics.fmean(statistics.variance(head[c]) for c in cases)
+    else:
+        h, b = [statistics.fmean(head[c]) for c in cases], [base[c] for c in cases]
+        w = max(0.0, statistics.variance(h) - statistics.covariance(h, b))
+    d = [statistics.fmean(head[c]) - base[c] for c in cases]
+    v = statistics.variance(d)
+    if v <= 0:
+        return None
+    for r in range(1, most + 1):
+        ratio = max(0.0, v - w / k + w / (k + r)) / v
+        if mde * math.sqrt(ratio) <= min_detectable_effect:
+            return r
+    return None
 
 
 # --- Stages -------------------------------------------------------------------------------------------------------
@@ -220,6 +310,21 @@ def stage_sizes(n: int, looks: Sequence[float]) -> list[int]:
 
 
 @dataclass
+class Extension:
+    """What the extension look added to a pair, and what it cost."""
+
+    samples: int
+    """More samples per case, on top of the `before` the full dataset had."""
+    before: int
+    cells: int
+    cost_usd: float
+
+    def describe(self) -> str:
+        return (f"{self.samples} more sample{'s' * (self.samples != 1)} per case on top of {self.before}: "
+                f"{self.cells:,} cells, ${self.cost_usd:,.4f}")  # fmt: skip
+
+
+@dataclass
 class Outcome:
     """Where the sequential gate stopped a pair, and why."""
 
@@ -232,15 +337,21 @@ class Outcome:
     fractions: tuple[float, ...]
     interval: tuple[float, float] | None
     """The repeated confidence interval at the stopping look."""
+    extension: Extension | None = None
+    """More samples per case after the full dataset left the pair inconclusive (`--max-extra-cost`)."""
 
     def note(self) -> str:
         where = f"look {self.look} of {self.looks} ({self.cases} of {self.planned_cases} cases)"
+        if self.extension is not None:
+            where = f"the extension look ({self.extension.describe()})"
         why = {
             "degraded": "a drop beyond the margin crossed the O'Brien-Fleming boundary",
             "pass": "a drop beyond regression_margin is ruled out"
             if self.look < self.looks
-            else "decided at the full dataset",
-            "inconclusive": "the full dataset cannot decide",
+            else ("decided with the extra samples" if self.extension else "decided at the full dataset"),
+            "inconclusive": "the full dataset cannot decide"
+            if self.extension is None
+            else "still too few samples to decide",
             "continue": "undecided",
         }[self.decision]
         ci = f"; repeated 95% CI [{self.interval[0]:+.3f}, {self.interval[1]:+.3f}]" if self.interval else ""

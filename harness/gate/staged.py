@@ -65,10 +65,12 @@ def run_staged(suite: Path, head: Project, wanted: set[changes.PairKey], baselin
                notes: list[str], run_pairs: RunPairs, holds: Holds | None = None,
                design: seq.Design | None = None) -> Staged:  # fmt: skip
     """Run the stages until every pair is decided or its cases are exhausted. `holds(rows)` names the pairs whose
-    early pass must wait (a chain check that cannot be told yet on these rows)."""
+    early pass must wait (a chain check that cannot be told yet on these rows). With `opts.max_extra_cost` set,
+    pairs the full dataset leaves inconclusive get more samples per case within that budget (`_extend`)."""
     from harness.run.resume import read_state
 
-    design = design or seq.Design()
+    budget = getattr(opts, "max_extra_cost", None)
+    design = design or (seq.Design().with_extension() if budget is not None else seq.Design())
     seed = int(baseline.header.get("sim_seed") or 0)
     thresholds = {t: s.pass_threshold for t, s in head.suite.tasks.items()}
     bars = {k: head.suite.tasks[k[0]].quality.model_dump() for k in wanted}
@@ -111,7 +113,100 @@ def run_staged(suite: Path, head: Project, wanted: set[changes.PairKey], baselin
         if not open_:
             break
     out.full_cells = dict(cut.cells) if cut else {}
+    if budget is not None and cut is not None and design.extension_share > 0:
+        m = len(wanted) - sum(o.decision == "degraded" for o in out.outcomes.values())
+        _extend(suite, baseline, opts, notes, run_pairs, out, rows, thresholds, bars, design, m, budget)
     return out
+
+
+Plans = dict[changes.PairKey, tuple[int, int, int]]
+"""Pair -> (samples per case before, more samples per case, more cells)."""
+
+
+def _extend(suite: Path, baseline: bl.Baseline, opts: Any, notes: list[str], run_pairs: RunPairs, out: Staged,
+            rows: dict[changes.PairKey, list[bl.Row]], thresholds: dict[str, float],
+            bars: dict[changes.PairKey, dict[str, float]], design: seq.Design, m: int, budget: float
+            ) -> None:  # fmt: skip
+    """The extension look: one more run of the inconclusive pairs with more samples of the same cases (the
+    baseline's stay as they are), then `seq.decide` at the information they reached, Holm carried over."""
+    from harness.run.resume import read_state
+
+    plans = _plan_extension(baseline, out, rows, bars, budget, notes, _cell_costs(out.runs, read_state))
+    if not plans:
+        return
+
+    def select(cells: list[Cell]) -> list[Cell]:
+        return [c for c in cells if 0 <= c.sample - plans[(c.task, c.deployment, c.variant)][0]
+                < plans[(c.task, c.deployment, c.variant)][1]]  # fmt: skip
+
+    repeats = max(before + extra for before, extra, _ in plans.values())
+    run = run_pairs(suite, set(plans), baseline, opts, notes, select, " (sequential extension)", repeats=repeats)
+    out.runs.append(run)
+    spent = _cell_costs([run], read_state, total=True)
+    for k, rs in bl.journal_rows(read_state(run.journal), thresholds, set(plans)).items():
+        rows.setdefault(k, []).extend(r for r in rs if r["sample"] >= plans[k][0])
+    if run.status != "complete":
+        notes.append(f"the extension run {run.run_id} is {run.status}: its pairs stay inconclusive")
+        return
+    looks: dict[changes.PairKey, seq.PairLook] = {}
+    base = {k: case_scores(baseline.rows.get(k, [])) for k in plans}
+    for k, (before, _, _) in plans.items():
+        earlier, _ = paired_cases(base[k], case_scores([r for r in rows.get(k, []) if r["sample"] < before]))
+        diff, _ = paired_cases(base[k], case_scores(rows.get(k, [])))
+        if diff is not None and earlier is not None:
+            looks[k] = seq.PairLook(diff, (*out.outcomes[k].fractions, seq.extension_fraction(earlier, diff)))
+    for k, decision in seq.decide(looks, design, bars, m).items():
+        final, (before, extra, cells), pl = out.outcomes[k], plans[k], looks[k]
+        out.outcomes[k] = seq.Outcome(
+            decision, final.looks + 1, final.looks + 1, final.cases, final.planned_cases, pl.fractions,
+            seq.repeated_interval(pl.diff, pl.fractions, design),
+            seq.Extension(extra, before, cells, round(spent.get(k, 0.0), 6)),
+        )  # fmt: skip
+        m -= decision == "degraded"
+
+
+def _plan_extension(baseline: bl.Baseline, out: Staged, rows: dict[changes.PairKey, list[bl.Row]],
+                    bars: dict[changes.PairKey, dict[str, float]], budget: float, notes: list[str],
+                    costs: dict[changes.PairKey, float]) -> Plans:  # fmt: skip
+    """Per inconclusive pair, as many more samples per case as its MDE needs (`seq.samples_to_decide`, at most
+    `seq.MOST_EXTRA` times what it had), cheapest pairs first, within `budget` dollars at the cost per cell measured so
+    far. A pair whose MDE more samples would not bring to the bar still gets the most allowed: they add power
+    against a drop. A budget short of what a pair needs buys what it can."""
+    plans: Plans = {}
+    todo = [k for k, o in out.outcomes.items() if o.decision == "inconclusive" and o.fractions[-1] >= 1 - 1e-9]
+    for k in sorted(todo, key=lambda k: (costs.get(k, 0.0), k)):
+        samples = seq.case_samples(rows.get(k, []))
+        before = min((len(v) for v in samples.values()), default=0)
+        base = case_scores(baseline.rows.get(k, []))
+        diff, _ = paired_cases(base, case_scores(rows.get(k, [])))
+        if before == 0 or diff is None:
+            continue
+        most = seq.MOST_EXTRA * before
+        bar = bars[k]["min_detectable_effect"]
+        extra = seq.samples_to_decide(samples, {c: v[0] for c, v in base.items()}, diff.mde, bar, most) or most
+        per_sample = costs.get(k, 0.0) * len(samples)  # one more sample of every case
+        if per_sample > 0:
+            extra = min(extra, int((budget + 1e-12) // per_sample))
+        if extra < 1:
+            cost = f"${per_sample:,.4f}, over the ${budget:,.4f} left of --max-extra-cost"
+            notes.append(f"extension of {' / '.join(k)} skipped: one more sample per case would cost {cost}")
+            continue
+        plans[k] = (before, extra, extra * len(samples))
+        budget -= extra * per_sample
+    return plans
+
+
+def _cell_costs(runs: list[RunResult], read_state: Callable[[Path], Any], total: bool = False
+                ) -> dict[changes.PairKey, float]:  # fmt: skip
+    """Per pair, the mean cost of a cell in these runs (with `total`: the sum)."""
+    sums: dict[changes.PairKey, float] = {}
+    counts: dict[changes.PairKey, int] = {}
+    for run in runs:
+        for rec in read_state(run.journal).done.values():
+            k = (rec["task"], rec["deployment"], rec["variant"])
+            sums[k] = sums.get(k, 0.0) + float(rec.get("cost_usd") or 0.0)
+            counts[k] = counts.get(k, 0) + 1
+    return sums if total else {k: sums[k] / counts[k] for k in sums}
 
 
 def _looks(open_: set[changes.PairKey], cut: _Cut, rows: dict[changes.PairKey, list[bl.Row]],

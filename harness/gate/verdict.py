@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from harness import stats
 from harness.gate.changes import PairKey, PairPlan
-from harness.gate.sequential import Outcome, cases_to_decide
+from harness.gate.sequential import MOST_EXTRA, Outcome, case_samples, cases_to_decide, samples_to_decide
 from harness.report.compare import case_scores, drift
 
 Row = dict[str, Any]
@@ -148,8 +148,8 @@ def _incomplete(key: PairKey, changed: Sequence[str], ev: Evidence, need_baselin
     return out
 
 
-def _pair_verdict(p: PairPlan, score: dict[str, Any] | None, err: dict[str, Any] | None, bars: dict[str, float]
-                  ) -> PairVerdict:  # fmt: skip
+def _pair_verdict(p: PairPlan, score: dict[str, Any] | None, err: dict[str, Any] | None, bars: dict[str, float],
+                  ev: Evidence | None = None) -> PairVerdict:  # fmt: skip
     v = PairVerdict(p.key, p.action, "pass", score=score, errors=err)
     if score is None:
         v.verdict, v.notes = "inconclusive", ["fewer than 2 cases scored on both sides"]
@@ -167,8 +167,10 @@ def _pair_verdict(p: PairPlan, score: dict[str, Any] | None, err: dict[str, Any]
         return v
     if score["verdict"] == "inconclusive":
         need = cases_to_decide(score["n"], score["mde"], bars["min_detectable_effect"])
+        more = _samples_to_decide(p.key, ev, score["mde"], bars) if ev is not None else None
+        extend = f", or {more} more sample(s) per case (--sequential --max-extra-cost)" if more else ""
         v.notes.append(f"underpowered: MDE {score['mde']:.3f} > {bars['min_detectable_effect']:g} at n={score['n']}"
-                       + (f"; about {need:,} cases would decide" if need else ""))  # fmt: skip
+                       + (f"; about {need:,} cases would decide" if need else "") + extend)  # fmt: skip
         v.verdict = "inconclusive"
     if err is not None and err["diff"] > bars["max_error_rate_increase"]:
         v.notes.append(f"error rate {err['before']:.1%} → {err['after']:.1%}, not significant")
@@ -176,6 +178,14 @@ def _pair_verdict(p: PairPlan, score: dict[str, Any] | None, err: dict[str, Any]
     if v.verdict == "pass" and score["verdict"] == "improved":
         v.notes.append("improved")
     return v
+
+
+def _samples_to_decide(key: PairKey, ev: Evidence, mde: float, bars: dict[str, float]) -> int | None:
+    """More samples per case of the head that would decide an underpowered pair (`sequential.samples_to_decide`)."""
+    head = case_samples(ev.head.get(key, []))
+    k = min((len(v) for v in head.values()), default=0)
+    base = {c: v[0] for c, v in case_scores(ev.baseline.get(key, [])).items()}
+    return samples_to_decide(head, base, mde, bars["min_detectable_effect"], MOST_EXTRA * k) if k else None
 
 
 def _unreached(p: PairPlan, before: int, now: int) -> PairVerdict:
@@ -209,7 +219,7 @@ def judge(plan: list[PairPlan], ev: Evidence) -> tuple[list[PairVerdict], list[C
     scores = _score_tests(keys, report)
     errors = _error_tests(keys, ev)
     for p in comparable:
-        v = _pair_verdict(p, scores.get(p.key), errors.get(p.key), ev.bars[p.key[0]])
+        v = _pair_verdict(p, scores.get(p.key), errors.get(p.key), ev.bars[p.key[0]], ev)
         v.flips = [
             f["case_id"]
             for f in report["flips"]
@@ -235,7 +245,7 @@ def sequential_verdicts(plan: list[PairPlan], ev: Evidence, outcomes: dict[PairK
         fixed = v.score["verdict"]
         verdict = seen.get(o.decision, "improved" if fixed == "improved" else "no detectable change")
         score = {**v.score, "verdict": verdict, "fixed_n_verdict": fixed, "sequential": asdict(o)}
-        nv = _pair_verdict(by_key[v.key], score, v.errors, ev.bars[v.key[0]])
+        nv = _pair_verdict(by_key[v.key], score, v.errors, ev.bars[v.key[0]], None if o.extension else ev)
         nv.notes.insert(0, o.note())
         nv.flips, nv.cells, nv.planned_cells = v.flips, v.cells, full_cells.get(v.key, v.cells)
         pairs[i] = nv

@@ -88,3 +88,17 @@ def test_sequential_gate_keeps_the_error_rates_and_power_with_fewer_cells() -> N
     assert rows[0.05]["seq_power"] >= rows[0.05]["fixed_power"] - 0.01
     assert (rows[0.0]["seq_cells"] + rows[0.1]["seq_cells"]) / 2 <= 0.60
     assert rows[0.1]["seq_cells"] < 0.5 and rows[0.1]["seq_power"] == 1.0
+
+
+def test_the_extension_equals_the_library_and_buys_power() -> None:
+    """At 500 cases, one sample per case: pairs the full dataset leaves inconclusive get up to nine more samples of
+    the same cases (the bulk gate checked against `samples_to_decide` and `decide` pair for pair); false fails stay
+    within error of 5% and power for a 5-point drop exceeds the fixed-n gate's, which the looks alone do not."""
+    assert gs.cross_check_extension(gs.Setting(500, None, "k1", "ushape", 0.0), 3) > 0
+    assert gs.cross_check_extension(gs.Setting(500, None, "k1", "beta21", 0.05, pairs=2), 3) >= 0
+    aa = gs.sequential_study(gs.Setting(500, None, "k1", "ushape", 0.0, pairs=2), 400, seq.Design())
+    assert aa["ext_false_fail"] <= 0.05 + 2 * math.sqrt(0.05 * 0.95 / 400), aa
+    assert aa["ext_coverage"] >= 0.93 and aa["ext_inconclusive"] < aa["seq_inconclusive"], aa
+    drop = gs.sequential_study(gs.Setting(500, None, "k1", "ushape", 0.05, pairs=1), 400, seq.Design())
+    assert drop["ext_power"] > drop["fixed_power"] >= drop["seq_power"] - 0.02, drop
+    assert drop["ext_extended"] > 0.1 and drop["ext_cells"] > drop["seq_cells"], drop

@@ -129,3 +129,72 @@ def test_stages_take_a_seeded_random_sample_of_cases() -> None:
     assert order != seq.case_order(cases, "t", 1) and order != seq.case_order(cases, "u", 0)
     assert seq.stage_sizes(100, seq.DEFAULT_LOOKS) == [20, 40, 60, 80, 100]
     assert seq.stage_sizes(3, seq.DEFAULT_LOOKS) == [2, 3] and seq.stage_sizes(7, (0.5,)) == [4, 7]
+
+
+def test_the_extension_look_spends_the_share_the_main_looks_kept() -> None:
+    """Brownian paths observed at the five looks and then at information 1.6 (more samples of the same cases): with
+    a fifth of α kept, the main looks spend 0.8 α on the O'Brien-Fleming shape and the extension look the rest."""
+    design = seq.Design().with_extension(0.2)
+    fractions = (0.2, 0.4, 0.6, 0.8, 1.0, 1.6)
+    c = np.array([_z(seq.efficacy_p(design, fractions[: k + 1], 1)) for k in range(6)])
+    rng = np.random.default_rng(2)
+    steps = rng.normal(0, np.sqrt(np.diff((0.0, *fractions))), (200_000, 6))
+    z = np.cumsum(steps, 1) / np.sqrt(fractions)
+    crossed = z >= c
+    first = np.where(crossed.any(1), crossed.argmax(1), -1)
+    assert ((first >= 0) & (first < 5)).mean() == pytest.approx(0.8 * 0.05, abs=0.0015)
+    assert (first == 5).mean() == pytest.approx(0.2 * 0.05, abs=0.001)
+    assert (first >= 0).mean() == pytest.approx(0.05, abs=0.0015)
+    plain = seq.efficacy_p(seq.Design(), fractions[:5], 1)
+    assert seq.efficacy_p(design, fractions[:5], 1) < plain  # keeping alpha back makes the last main look stricter
+    with pytest.raises(ValueError, match="one extension look"):
+        seq.efficacy_p(design, (*fractions, 2.0), 1)
+
+
+def _z(p: float) -> float:
+    import statistics
+
+    return statistics.NormalDist().inv_cdf(1 - p)
+
+
+def test_no_futility_pass_at_the_extension_look_only_the_fixed_n_rules() -> None:
+    """The futility boundary spent all its alpha by the full dataset: after the extension a pair passes on its MDE
+    or stays inconclusive; an extension look needs a design that kept alpha for it."""
+    design = seq.Design().with_extension()
+    fr = (0.2, 0.4, 0.6, 0.8, 1.0, 1.5)
+    assert seq.futility_p(design, fr) == 0.0
+    small = seq.decide({"x": seq.PairLook(_diff(40, 0.0, sd=0.6), fr)}, design, {"x": BARS}, 1)
+    big = seq.decide({"x": seq.PairLook(_diff(4000, 0.0, sd=0.3), fr)}, design, {"x": BARS}, 1)
+    assert small["x"] == "inconclusive" and big["x"] == "pass"
+    assert seq.efficacy_p(seq.Design(), fr, 1) == 0.0  # nothing kept: the extension can never fail a pair
+
+
+def test_samples_to_decide_predicts_from_the_within_case_spread() -> None:
+    """One sample per case of p = 0.9 on both sides, independent: a case's difference varies by 2 p(1 − p); r more
+    head samples leave p(1 − p)(1 + 1/(1 + r)), so the MDE scales by √(1 − (1 − 1/(1 + r))/2)."""
+    rng = random.Random(3)
+    base = {f"c{i}": float(rng.random() < 0.9) for i in range(400)}
+    head = {c: [float(rng.random() < 0.9)] for c in base}
+    d = stats.paired_difference([base[c] for c in base], [head[c][0] for c in base])
+    scale = [(1 - (1 - 1 / (1 + r)) / 2) ** 0.5 for r in (1, 2, 3)]
+    assert 0.05 < d.mde < 0.06 and d.mde * scale[0] < 0.05  # this draw: MDE 0.0567, 0.0491 after one more
+    assert seq.samples_to_decide(head, base, d.mde, 0.05, 3) == 1
+    assert seq.samples_to_decide(head, base, d.mde, d.mde * scale[1] * 1.01, 3) == 2
+    assert seq.samples_to_decide(head, base, d.mde, d.mde * scale[2] * 0.99, 3) is None
+    shared = {c: [base[c]] for c in base}  # answers the baseline shares: more samples of them would not help
+    tied = stats.paired_difference([base[c] for c in base], [float(x < 0.5) for x in (rng.random() for _ in base)])
+    assert seq.samples_to_decide(shared, base, tied.mde, 0.05, 3) is None
+    many = {c: [float(rng.random() < 0.9) for _ in range(3)] for c in base}  # three samples: measured directly
+    dm = stats.paired_difference([base[c] for c in base], [sum(v) / 3 for v in many.values()])
+    assert seq.samples_to_decide(many, base, dm.mde, 0.05, 9) in (None, *range(1, 10))
+
+
+def test_extension_fraction_and_note() -> None:
+    before, after = _diff(400, 0.0, sd=0.6), _diff(400, 0.0, sd=0.45)
+    t = seq.extension_fraction(before, after)
+    assert t == round((before.se / after.se) ** 2, 3) and t > 1.5
+    assert seq.extension_fraction(after, before) == 1.001  # noisier after: never a look before the last
+    ext = seq.Extension(2, 1, 800, 0.0123)
+    o = seq.Outcome("pass", 6, 6, 400, 400, (0.2, 0.4, 0.6, 0.8, 1.0, t), (-0.01, 0.02), ext)
+    assert o.note().startswith("sequential: stopped at the extension look (2 more samples per case on top of 1: 800 "
+                               "cells, $0.0123): decided with the extra samples")  # fmt: skip

@@ -85,3 +85,47 @@ def test_an_early_pass_waits_for_the_chain_check(project: Path, tmp_path: Path, 
     code, output, data = _gate(project, tmp_path, "--sequential")
     assert code == 0, output
     assert data["pairs"][0]["cells"] == N and data["pairs"][0]["score"]["sequential"]["look"] == 5
+
+
+@pytest.fixture
+def noisy(project: Path, tmp_path: Path) -> Path:
+    """400 cases of a deployment whose answers vary from sample to sample: a harmless edit leaves the full dataset
+    inconclusive (MDE about 6 points), and a few more samples of the same cases would decide."""
+    write_dataset(project.parent.parent / "datasets", "intents", intent_cases(n=400), {"text": "message"},
+                  labels=LABELS)  # fmt: skip
+    edit(project.parent / "models.yaml", "classification: 0.8,", "classification: 0.9,")
+    make_repo(project, tmp_path / "results")
+    edit(project.parent.parent / "prompts/intents/claude.j2", "one of", "pick one of")
+    return project
+
+
+def test_an_inconclusive_pair_is_extended_within_the_cost_cap(noisy: Path, tmp_path: Path) -> None:
+    code, output, data = _gate(noisy, tmp_path, "--sequential")
+    assert code == 3, output
+    (pair,) = data["pairs"]
+    assert pair["verdict"] == "inconclusive" and pair["cells"] == 400
+    assert "cases would decide, or 2 more sample(s) per case (--sequential --max-extra-cost)" in pair["notes"][1]
+    assert "extension" not in output
+
+    code, output, data = _gate(noisy, tmp_path, "--sequential", "--max-extra-cost", "1")
+    assert code == 0, output
+    (pair,) = data["pairs"]
+    seq = pair["score"]["sequential"]
+    ext = seq["extension"]
+    assert pair["verdict"] == "pass" and seq["decision"] == "pass" and seq["look"] == seq["looks"] == 6
+    assert 1 <= ext["samples"] <= 3 and ext["before"] == 1 and ext["cells"] == 400 * ext["samples"]
+    assert 0 < ext["cost_usd"] <= 1 and pair["cells"] == 400 + ext["cells"]
+    assert pair["score"]["mde"] <= 0.05  # the extra samples bought the power the full dataset lacked
+    assert "the extension look" in pair["notes"][0] and f"${ext['cost_usd']:,.4f}" in pair["notes"][0]
+    assert len(data["run_ids"]) == 6  # five stages and the extension, each journaled
+
+    code, output, data = _gate(noisy, tmp_path, "--sequential", "--max-extra-cost", "0.0001")
+    assert code == 3, output
+    skipped = [n for n in data["notes"] if n.startswith("extension of intents / alpha / base skipped")]
+    assert data["pairs"][0]["cells"] == 400 and len(skipped) == 1
+    assert "one more sample per case would cost $" in skipped[0] and "over the $0.0001 left" in skipped[0]
+
+
+def test_max_extra_cost_needs_the_sequential_gate(project: Path, tmp_path: Path) -> None:
+    r = run_gate(project, tmp_path / "results", "--max-extra-cost", "1")
+    assert r.exit_code == 2 and "--max-extra-cost extends the sequential gate" in r.output
