@@ -233,6 +233,33 @@ def lane_history(run_id: str, rows: Sequence[dict[str, Any]]) -> None:
         note("no lane records: the run made no live calls (or ran before lanes were recorded)")
 
 
+def portability(run_id: str, tasks: list[dict[str, Any]]) -> None:
+    """`harness show --portability`: per task, deployment x template pass rate [95% CI], then the gains line."""
+    if not tasks:
+        note(f"run {run_id} has no portability variants: run it with `harness run --portability`")
+        return
+    for t in tasks:
+        table = Table(title=f"{t['task']}: pass rate [95% CI] by template", title_justify="left")
+        for c in ("deployment", *(f"{name}.j2" for name in t["templates"]), "own − default"):
+            table.add_column(c, overflow="fold")
+        for d in t["deployments"]:
+            cells = [_matrix_cell(d["cells"].get(name)) for name in t["templates"]]
+            g = d["gain"]
+            gain = (f"{100 * g['diff']:+.1f} pts [{100 * g['ci'][0]:.1f}, {100 * g['ci'][1]:.1f}] {g['verdict']}"
+                    if g else "-")  # fmt: skip
+            table.add_row(Text(d["deployment"]), *(Text(c) for c in cells), Text(gain))
+        console.print(table)
+        plain(t["headline"])
+
+
+def _matrix_cell(c: dict[str, Any] | None) -> str:
+    if c is None:
+        return "-"
+    ci = f" [{100 * c['pass_ci'][0]:.1f}, {100 * c['pass_ci'][1]:.1f}]" if c["pass_ci"] else ""
+    rate = "-" if c["pass_rate"] is None else f"{100 * c['pass_rate']:.1f}%"
+    return rate + ci + (" own" if c["own"] else "") + (" SIM" if c["simulated"] else "")
+
+
 def _rate(x: float | None) -> str:
     return "-" if x is None else f"{x:.3g}"
 

@@ -1,5 +1,6 @@
 """`harness show RUN`: one cell in full, or a compact list of the cells a filter matches; `--lanes`: how each
-deployment's lane limits moved (every cut, its cause, and the lane at the end).
+deployment's lane limits moved (every cut, its cause, and the lane at the end); `--portability`: the prompt
+portability matrix and the own-prompt gains (`report.portability`).
 
 A filter matching exactly one cell prints it whole: input and reference (from the dataset version the run
 recorded), output, tool calls, grades with their reasons, attempts with their error classes, and whether it was
@@ -152,3 +153,20 @@ def lanes(source: Path | Lake, run_id: str) -> tuple[dict[str, Any], list[dict[s
     finally:
         con.close()
     return run, rows
+
+
+def portability(
+    source: Path | Lake, run_id: str, task: str | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The run's portability matrix per task (`task`: that one only), computed as the report computes it."""
+    from harness.report.data import load_cells, resolve_run
+    from harness.report.portability import matrix
+    from harness.store.lake import open_read
+
+    con = open_read(source)
+    try:
+        run = resolve_run(con, None if run_id == "latest" else run_id)
+        rows = load_cells(con, run["run_id"]).rows
+    finally:
+        con.close()
+    return run, [t for t in matrix(rows) if task is None or t["task"] == task]
