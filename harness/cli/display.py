@@ -298,6 +298,25 @@ def _sent(tool_schema: str | None) -> str | None:
     return "\n".join(data.get("changes") or [])
 
 
+def _grounding(grounding: str | None) -> Panel | None:
+    """A grounded answer's search (`cells.grounding`): queries, numbered sources, each supported segment with the
+    sources it cites."""
+    if not grounding:
+        return None
+    import json
+
+    g = json.loads(grounding)
+    lines = [f"queries: {'; '.join(g['queries']) or '-'}"]
+    lines += [f"[{i}] {s['title'] or s['domain'] or '-'}  {s['uri']}" for i, s in enumerate(g["sources"])]
+    for s in g["supports"]:
+        text = s["text"] if len(s["text"]) <= 100 else s["text"][:97] + "..."
+        lines.append(f"{json.dumps(text, ensure_ascii=False)} <- {', '.join(f'[{i}]' for i in s['chunks']) or '-'}")
+    if not g["supports"]:
+        lines.append("no supported segments")
+    title = "search grounding" + (" [SIMULATED: made-up sources]" if g.get("simulated") else "")
+    return Panel(Text("\n".join(lines)), title=Text(title), title_align="left")
+
+
 def cell_detail(cell: dict[str, Any]) -> None:
     """`harness show` for one cell: everything about it; model output is printed as text, never as markup."""
     sim = cell["simulated"]
@@ -308,6 +327,9 @@ def cell_detail(cell: dict[str, Any]) -> None:
                         ("tools as sent", _sent(cell.get("tool_schema")))):  # fmt: skip
         if body not in (None, "", "[]"):
             console.print(Panel(Text(str(body)), title=Text(title), title_align="left"))
+    grounded = _grounding(cell.get("grounding"))
+    if grounded is not None:
+        console.print(grounded)
     grades = Table(title="grades", title_justify="left")
     for c in ("grader", "version", "value", "passed", "weight", "judge", "reason"):
         grades.add_column(c, overflow="fold")

@@ -47,7 +47,7 @@ def html(report: dict[str, Any]) -> str:
     return template.render(
         report=report, p=report["provenance"], overview=report["overview"], ladders=report["ladders"],
         routed=report["routed"], drift=report["drift"], baseline=report["baseline"], variants=report["variants"],
-        portability=report.get("portability") or [],
+        portability=report.get("portability") or [], grounding=report.get("grounding") or [],
         max_cases=report["max_cases"], css=_asset("report.css"), script=script, script_hash=f"sha256-{digest}",
         trend_charts=[(t["task"], charts.trend(t, trend["runs"])) for t in trend["tasks"]],
         cost_charts=[(c, charts.cost_quality(c["points"])) for c in report["cost_quality"]],
@@ -111,10 +111,16 @@ def markdown(report: dict[str, Any]) -> str:
 
 
 def _md_extras(report: dict[str, Any]) -> list[str]:
-    """Prompt portability, scenario expectations, flaky cases and judge health, one line each."""
+    """Prompt portability, search grounding, scenario expectations, flaky cases and judge health, one line each."""
     lines = [f"- {md(t['headline'])}" for t in report.get("portability") or []]
     if lines:
         lines = ["", "Prompt portability (own template − default, paired pass rate):", "", *lines]
+    grounded = report.get("grounding") or []
+    lines += ["", "Search grounding:", ""] if grounded else []
+    for g in grounded:
+        lines.append(f"- {md(g['task'])} / {md(g['deployment'])}: {g['grounded']} of {g['answers']} answers grounded"
+                     + (f", {g['sources']:.1f} sources each, {g['supported']:.0%} of the text supported"
+                        if g["grounded"] else "") + (" (SIM)" if g["simulated"] else ""))  # fmt: skip
     served = []
     for s in report["scenarios"]:
         cells = [f"{md(r['scenario'])} {r['quality']:.3f} (\\${r['cost_per_1k']:.3g}/1k, {r['latency_ms']:.0f} ms)"

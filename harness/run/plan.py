@@ -151,8 +151,18 @@ def options_for(task: TaskSpec, deployment: Deployment, case: Case) -> tuple[Req
         seed=o.seed,
         json_mode=o.json_mode,
         tools=sent.tools if sent else (),
+        builtin_tools=tuple(deployment.tools),
     )
     return options, sent
+
+
+def options_key(options: RequestOptions) -> str:
+    """The options' hash (cell key, request hash). `builtin_tools` counts only when set, so the cells and cached
+    answers of deployments without it keep the keys they had before it existed."""
+    fields = asdict(options)
+    if not fields["builtin_tools"]:
+        del fields["builtin_tools"]
+    return short_hash(json.dumps(fields, sort_keys=True, default=str))
 
 
 def train_examples(ds: Dataset, count: int) -> list[dict[str, Any]]:
@@ -289,7 +299,7 @@ def _task_cells(
             options, sent = options_for(task, dep, case)
             ohash = option_hashes.get(options) if not options.tools else None  # tools hold dicts: unhashable
             if ohash is None:
-                ohash = short_hash(json.dumps(asdict(options), sort_keys=True, default=str))
+                ohash = options_key(options)
                 if not options.tools:
                     option_hashes[options] = ohash
             for variant in variants:
