@@ -26,6 +26,8 @@ DeploymentId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 
 #: Providers that always run for real, even in sim mode: they cost nothing and need no keys.
 LOCAL_PROVIDERS: frozenset[str] = frozenset({"sim", "sklearn", "canned"})
+#: Providers whose answer does not depend on the rendered prompt (a fixed response; a classifier of an input field).
+PROMPT_FREE: frozenset[str] = frozenset({"canned", "sklearn"})
 #: The infrastructures each provider's SDK reaches.
 CLIENTS: dict[str, tuple[str, ...]] = {
     "anthropic": ("direct", "bedrock", "vertex"),

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from harness.config.base import ID_PATTERN
 from harness.config.datasets import Case, Dataset, load_dataset
 from harness.config.eligibility import drop_reason, prompt_tokens, route_case, route_record
-from harness.config.models import Deployment
+from harness.config.models import PROMPT_FREE, Deployment
 from harness.config.prompts import BASE_VARIANT, PORTABLE, PromptLibrary, Template, prompt_hash
 from harness.config.scenarios import Fault, parse_fault
 from harness.config.suite import Project, TaskSpec
@@ -308,8 +308,8 @@ def _task_cells(
                         project.prompt_dir(task_id), dep_id, dep.family, variant
                     )
                 tmpl = templates[(dep_id, variant)]
-                if variant.startswith(PORTABLE) and _is_base(templates, dep_id, tmpl):
-                    continue  # the deployment's own template already runs as `base`: the same calls again
+                if variant.startswith(PORTABLE) and (dep.provider in PROMPT_FREE or _is_base(templates, dep_id, tmpl)):
+                    continue  # the same answers again: its own template runs as `base`, or it reads no prompt
                 key = (tmpl.path, case.id)
                 if key not in rendered:
                     msgs = attach_images(library.render(tmpl, prompt_context(task_id, ds, case, examples)), case.images)

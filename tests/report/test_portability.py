@@ -93,6 +93,10 @@ def ported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 
 def test_the_plan_runs_every_family_template_once_per_deployment(tmp_path: Path) -> None:
     suite = make(tmp_path, cases=6)
+    models = suite.parent / "models.yaml"  # a canned answer reads no prompt: it runs base only
+    models.write_text(models.read_text() + "  delta:\n    provider: canned\n    response: billing\n")
+    routing = suite.parent / "routing.yaml"
+    routing.write_text(routing.read_text().replace("gamma]", "gamma, delta]"))
     result = start_run(suite, Selection(mode="sim", portability=True), results_dir=tmp_path / "results")
     seen = {(c.deployment, c.variant, c.template.path) for c in result.plan.cells}
     # alpha's own template (claude.j2) runs once, as base; its `prompt:claude` would be the same calls again
@@ -107,7 +111,8 @@ def test_the_plan_runs_every_family_template_once_per_deployment(tmp_path: Path)
         ("prompt:claude", "intents/claude.j2"),
         ("prompt:gpt", "intents/gpt.j2"),
     }
-    assert len(result.plan.cells) == 3 * 3 * 6  # partials and named variants are not families' templates
+    assert {v for d, v, _ in seen if d == "delta"} == {"base"}
+    assert len(result.plan.cells) == (3 * 3 + 1) * 6  # partials and named variants are not families' templates
     assert json.loads(result.journal.read_text().splitlines()[0])["selection"]["portability"] is True
 
 
