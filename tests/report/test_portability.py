@@ -16,7 +16,7 @@ import harness
 from harness.cli import app
 from harness.report.data import build
 from harness.report.render import render
-from harness.run.launch import start_run
+from harness.run.launch import resume_run, start_run
 from harness.run.plan import Selection
 from tests.conftest import LABELS, intent_cases, write_dataset
 
@@ -114,6 +114,9 @@ def test_the_plan_runs_every_family_template_once_per_deployment(tmp_path: Path)
     assert {v for d, v, _ in seen if d == "delta"} == {"base"}
     assert len(result.plan.cells) == (3 * 3 + 1) * 6  # partials and named variants are not families' templates
     assert json.loads(result.journal.read_text().splitlines()[0])["selection"]["portability"] is True
+    # a resume plans the same cells from the recorded selection (else its fingerprint would refuse it)
+    resumed = resume_run(suite, result.run_id, results_dir=tmp_path / "results")
+    assert resumed.status == "complete" and resumed.resumed == len(result.plan.cells)
 
 
 def test_the_suite_flag_plans_the_same_variants(tmp_path: Path) -> None:
