@@ -51,6 +51,8 @@ class RequestOptions:
     json_mode: bool = False
     tools: tuple[dict[str, Any], ...] = ()
     tool_choice: str | None = None
+    builtin_tools: tuple[str, ...] = ()
+    """Tools the vendor runs itself (`google_search`: Gemini grounded with Google Search), from the deployment."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +102,76 @@ class RateSignal:
 
 
 @dataclass(frozen=True, slots=True)
+class Source:
+    """A web page a grounded answer drew on (Gemini's `groundingChunks[].web`)."""
+
+    uri: str
+    title: str = ""
+    domain: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Support:
+    """A segment of a grounded answer and the sources (indices into `Grounding.sources`) that support it."""
+
+    text: str
+    chunks: tuple[int, ...]
+    start: int | None = None
+    """Byte offsets of the segment in its part of the answer, as Gemini reports them."""
+    end: int | None = None
+    confidence: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Grounding:
+    """What a search-grounded answer says it drew on: the queries run, the sources, the supported segments."""
+
+    queries: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    supports: tuple[Support, ...] = ()
+    simulated: bool = False
+    """Made up by a simulated twin: plausible in shape, never real pages."""
+
+    def record(self) -> dict[str, Any]:
+        """As JSON (the cell's `grounding` column, the response cache)."""
+        return {
+            "queries": list(self.queries),
+            "sources": [{"uri": s.uri, "title": s.title, "domain": s.domain} for s in self.sources],
+            "supports": [
+                {
+                    "text": s.text,
+                    "chunks": list(s.chunks),
+                    "start": s.start,
+                    "end": s.end,
+                    "confidence": list(s.confidence),
+                }
+                for s in self.supports
+            ],  # fmt: skip
+            "simulated": self.simulated,
+        }
+
+    @staticmethod
+    def from_record(r: dict[str, Any] | None) -> Grounding | None:
+        if not r:
+            return None
+        return Grounding(
+            tuple(r.get("queries") or ()),
+            tuple(Source(s["uri"], s.get("title") or "", s.get("domain") or "") for s in r.get("sources") or ()),
+            tuple(
+                Support(
+                    s.get("text") or "",
+                    tuple(s.get("chunks") or ()),
+                    s.get("start"),
+                    s.get("end"),
+                    tuple(s.get("confidence") or ()),
+                )
+                for s in r.get("supports") or ()
+            ),  # fmt: skip
+            bool(r.get("simulated")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Completion:
     """A provider's answer, normalised across providers."""
 
@@ -113,6 +185,8 @@ class Completion:
     simulated: bool = False
     rate: RateSignal | None = None
     """The response's rate-limit headers, read (live providers that send them)."""
+    grounding: Grounding | None = None
+    """A search-grounded answer's queries, sources and supported segments (deployments with `tools`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -233,6 +233,33 @@ def lane_history(run_id: str, rows: Sequence[dict[str, Any]]) -> None:
         note("no lane records: the run made no live calls (or ran before lanes were recorded)")
 
 
+def portability(run_id: str, tasks: list[dict[str, Any]]) -> None:
+    """`harness show --portability`: per task, deployment x template pass rate [95% CI], then the gains line."""
+    if not tasks:
+        note(f"run {run_id} has no portability variants: run it with `harness run --portability`")
+        return
+    for t in tasks:
+        table = Table(title=f"{t['task']}: pass rate [95% CI] by template", title_justify="left")
+        for c in ("deployment", *(f"{name}.j2" for name in t["templates"]), "own − default"):
+            table.add_column(c, overflow="fold")
+        for d in t["deployments"]:
+            cells = [_matrix_cell(d["cells"].get(name)) for name in t["templates"]]
+            g = d["gain"]
+            gain = (f"{100 * g['diff']:+.1f} pts [{100 * g['ci'][0]:.1f}, {100 * g['ci'][1]:.1f}] {g['verdict']}"
+                    if g else "-")  # fmt: skip
+            table.add_row(Text(d["deployment"]), *(Text(c) for c in cells), Text(gain))
+        console.print(table)
+        plain(t["headline"])
+
+
+def _matrix_cell(c: dict[str, Any] | None) -> str:
+    if c is None:
+        return "-"
+    ci = f" [{100 * c['pass_ci'][0]:.1f}, {100 * c['pass_ci'][1]:.1f}]" if c["pass_ci"] else ""
+    rate = "-" if c["pass_rate"] is None else f"{100 * c['pass_rate']:.1f}%"
+    return rate + ci + (" own" if c["own"] else "") + (" SIM" if c["simulated"] else "")
+
+
 def _rate(x: float | None) -> str:
     return "-" if x is None else f"{x:.3g}"
 
@@ -271,6 +298,25 @@ def _sent(tool_schema: str | None) -> str | None:
     return "\n".join(data.get("changes") or [])
 
 
+def _grounding(grounding: str | None) -> Panel | None:
+    """A grounded answer's search (`cells.grounding`): queries, numbered sources, each supported segment with the
+    sources it cites."""
+    if not grounding:
+        return None
+    import json
+
+    g = json.loads(grounding)
+    lines = [f"queries: {'; '.join(g['queries']) or '-'}"]
+    lines += [f"[{i}] {s['title'] or s['domain'] or '-'}  {s['uri']}" for i, s in enumerate(g["sources"])]
+    for s in g["supports"]:
+        text = s["text"] if len(s["text"]) <= 100 else s["text"][:97] + "..."
+        lines.append(f"{json.dumps(text, ensure_ascii=False)} <- {', '.join(f'[{i}]' for i in s['chunks']) or '-'}")
+    if not g["supports"]:
+        lines.append("no supported segments")
+    title = "search grounding" + (" [SIMULATED: made-up sources]" if g.get("simulated") else "")
+    return Panel(Text("\n".join(lines)), title=Text(title), title_align="left")
+
+
 def cell_detail(cell: dict[str, Any]) -> None:
     """`harness show` for one cell: everything about it; model output is printed as text, never as markup."""
     sim = cell["simulated"]
@@ -281,6 +327,9 @@ def cell_detail(cell: dict[str, Any]) -> None:
                         ("tools as sent", _sent(cell.get("tool_schema")))):  # fmt: skip
         if body not in (None, "", "[]"):
             console.print(Panel(Text(str(body)), title=Text(title), title_align="left"))
+    grounded = _grounding(cell.get("grounding"))
+    if grounded is not None:
+        console.print(grounded)
     grades = Table(title="grades", title_justify="left")
     for c in ("grader", "version", "value", "passed", "weight", "judge", "reason"):
         grades.add_column(c, overflow="fold")

@@ -67,6 +67,9 @@ def show(
     limit: Annotated[int, typer.Option(min=1, help="Rows listed when several cells match.")] = 50,
     full: Annotated[bool, typer.Option("--full", help="Print long inputs whole.")] = False,
     lanes: Annotated[bool, typer.Option("--lanes", help="How each lane's rate and in-flight limit moved.")] = False,
+    portability: Annotated[
+        bool, typer.Option("--portability", help="Deployment x template pass rates and own-prompt gains.")
+    ] = False,
     results_dir: ResultsOpt = Path("results"),
     store: StoreOpt = None,
     store_data: StoreDataOpt = None,
@@ -80,6 +83,14 @@ def show(
     if lanes:
         run_row, rows = lane_history(source(results_dir, store, store_data), run)
         display.lane_history(run_row["run_id"], rows)
+        return
+    if portability:
+        from harness.report.show import portability as matrix
+
+        run_row, tasks = matrix(source(results_dir, store, store_data), run, task)
+        display.portability(run_row["run_id"], tasks)
+        if run_row["simulated"]:
+            display.banner(display.SIM_BANNER)
         return
     shown = find(
         source(results_dir, store, store_data),

@@ -57,6 +57,9 @@ def run(
     routed: Annotated[
         bool, typer.Option("--routed", help="Also walk each case through its chain as production would.")
     ] = False,
+    portability: Annotated[
+        bool, typer.Option("--portability", help="Also run every deployment with every family's template.")
+    ] = False,
     report_dir: Annotated[
         Path | None, typer.Option(help="Write <run-id>.html and latest.html here at the end (--no-report: don't).")
     ] = Path("reports"),
@@ -76,7 +79,7 @@ def run(
     run_id: Annotated[str | None, typer.Option(help="Name the run (the N shards of one run share it).")] = None,
 ) -> None:
     """Run a suite: every task's cases on every candidate deployment, graded, journaled, loaded into DuckDB."""
-    # Longer than 60 lines because Typer reads the command's 29 options from this signature.
+    # Longer than 60 lines because Typer reads the command's 30 options from this signature.
     from harness.cli import display
     from harness.run.plan import Selection, parse_shard
     from harness.run.runner import RunOptions
@@ -94,7 +97,7 @@ def run(
     selection = Selection(
         tasks=split(tasks), deployments=split(deployments), variants=split(variants) or ["base"],
         limit=limit, repeats=repeats, mode=mode, scenario=scenario, faults=fault or [],  # type: ignore[arg-type]
-        routed=routed, shard=parse_shard(shard) if shard else None,
+        routed=routed, shard=parse_shard(shard) if shard else None, portability=portability,
     )  # fmt: skip
     options = RunOptions(
         concurrency=concurrency, per_deployment=per_deployment, sim_time_scale=sim_time_scale, timeout_s=timeout,

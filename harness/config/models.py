@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
 from harness.config.base import ID_PATTERN, Strict
 from harness.config.yamlfile import load_model
@@ -19,10 +19,15 @@ from harness.config.yamlfile import load_model
 Provider = Literal["anthropic", "openai", "google", "sim", "sklearn", "canned"]
 Client = Literal["direct", "bedrock", "vertex", "azure", "openai-compatible"]
 Capability = Literal["tools", "json_schema", "vision", "long_context"]
+BuiltinTool = Literal["google_search"]
+#: The vendor-run tools each provider can send (`tools:` of a deployment).
+BUILTIN_TOOLS: dict[str, tuple[str, ...]] = {"google": ("google_search",)}
 DeploymentId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 
 #: Providers that always run for real, even in sim mode: they cost nothing and need no keys.
 LOCAL_PROVIDERS: frozenset[str] = frozenset({"sim", "sklearn", "canned"})
+#: Providers whose answer does not depend on the rendered prompt (a fixed response; a classifier of an input field).
+PROMPT_FREE: frozenset[str] = frozenset({"canned", "sklearn"})
 #: The infrastructures each provider's SDK reaches.
 CLIENTS: dict[str, tuple[str, ...]] = {
     "anthropic": ("direct", "bedrock", "vertex"),
@@ -129,6 +134,9 @@ class Deployment(Strict):
     """Maximum input + output tokens."""
     max_output_tokens: int = Field(4096, gt=0)
     capabilities: list[Capability] = []
+    tools: list[BuiltinTool] = []
+    """Tools the vendor runs for every request of this deployment: `google_search` (provider google) grounds
+    Gemini's answers in Google Search; each cell then records the queries, sources and supported segments."""
     compliance: Compliance = Compliance()
     rate_limits: RateLimits = RateLimits()
     credentials_env: str | None = None
@@ -151,6 +159,16 @@ class Deployment(Strict):
     def _version_text(cls, value: Any) -> Any:
         """`api_version: 2024-10-21` unquoted is a YAML date: take it as the text it was."""
         return value.isoformat() if isinstance(value, dt.date) else value
+
+    @field_validator("tools")
+    @classmethod
+    def _builtin(cls, tools: list[str], info: ValidationInfo) -> list[str]:
+        provider = info.data.get("provider")
+        for tool in tools:
+            if tool not in BUILTIN_TOOLS.get(str(provider), ()):
+                raise ValueError(f"{tool} is only for provider google (this deployment's provider is {provider}): "
+                                 "remove it, or use a google deployment")  # fmt: skip
+        return tools
 
     @model_validator(mode="after")
     def _check(self) -> Deployment:

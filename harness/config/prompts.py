@@ -12,6 +12,9 @@ outside blocks is an error; share text with `{% include "_shared/x.j2" %}` or ma
 supported: each block renders on its own, so imports and `set` go inside the block that uses them). Files
 starting with `_` are partials.
 
+A variant `prompt:<name>` (the portability matrix, `harness run --portability`) takes `<task>/<name>.j2` whatever the
+deployment: a family's template, or `default`, run on every model.
+
 Templates run in Jinja2's immutable sandbox with StrictUndefined, a loader confined to the prompts root, no
 globals but `range`, and dataset values are always data, never template source.
 """
@@ -34,6 +37,8 @@ from harness.errors import PromptError, Where
 from harness.types import Message
 
 BASE_VARIANT = "base"
+PORTABLE = "prompt:"
+"""Prefix of the portability variants: `prompt:claude` runs `<task>/claude.j2` on any deployment."""
 MAX_RENDERED_CHARS = 8_000_000
 RESERVED = ("input", "case_id", "examples", "labels", "task")
 
@@ -82,6 +87,8 @@ class PromptLibrary:
         self._cache: dict[str, Template] = {}
 
     def candidates(self, task_dir: str, deployment: str, family: str, variant: str) -> list[str]:
+        if variant.startswith(PORTABLE):
+            return [f"{task_dir}/{variant.removeprefix(PORTABLE)}.j2"]
         suffix = ".j2" if variant == BASE_VARIANT else f".{variant}.j2"
         return [f"{task_dir}/{name}{suffix}" for name in (deployment, family, "default")]
 
@@ -95,6 +102,13 @@ class PromptLibrary:
             Where(self.root / task_dir),
             f"create one of: {', '.join(tried)}",
         )
+
+    def portable(self, task_dir: str, families: set[str]) -> list[str]:
+        """The portability variants of a task: `prompt:<name>` for each base template named after a family or
+        `default` (partials, named variants and deployment-specific templates are not families' prompts)."""
+        folder = self.root / task_dir
+        names = sorted(p.stem for p in folder.glob("*.j2") if "." not in p.stem and not p.stem.startswith("_"))
+        return [f"{PORTABLE}{n}" for n in names if n in families or n == "default"]
 
     def load(self, rel: str) -> Template:
         if rel in self._cache:

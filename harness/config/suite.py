@@ -152,6 +152,9 @@ class Suite(Strict):
     tasks: dict[TaskId, TaskSpec] = Field(min_length=1)
     scenarios: dict[Name, Scenario] = {}
     """Named fault-injection scenarios (`--scenario NAME`)."""
+    portability: bool = False
+    """Run every deployment also with every family's template of each task (`prompt:<family>` variants), as
+    `harness run --portability` does: the report's portability matrix."""
     store: str | None = None
     """The shared results lake every run of this suite is pushed to: `ducklake:FILE.ducklake` or
     `ducklake:postgres:host=... dbname=...` (credentials from PG* variables). `--store` overrides it."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from harness.config.datasets import load_manifest
+from harness.config.models import PROMPT_FREE
 from harness.config.prompts import PromptLibrary
 from harness.config.suite import Project, TaskSpec
 from harness.errors import InputError
@@ -31,8 +32,6 @@ Action = Literal["run", "regrade", "reuse", "new", "removed"]
 #: Components whose change needs new answers from the candidate; the others only need grading again.
 CALL_PARTS = ("task", "options", "dataset", "template", "deployment", "routing")
 GRADE_PARTS = ("graders", "judges")
-#: Providers whose answer does not depend on the rendered prompt (a fixed response; a classifier of an input field).
-PROMPT_FREE = frozenset({"canned", "sklearn"})
 
 
 def _canonical(obj: Any) -> Any:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar, overload
 
 from harness.errors import ConfigError, GraderError, Where
-from harness.types import Completion, Message, RequestOptions, SimHint, ToolCall
+from harness.types import Completion, Grounding, Message, RequestOptions, SimHint, ToolCall
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +47,8 @@ class Sample:
     case_id: str = ""
     cell_key: str = ""
     """The cell being graded: a judge's calls are journaled under it."""
+    grounding: Grounding | None = None
+    """A search-grounded answer's sources and supported segments (`cites_sources`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,8 @@
 Placement: system messages become `system_instruction`; assistant turns are role `model`. JSON mode is
 `response_mime_type: application/json`. Output tokens include thinking tokens (`thoughts_token_count`), which
 are billed as output. A message with images becomes parts: each image as `inline_data` (bytes, sent base64),
-then the text. Vertex AI takes the same request.
+then the text. Vertex AI takes the same request. A deployment's `tools: [google_search]` adds the Google Search
+grounding tool; the answer's `grounding_metadata` (queries, web sources, supported segments) becomes `Grounding`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from google.genai import types as gt
 
 from harness.errors import ProviderError
 from harness.providers.http_convert import Secrets, Seen, status_error, transport_error
-from harness.types import Completion, Message, Request, ToolCall, Usage
+from harness.types import Completion, Grounding, Message, Request, Source, Support, ToolCall, Usage
 
 _FILTERED = {
     "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY",
@@ -68,6 +69,8 @@ def to_config(request: Request) -> gt.GenerateContentConfig:
             for t in o.tools
         ]
         tools = [gt.Tool(function_declarations=decls)]
+    if "google_search" in o.builtin_tools:
+        tools = [*(tools or []), gt.Tool(google_search=gt.GoogleSearch())]
     return gt.GenerateContentConfig(
         system_instruction=system or None,
         temperature=o.temperature,
@@ -76,8 +79,8 @@ def to_config(request: Request) -> gt.GenerateContentConfig:
         seed=o.seed,
         response_mime_type="application/json" if o.json_mode else None,
         tools=tools,
-        tool_config=tool_config(o.tool_choice) if tools and o.tool_choice else None,
-        automatic_function_calling=gt.AutomaticFunctionCallingConfig(disable=True) if tools else None,
+        tool_config=tool_config(o.tool_choice) if o.tools and o.tool_choice else None,
+        automatic_function_calling=gt.AutomaticFunctionCallingConfig(disable=True) if o.tools else None,
     )
 
 
@@ -105,7 +108,30 @@ def to_completion(response: gt.GenerateContentResponse, request_id: str | None =
         finish = finish_reason(reason, bool(calls))
     headers = response.sdk_http_response.headers if response.sdk_http_response else None
     rid = response.response_id or (headers or {}).get("x-request-id") or request_id
-    return Completion(text, usage, calls, finish, request_id=rid, served_model=response.model_version)
+    grounding = to_grounding(cand.grounding_metadata) if cand else None
+    return Completion(text, usage, calls, finish, request_id=rid, served_model=response.model_version,
+                      grounding=grounding)  # fmt: skip
+
+
+def to_grounding(meta: gt.GroundingMetadata | None) -> Grounding | None:
+    """Search grounding's metadata: the queries run, the web sources (chunks without a web page keep their index with
+    an empty uri, so support indices still point at the right source), the supported segments."""
+    if meta is None:
+        return None
+    sources = tuple(
+        Source(c.web.uri or "", c.web.title or "", c.web.domain or "") if c.web else Source("")
+        for c in meta.grounding_chunks or []
+    )
+    supports = tuple(
+        Support(s.segment.text or "" if s.segment else "", tuple(s.grounding_chunk_indices or ()),
+                s.segment.start_index if s.segment else None, s.segment.end_index if s.segment else None,
+                tuple(s.confidence_scores or ()))
+        for s in meta.grounding_supports or []
+    )  # fmt: skip
+    queries = tuple(meta.web_search_queries or ())
+    if not (queries or sources or supports):
+        return None
+    return Grounding(queries, sources, supports)
 
 
 def to_error(exc: Exception, secret: Secrets, seen: Seen | None = None) -> ProviderError:

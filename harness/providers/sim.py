@@ -10,6 +10,10 @@ profile in models.yaml.
 A rendered prompt holding the marker `[[sim-degrade 0.15]]` makes the twin answer as if its accuracy were that much
 lower: the documented way to see the CI gate fail without live keys (prompts/ticket-routing/default.degraded-demo.j2).
 A live model would read the marker as text; it is for the simulator only.
+
+A deployment with `tools: [google_search]` gets plausible grounding metadata with each answer (`sim_grounding`):
+queries from the prompt, two to four sources on `.invalid` addresses, and supports over most sentences (fewer when
+the answer is wrong), marked simulated.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from harness.config.models import Deployment, SimProfile
 from harness.config.tokens import estimate_tokens
 from harness.errors import FailureClass, ProviderError
 from harness.providers.base import ProviderSettings
-from harness.types import Completion, Request, SimHint, ToolCall, Usage
+from harness.types import Completion, Grounding, Request, SimHint, Source, Support, ToolCall, Usage
 
 Z95 = 1.6448536269514722
 DEGRADE_MARKER = re.compile(r"\[\[sim-degrade ([01](?:\.\d+)?)\]\]")
@@ -68,11 +72,16 @@ class SimProvider:
         per_case = seeded(self.seed, self.id, case_id, request.prompt_hash, request.sample)
         calls: tuple[ToolCall, ...] = ()
         prompt = "".join(m.content for m in request.messages)
+        correct = True
         if hint is None:
             text = "Simulated answer."
         else:
             correct = self._draw(case_id, request, per_case) < self.accuracy(hint.task_class) - _degrade(prompt)
             text, calls = shape_output(hint, correct, per_case, request.case_input)
+        grounding = None
+        if "google_search" in request.options.builtin_tools:
+            rng = seeded(self.seed, self.id, case_id, request.prompt_hash, request.sample, "grounding")
+            grounding = sim_grounding(text, request, correct, rng)
         images = sum(image_tokens(image) for m in request.messages for image in m.images)
         out_tokens = estimate_tokens(text or json.dumps([call.arguments for call in calls]), self.bytes_per_token)
         usage = Usage(estimate_tokens(prompt, self.bytes_per_token) + images, max(out_tokens, 1))
@@ -85,6 +94,7 @@ class SimProvider:
             request_id=f"sim-{per_attempt.getrandbits(48):012x}",
             served_model=f"sim:{self.model}",
             simulated=True,
+            grounding=grounding,
         )
 
     def _draw(self, case_id: str, request: Request, per_case: random.Random) -> float:
@@ -105,6 +115,31 @@ class SimProvider:
             raise ProviderError(FailureClass.server_error, "simulated 503", status=503)
         if u < p.rate_limited + p.server_error + p.timeout:
             raise ProviderError(FailureClass.timeout, "simulated timeout")
+
+
+_DOMAINS = ("en.wikipedia.org", "britannica.com", "reuters.com", "nature.com", "who.int", "europa.eu",
+            "nist.gov", "arxiv.org")  # fmt: skip
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+
+
+def sim_grounding(text: str, request: Request, correct: bool, rng: random.Random) -> Grounding:
+    """Plausible search grounding for a simulated answer: one or two queries from the user's words, two to four
+    sources (addresses under `.invalid`: never a real page), a support over each sentence with 90% chance (50% when
+    the answer is wrong) citing one or two sources, with byte offsets as Gemini gives them."""
+    words = " ".join(m.content for m in request.messages if m.role == "user").split()
+    queries = tuple(dict.fromkeys(" ".join(words[i : i + 6]) for i in (0, max(0, len(words) - 6)) if words))
+    domains = rng.sample(_DOMAINS, k=rng.randint(2, 4))
+    sources = tuple(Source(f"https://grounding.sim.invalid/redirect/{rng.getrandbits(64):016x}", d, d) for d in domains)
+    supports = []
+    for m in _SENTENCE.finditer(text):
+        sentence = m.group().strip()
+        if not sentence or rng.random() >= (0.9 if correct else 0.5):
+            continue
+        start = len(text[: m.start() + m.group().index(sentence)].encode())
+        cited = tuple(sorted(rng.sample(range(len(sources)), k=rng.randint(1, 2))))
+        supports.append(Support(sentence, cited, start, start + len(sentence.encode()),
+                                tuple(round(rng.uniform(0.6, 0.99), 2) for _ in cited)))  # fmt: skip
+    return Grounding(queries, sources, tuple(supports), simulated=True)
 
 
 def _degrade(prompt: str) -> float:

@@ -2,8 +2,9 @@
 
 Sections: provenance, overview (task × deployment × variant), degradation ladder per task (`compare.ladders`),
 scenario expectations (`scenarios`), routed play, drift against a baseline run (`compare.drift`, flipped cases with
-input, reference and grader reasons), prompt variants, trend, cost vs quality, judge health, flaky cases
-(`quality`, `history`). Every statistic comes from `harness.stats`.
+input, reference and grader reasons), prompt variants, the prompt portability matrix (`portability`), search
+grounding (`grounding`), trend, cost vs quality, judge health, flaky cases (`quality`, `history`). Every statistic
+comes from `harness.stats`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from harness import stats
 from harness.errors import InputError
-from harness.report import cases, history, quality, scenarios
+from harness.report import cases, grounding, history, portability, quality, scenarios
 from harness.report.cases import fetch as _fetch
 from harness.report.compare import drift, ladders, pairwise_wins
 from harness.store.lake import Lake, open_read
@@ -229,6 +230,8 @@ def build(source: Path | Lake, run_id: str | None = None, baseline: str | None =
             "drift": change,
             "baseline": base["run"] if base else None,
             "variants": quality.variants(cells.rows, view),
+            "portability": portability.matrix(cells.rows),
+            "grounding": grounding.section(con, rid),
             "trend": history.trend(con, run),
             "cost_quality": quality.cost_quality(view),
             "judges": judges,

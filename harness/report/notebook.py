@@ -8,6 +8,7 @@ db.cells(run=db.latest(), task="ticket-routing")
 db.compare(run_a, run_b)                # per case: scores, passes, delta, flipped
 db.compare(run_a, run_b, summary=True)  # per (task, deployment, variant): the report's drift pairs
 db.degradation(run)                     # per chain position: the report's degradation ladder
+db.portability(run)                     # deployment x template pass rates; gains=True: own template - default
 db.sql("SELECT deployment, avg(score) FROM results GROUP BY 1")
 ```
 No connection is kept between calls (open, query, close), so a notebook never blocks a run's loader; a call that
@@ -64,6 +65,16 @@ DEGRADATION: dict[str, Dtype] = {
     "diff": "float64", "se": "float64", "ci_low": "float64", "ci_high": "float64", "p": "float64", "mde": "float64",
     "margin": "float64", "non_inferiority": NON_INFERIORITY, "equivalence": EQUIVALENCE, "equivalence_vs": "category",
     "win_rate": "float64", "agreement": "float64", "agreement_on": "category", "kappa": "float64", "simulated": "bool",
+}  # fmt: skip
+PORTABILITY: dict[str, Dtype] = {
+    "task": "category", "deployment": "category", "family": "category", "template": "category", "own": "bool",
+    "variant": "category", "n": "int64", "pass_rate": "float64", "ci_low": "float64", "ci_high": "float64",
+    "simulated": "bool",
+}  # fmt: skip
+PORTABILITY_GAINS: dict[str, Dtype] = {
+    "task": "category", "deployment": "category", "family": "category", "own": "category", "n": "int64",
+    "diff": "float64", "ci_low": "float64", "ci_high": "float64", "p": "float64", "method": "category",
+    "verdict": ("pays", "unclear", "costs"), "simulated": "bool",
 }  # fmt: skip
 
 
@@ -190,6 +201,17 @@ class Results:
         base_models = dict(same_model) if same_model is not None else ctx.base_models
         steps = ladders(rows, ctx.bars, base_models, pairwise_wins(pairwise))
         return _typed(_ladder_rows(rows, steps), DEGRADATION)
+
+    def portability(self, run: str | None = None, *, gains: bool = False) -> pd.DataFrame:
+        """The report's portability matrix of a run (default: the latest): one row per (task, deployment, template)
+        with pass rate and 95% CI, `own` marking the deployment's own template; with `gains=True`, one row per
+        deployment with a template of its own: own − default, paired per case (`diff` a fraction; x100 for pts).
+        Empty for a run without `--portability`."""
+        from harness.report.portability import flat, matrix
+
+        rows, _, _ = self._read(lambda con: _one_run(con, run, self.path))
+        cells, paid = flat(matrix(rows))
+        return _typed(paid, PORTABILITY_GAINS) if gains else _typed(cells, PORTABILITY)
 
 
 def _filters(prefix: str = "", **values: str | None) -> tuple[str, list[Any]]:

@@ -47,6 +47,7 @@ def html(report: dict[str, Any]) -> str:
     return template.render(
         report=report, p=report["provenance"], overview=report["overview"], ladders=report["ladders"],
         routed=report["routed"], drift=report["drift"], baseline=report["baseline"], variants=report["variants"],
+        portability=report.get("portability") or [], grounding=report.get("grounding") or [],
         max_cases=report["max_cases"], css=_asset("report.css"), script=script, script_hash=f"sha256-{digest}",
         trend_charts=[(t["task"], charts.trend(t, trend["runs"])) for t in trend["tasks"]],
         cost_charts=[(c, charts.cost_quality(c["points"])) for c in report["cost_quality"]],
@@ -110,14 +111,23 @@ def markdown(report: dict[str, Any]) -> str:
 
 
 def _md_extras(report: dict[str, Any]) -> list[str]:
-    """Scenario expectations, flaky cases and judge health, one line each."""
-    lines = []
+    """Prompt portability, search grounding, scenario expectations, flaky cases and judge health, one line each."""
+    lines = [f"- {md(t['headline'])}" for t in report.get("portability") or []]
+    if lines:
+        lines = ["", "Prompt portability (own template − default, paired pass rate):", "", *lines]
+    grounded = report.get("grounding") or []
+    lines += ["", "Search grounding:", ""] if grounded else []
+    for g in grounded:
+        lines.append(f"- {md(g['task'])} / {md(g['deployment'])}: {g['grounded']} of {g['answers']} answers grounded"
+                     + (f", {g['sources']:.1f} sources each, {g['supported']:.0%} of the text supported"
+                        if g["grounded"] else "") + (" (SIM)" if g["simulated"] else ""))  # fmt: skip
+    served = []
     for s in report["scenarios"]:
         cells = [f"{md(r['scenario'])} {r['quality']:.3f} (\\${r['cost_per_1k']:.3g}/1k, {r['latency_ms']:.0f} ms)"
                  for r in s["rows"]]  # fmt: skip
-        lines.append(f"- {md(s['task'])} ({md(s['variant'])}) served quality: " + "; ".join(cells))
-    if lines:
-        lines = ["", "Expected served quality under failure scenarios:", "", *lines]
+        served.append(f"- {md(s['task'])} ({md(s['variant'])}) served quality: " + "; ".join(cells))
+    if served:
+        lines += ["", "Expected served quality under failure scenarios:", "", *served]
     flaky = [f for f in report["flaky"] if f["flaky"]]
     if flaky:
         lines += ["", "Flaky cases: " + ", ".join(f"{md(f['task'])}/{md(f['deployment'])} {f['flaky']} of {f['cases']}"

@@ -1,9 +1,11 @@
 """`harness show RUN`: one cell in full, or a compact list of the cells a filter matches; `--lanes`: how each
-deployment's lane limits moved (every cut, its cause, and the lane at the end).
+deployment's lane limits moved (every cut, its cause, and the lane at the end); `--portability`: the prompt
+portability matrix and the own-prompt gains (`report.portability`).
 
 A filter matching exactly one cell prints it whole: input and reference (from the dataset version the run
-recorded), output, tool calls, grades with their reasons, attempts with their error classes, and whether it was
-simulated. Otherwise a table of the matching cells (at most `--limit`). RUN is a run id or `latest`.
+recorded), output, tool calls, search grounding (queries, sources, supported segments), grades with their reasons,
+attempts with their error classes, and whether it was simulated. Otherwise a table of the matching cells (at most
+`--limit`). RUN is a run id or `latest`.
 """
 
 from __future__ import annotations
@@ -91,7 +93,8 @@ def detail(con: Any, run: dict[str, Any], cell: dict[str, Any], full: bool, resu
     from harness.report import cases
     from harness.report.data import suite_context
 
-    extra = cases.fetch(con, "SELECT error_message, tool_schema FROM cells WHERE cell_key = ?", [cell["cell_key"]])
+    extra = cases.fetch(con, "SELECT error_message, tool_schema, grounding FROM cells WHERE cell_key = ?",
+                        [cell["cell_key"]])  # fmt: skip
     found, note = cases.case_lookup(
         cases.datasets_dir(run, suite_context(run, results_dir).datasets_dir),
         [(cell["dataset"], cell["dataset_version"])],
@@ -101,6 +104,7 @@ def detail(con: Any, run: dict[str, Any], cell: dict[str, Any], full: bool, resu
     return {
         **cell, "error_message": extra[0]["error_message"] if extra else None,
         "tool_schema": extra[0]["tool_schema"] if extra else None,
+        "grounding": extra[0]["grounding"] if extra else None,
         "input": cases.text(case.input, limit) if case else (note or "case not found in its dataset"),
         "reference": cases.text(case.expected, limit) if case else None,
         "grades": cases.grades(con, [cell["cell_key"]]).get(cell["cell_key"], []),
@@ -152,3 +156,20 @@ def lanes(source: Path | Lake, run_id: str) -> tuple[dict[str, Any], list[dict[s
     finally:
         con.close()
     return run, rows
+
+
+def portability(
+    source: Path | Lake, run_id: str, task: str | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The run's portability matrix per task (`task`: that one only), computed as the report computes it."""
+    from harness.report.data import load_cells, resolve_run
+    from harness.report.portability import matrix
+    from harness.store.lake import open_read
+
+    con = open_read(source)
+    try:
+        run = resolve_run(con, None if run_id == "latest" else run_id)
+        rows = load_cells(con, run["run_id"]).rows
+    finally:
+        con.close()
+    return run, [t for t in matrix(rows) if task is None or t["task"] == task]

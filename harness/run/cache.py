@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from harness.errors import InputError
 from harness.store import fastjson
-from harness.types import Completion, ToolCall, Usage
+from harness.types import Completion, Grounding, ToolCall, Usage
 
 CacheMode = Literal["rw", "ro", "off"]
 BUNDLE_FORMAT = "harness-cache-bundle/1"
@@ -39,7 +39,9 @@ def sim_key(request_hash: str, sim_seed: int, profile_hash: str) -> str:
 
 
 def to_record(c: Completion) -> dict[str, Any]:
+    grounded = {"grounding": c.grounding.record()} if c.grounding else {}  # entries without it stay as they were
     return {
+        **grounded,
         "text": c.text,
         "tool_calls": [{"name": t.name, "arguments": t.arguments} for t in c.tool_calls],
         "input_tokens": c.usage.input_tokens,
@@ -62,6 +64,7 @@ def from_record(r: dict[str, Any]) -> Completion:
         request_id=r.get("request_id"),
         served_model=r.get("served_model"),
         simulated=bool(r.get("simulated", False)),
+        grounding=Grounding.from_record(r.get("grounding")),
     )
 
 

@@ -168,7 +168,7 @@ def run_record(plan: Plan, sim_seed: int, prov: Provenance | None = None) -> dic
         "selection": {"tasks": sel.tasks, "deployments": sel.deployments, "variants": sel.variants,
                       "limit": sel.limit, "repeats": sel.repeats, "mode": sel.mode, "scenario": sel.scenario,
                       "faults": sel.faults, "routed": sel.routed, "shard": list(sel.shard) if sel.shard else None,
-                      "kind": sel.kind},
+                      "kind": sel.kind, "portability": sel.portability},
     }  # fmt: skip
 
 
@@ -299,6 +299,7 @@ def _selection(recorded: dict[str, Any]) -> Selection:
         repeats=recorded.get("repeats"), mode=recorded.get("mode", "auto"), scenario=recorded.get("scenario"),
         faults=recorded.get("faults") or [], routed=bool(recorded.get("routed")),
         shard=tuple(recorded["shard"]) if recorded.get("shard") else None, kind=recorded.get("kind", "run"),
+        portability=bool(recorded.get("portability")),
     )  # fmt: skip
 
 

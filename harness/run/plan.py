@@ -16,8 +16,8 @@ from typing import Any, Literal
 from harness.config.base import ID_PATTERN
 from harness.config.datasets import Case, Dataset, load_dataset
 from harness.config.eligibility import drop_reason, prompt_tokens, route_case, route_record
-from harness.config.models import Deployment
-from harness.config.prompts import BASE_VARIANT, PromptLibrary, Template, prompt_hash
+from harness.config.models import PROMPT_FREE, Deployment
+from harness.config.prompts import BASE_VARIANT, PORTABLE, PromptLibrary, Template, prompt_hash
 from harness.config.scenarios import Fault, parse_fault
 from harness.config.suite import Project, TaskSpec
 from harness.errors import InputError, Where
@@ -72,6 +72,9 @@ class Selection:
     """Also walk every case through its chain as production would (served records)."""
     shard: tuple[int, int] | None = None
     """(k, n): only the cases of shard k of n (`--shard K/N`); every deployment of a case is in its case's shard."""
+    portability: bool = False
+    """Also run every deployment with every family's template of each task (`prompt:<name>` variants), as the
+    suite's `portability: true` does: the portability matrix."""
     kind: Literal["run", "gate"] = "run"
     """`gate`: the pairs `harness gate` re-ran (recorded, so `latest()` can tell them from ordinary runs)."""
 
@@ -148,8 +151,18 @@ def options_for(task: TaskSpec, deployment: Deployment, case: Case) -> tuple[Req
         seed=o.seed,
         json_mode=o.json_mode,
         tools=sent.tools if sent else (),
+        builtin_tools=tuple(deployment.tools),
     )
     return options, sent
+
+
+def options_key(options: RequestOptions) -> str:
+    """The options' hash (cell key, request hash). `builtin_tools` counts only when set, so the cells and cached
+    answers of deployments without it keep the keys they had before it existed."""
+    fields = asdict(options)
+    if not fields["builtin_tools"]:
+        del fields["builtin_tools"]
+    return short_hash(json.dumps(fields, sort_keys=True, default=str))
 
 
 def train_examples(ds: Dataset, count: int) -> list[dict[str, Any]]:
@@ -228,6 +241,21 @@ def build_plan(project: Project, selection: Selection, run_id: str) -> Plan:
     return plan
 
 
+def _variants(project: Project, library: PromptLibrary, sel: Selection, task_id: str) -> list[str]:
+    """The selected variants, plus the task's portability variants when the run or the suite asks for them (the
+    suite's flag not in a gate run: the gate re-runs what its baseline holds)."""
+    if not (sel.portability or (project.suite.portability and sel.kind == "run")):
+        return sel.variants
+    families = {d.family for d in project.models.deployments.values()}
+    extra = library.portable(project.prompt_dir(task_id), families)
+    return sel.variants + [v for v in extra if v not in sel.variants]
+
+
+def _is_base(templates: dict[tuple[str, str], Template], dep_id: str, tmpl: Template) -> bool:
+    base = templates.get((dep_id, BASE_VARIANT))
+    return base is not None and base.path == tmpl.path
+
+
 def _needs(task_class: str) -> tuple[str, ...]:
     """Capabilities a remote deployment needs for every case of this task class."""
     return ("tools",) if task_class == "function-calling" else ()
@@ -252,6 +280,7 @@ def _task_cells(
     cases = [c for c in cases if in_shard(task_id, c.id, sel.shard)] if sel.shard else cases
     examples = train_examples(ds, task.examples)
     repeats = sel.repeats or task.repeats
+    variants = _variants(project, library, sel, task_id)
     rendered: dict[tuple[str, str], tuple[tuple[Message, ...], str]] = {}
     templates: dict[tuple[str, str], Template] = {}
     option_hashes: dict[RequestOptions, str] = {}
@@ -270,15 +299,17 @@ def _task_cells(
             options, sent = options_for(task, dep, case)
             ohash = option_hashes.get(options) if not options.tools else None  # tools hold dicts: unhashable
             if ohash is None:
-                ohash = short_hash(json.dumps(asdict(options), sort_keys=True, default=str))
+                ohash = options_key(options)
                 if not options.tools:
                     option_hashes[options] = ohash
-            for variant in sel.variants:
+            for variant in variants:
                 if (dep_id, variant) not in templates:
                     templates[(dep_id, variant)] = library.resolve(
                         project.prompt_dir(task_id), dep_id, dep.family, variant
                     )
                 tmpl = templates[(dep_id, variant)]
+                if variant.startswith(PORTABLE) and (dep.provider in PROMPT_FREE or _is_base(templates, dep_id, tmpl)):
+                    continue  # the same answers again: its own template runs as `base`, or it reads no prompt
                 key = (tmpl.path, case.id)
                 if key not in rendered:
                     msgs = attach_images(library.render(tmpl, prompt_context(task_id, ds, case, examples)), case.images)

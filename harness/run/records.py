@@ -149,6 +149,7 @@ def cell_record(
         "request_hash": cell.request_hash, "status": status, "output": c.text if c else None,
         "tool_calls": [{"name": t.name, "arguments": t.arguments} for t in _calls(cell, c)] if c else None,
         "tool_schema": cell.tools_sent.record() if cell.tools_sent else None,
+        "grounding": c.grounding.record() if c and c.grounding else None,
         "finish_reason": c.finish_reason if c else None, "served_model": c.served_model if c else None,
         "error_class": failure.value if failure else None, "error_message": message,
         "input_tokens": c.usage.input_tokens if c else None, "output_tokens": c.usage.output_tokens if c else None,
@@ -170,7 +171,7 @@ def _calls(cell: Cell, completion: Completion) -> tuple[ToolCall, ...]:
 
 def sample_of(cell: Cell, completion: Completion) -> Sample:
     return Sample(completion.text, cell.case.expected, _calls(cell, completion), cell.case.input, cell.task_class,
-                  cell.case.id, cell.key)  # fmt: skip
+                  cell.case.id, cell.key, completion.grounding)  # fmt: skip
 
 
 def attempt_record(

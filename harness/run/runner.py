@@ -39,7 +39,7 @@ from harness.run.records import (
 )
 from harness.run.retry import AuthBreaker, Decision, RetryPolicy, decide, flag, outcome
 from harness.store.journal import JournalWriter
-from harness.types import Completion, Grade, Message, RateSignal, Request, RequestOptions, SimHint, ToolCall
+from harness.types import Completion, Grade, Grounding, Message, RateSignal, Request, RequestOptions, SimHint, ToolCall
 
 #: Workers per lane slot (live lanes): a cell waiting out its Retry-After holds a worker but no slot.
 WORKERS_PER_SLOT = 4
@@ -347,7 +347,8 @@ class Runner:
         """Grade a journaled cell with the graders whose grades were lost (killed between the cell and its grade
         records, or between two of them)."""
         calls = tuple(ToolCall(c["name"], c["arguments"]) for c in record.get("tool_calls") or [])
-        completion = Completion(text=record.get("output") or "", tool_calls=calls)
+        grounding = Grounding.from_record(record.get("grounding"))
+        completion = Completion(text=record.get("output") or "", tool_calls=calls, grounding=grounding)
         graders = [tg for tg in self.graders[cell.task] if tg.grader_id in grader_ids]
         graded_at = now()
         for g in grading.grade_blocking(graders, sample_of(cell, completion)):

@@ -31,7 +31,7 @@ TABLES = {
 JOURNAL_DIRS = ("runs", "calibrations")
 #: Columns stored as JSON text; the journal holds them as JSON values.
 JSON_COLS = {"packages", "hashes", "fingerprint", "deployment_modes", "tool_calls", "counts", "entries", "path",
-             "confusion", "selection", "tool_schema"}  # fmt: skip
+             "confusion", "selection", "tool_schema", "grounding"}  # fmt: skip
 
 
 def _columns(con: Any, table: str) -> list[tuple[str, str]]:

@@ -232,6 +232,12 @@ CREATE TABLE lanes (
 );
 """
 
+# Issue 23: a search-grounded answer (a deployment with `tools: [google_search]`) records what it drew on.
+M012_GROUNDING = """
+-- JSON: {queries, sources: [{uri, title, domain}], supports: [{text, chunks, start, end, confidence}], simulated}
+ALTER TABLE cells ADD COLUMN grounding VARCHAR;  -- NULL: no grounding tool sent, or the answer was not grounded
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "initial", M001_INITIAL),
     (2, "routes", M002_ROUTES),
@@ -244,4 +250,5 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (9, "grade_sandbox", M009_GRADE_SANDBOX),
     (10, "tool_schema", M010_TOOL_SCHEMA),
     (11, "lanes", M011_LANES),
+    (12, "grounding", M012_GROUNDING),
 ]

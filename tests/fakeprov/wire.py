@@ -57,12 +57,16 @@ class Prompt:
     max_tokens: int | None
     images: tuple[tuple[str, bytes], ...] = ()
     """(media type, decoded bytes) of every image part of the user turns, in order."""
+    search: bool = False
+    """Gemini: the request carried the Google Search grounding tool."""
 
 
 @dataclass(frozen=True)
 class Reply:
     text: str = ""
     calls: tuple[tuple[str, dict[str, Any]], ...] = ()
+    grounding: dict[str, Any] | None = field(default=None, compare=False)
+    """Gemini: the candidate's `groundingMetadata` (REST shape: webSearchQueries, groundingChunks, ...)."""
 
 
 @dataclass
@@ -178,7 +182,8 @@ def parse_prompt(api: Api, lane: str, model: str, body: dict[str, Any]) -> Promp
         system = _text((body.get("systemInstruction") or {}).get("parts"))
         decls = [d for t in body.get("tools") or [] for d in t.get("functionDeclarations") or []]
         max_tokens = (body.get("generationConfig") or {}).get("maxOutputTokens")
-        return Prompt(lane, api, model, system, user, tuple(d["name"] for d in decls), max_tokens, images)
+        search = any("googleSearch" in t or "google_search" in t for t in body.get("tools") or [])
+        return Prompt(lane, api, model, system, user, tuple(d["name"] for d in decls), max_tokens, images, search)
     msgs = body.get("messages") or []
     users = [m for m in msgs if m.get("role") == "user"]
     user = "".join(_text(m.get("content")) for m in users)
@@ -247,6 +252,8 @@ def success_body(api: Api, p: Prompt, r: Reply, finish: str | None, hit: Hit) ->
     parts += [{"functionCall": {"name": n, "args": a}} for n, a in r.calls]
     candidate = {"content": {"role": "model", "parts": parts}, "finishReason": "MAX_TOKENS" if finish else "STOP",
                  "index": 0}  # fmt: skip
+    if r.grounding is not None:
+        candidate["groundingMetadata"] = r.grounding
     return {"candidates": [candidate], "modelVersion": served, "responseId": hit.request_id,
             "usageMetadata": {"promptTokenCount": hit.input_tokens, "candidatesTokenCount": hit.output_tokens,
                               "totalTokenCount": hit.input_tokens + hit.output_tokens}}  # fmt: skip
