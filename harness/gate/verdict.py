@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from harness import stats
 from harness.gate.changes import PairKey, PairPlan
-from harness.gate.sequential import Outcome, cases_to_decide
+from harness.gate.sequential import Outcome
 from harness.report.compare import case_scores, drift
 
 Row = dict[str, Any]
@@ -166,7 +166,7 @@ def _pair_verdict(p: PairPlan, score: dict[str, Any] | None, err: dict[str, Any]
     if v.verdict == "degraded":
         return v
     if score["verdict"] == "inconclusive":
-        need = cases_to_decide(score["n"], score["mde"], bars["min_detectable_effect"])
+        need = stats.cases_to_decide(score["n"], score["mde"], bars["min_detectable_effect"])
         v.notes.append(f"underpowered: MDE {score['mde']:.3f} > {bars['min_detectable_effect']:g} at n={score['n']}"
                        + (f"; about {need:,} cases would decide" if need else ""))  # fmt: skip
         v.verdict = "inconclusive"

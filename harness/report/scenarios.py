@@ -29,7 +29,7 @@ Row = dict[str, Any]
 MEASURED = "as measured"
 
 
-class _Walk:
+class Walk:
     """The classes a task's policy retries, falls back on and stops at."""
 
     def __init__(self, policy: Policy | None, budget: float | None) -> None:
@@ -84,7 +84,7 @@ class _Walk:
         return through, total - through, semantic, extra
 
 
-def _step(cell: Row, walk: _Walk, faults: list[Any]) -> stats.ChainStep:
+def _step(cell: Row, walk: Walk, faults: list[Any]) -> stats.ChainStep:
     failure, latency = walk.measured(cell)
     cost = float(cell["cost_usd"] or 0.0)
     if failure is not None:
@@ -96,12 +96,27 @@ def _step(cell: Row, walk: _Walk, faults: list[Any]) -> stats.ChainStep:
                            fail_latency_ms=semantic * latency + extra, stop=stop)  # fmt: skip
 
 
-def _expect(units: list[dict[int, Row]], walk: _Walk, faults: Mapping[str, list[Any]]) -> dict[str, Any]:
+def unit_expectations(
+    units: list[dict[int, Row]], walk: Walk, faults: Mapping[str, list[Any]]
+) -> list[stats.ScenarioExpectation]:
+    """Per unit (a case's sample: chain position -> its fan-out cell), the expected served quality, cost and latency
+    of the walk down those positions in order, under `faults` (deployment -> its faults)."""
+    return [
+        stats.scenario_expectation([_step(unit[p], walk, faults.get(unit[p]["deployment"], [])) for p in sorted(unit)])
+        for unit in units
+    ]
+
+
+def _expect(units: list[dict[int, Row]], walk: Walk, faults: Mapping[str, list[Any]]) -> dict[str, Any]:
+    return aggregate(units, unit_expectations(units, walk, faults))
+
+
+def aggregate(units: list[dict[int, Row]], expectations: list[stats.ScenarioExpectation]) -> dict[str, Any]:
+    """Means over units: who serves how often, the unserved share, served quality, cost per 1,000 and latency."""
     served: defaultdict[str, float] = defaultdict(float)
     quality = cost = latency = unserved = 0.0
-    for unit in units:
+    for unit, e in zip(units, expectations, strict=True):
         order = sorted(unit)
-        e = stats.scenario_expectation([_step(unit[p], walk, faults.get(unit[p]["deployment"], [])) for p in order])
         for p, pi in zip(order, e.served, strict=True):
             served[unit[p]["deployment"]] += pi
         quality, cost, latency, unserved = (quality + e.quality, cost + e.cost, latency + e.latency_ms,
@@ -112,7 +127,7 @@ def _expect(units: list[dict[int, Row]], walk: _Walk, faults: Mapping[str, list[
             "cost_per_1k": cost / n * 1000, "latency_ms": latency / n}  # fmt: skip
 
 
-def _positions(units: list[dict[int, Row]], walk: _Walk) -> list[dict[str, Any]]:
+def _positions(units: list[dict[int, Row]], walk: Walk) -> list[dict[str, Any]]:
     """Per deployment, in chain order: measured failure rate and quality, cost, latency when it serves."""
     seen: dict[str, list[Row]] = defaultdict(list)
     first: dict[str, int] = {}
@@ -163,7 +178,7 @@ def expectations(
         walked[(s["task"], s["variant"])].append(s)
     out = []
     for (task, variant), by_unit in sorted(units.items()):
-        walk = _Walk(policies.get(task), budgets.get(task))
+        walk = Walk(policies.get(task), budgets.get(task))
         chain = {r["deployment"] for u in by_unit.values() for r in u.values()}
         unit_list = [by_unit[k] for k in sorted(by_unit)]
         rows_out = [{"scenario": MEASURED, "description": "the fan-out's own failures, nothing injected", "faults": [],
