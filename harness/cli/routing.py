@@ -128,8 +128,10 @@ def side_by_side(t: dict[str, Any]) -> list[tuple[str, str, str]]:
     def both(fn: Any) -> tuple[str, str]:
         return fn(today), (fn(new) if new else "-")
 
+    keep = "today's" if t["status"] in ("keep", "insufficient evidence") else "-"
+
     rows = [
-        ("chain", *both(lambda c: " → ".join(c["chain"]))),
+        ("chain", " → ".join(today["chain"]), " → ".join(new["chain"]) if new else keep),
         ("served quality [95% CI]", *both(lambda c: _score(c["quality"], c["quality_ci"]))),
         ("p50 / p95 ms", *both(lambda c: _ms(c["p50_ms"], c["p95_ms"]))),
         ("$ per 1,000 requests", *both(lambda c: f"{c['cost_per_1k']:.4f}")),

@@ -26,13 +26,13 @@ would decide" (`stats.cases_to_decide`), and is never advised.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from harness import stats
 from harness.config.routing import Policy
-from harness.report import scenarios
+from harness.report import chains, scenarios
 from harness.report.compare import Case, case_scores, paired_cases
 
 Row = dict[str, Any]
@@ -71,57 +71,6 @@ class Evidence:
     served: list[Row] = field(default_factory=list)
 
 
-@dataclass
-class _Scope:
-    """One task's requests in the run: per unit, each deployment's cell (repriced)."""
-
-    variant: str
-    units: dict[Unit, dict[str, Row]]
-    deps: list[str]
-    skipped: dict[str, set[str]]
-    clusters: dict[str, str | None]
-    left_out: int
-
-    def chain_units(self, chain: Sequence[str]) -> list[dict[int, Row]]:
-        return [{i: u[d] for i, d in enumerate(chain) if d in u} for u in self.units.values()]
-
-    def cells(self, dep: str) -> list[Row]:
-        return [u[dep] for u in self.units.values() if dep in u]
-
-
-def _price(row: Row, prices: Mapping[str, tuple[float, float]]) -> float:
-    """Today's price of the measured tokens (the recorded cost when the cell has no token counts)."""
-    price = prices.get(row["deployment"])
-    if price is None or row.get("input_tokens") is None or row.get("output_tokens") is None:
-        return float(row["cost_usd"] or 0.0)
-    return float(row["input_tokens"] * price[0] + row["output_tokens"] * price[1]) / 1e6
-
-
-def _scope(task: str, rows: list[Row], routes: Mapping[tuple[str, str], str], spec: TaskRouting) -> _Scope:
-    variants = {r["variant"] for r in rows}
-    variant = "base" if "base" in variants else min(variants)
-    units: dict[Unit, dict[str, Row]] = defaultdict(dict)
-    skipped: dict[str, set[str]] = defaultdict(set)
-    clusters: dict[str, str | None] = {}
-    left: set[str] = set()
-    for r in rows:
-        if r["variant"] != variant:
-            continue
-        if routes.get((task, r["case_id"]), "chain") in spec.own_routes:
-            left.add(r["case_id"])
-        elif r["status"] == "skipped":
-            skipped[r["deployment"]].add(r["error_class"] or "skipped")
-        else:
-            units[(r["case_id"], r["sample"])][r["deployment"]] = {**r, "cost_usd": _price(r, spec.prices)}
-            clusters[r["case_id"]] = r["cluster"]
-    deps = sorted({d for u in units.values() for d in u}, key=lambda d: (_rank(spec.chain, d), d))
-    return _Scope(variant, dict(sorted(units.items())), deps, skipped, clusters, len(left))
-
-
-def _rank(chain: Sequence[str], dep: str) -> int:
-    return chain.index(dep) if dep in chain else len(chain)
-
-
 # --- Checks -------------------------------------------------------------------------------------------------------
 
 
@@ -158,72 +107,10 @@ def outcome(checks: list[Row]) -> tuple[str, int | None]:
     return "misses", None
 
 
-# --- Chains -------------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Chain:
-    chain: tuple[str, ...]
-    expectations: dict[str, list[stats.ScenarioExpectation]]
-    """scenario (or `as measured`) -> per unit."""
-    case_quality: dict[str, dict[str, Case]]
-    """scenario -> case id -> (expected served quality, mean over samples)."""
-    cost_per_1k: float
-
-
-def _evaluate(chain: tuple[str, ...], scope: _Scope, walk: scenarios.Walk, faults: Mapping[str, Any]) -> _Chain:
-    units = scope.chain_units(chain)
-    out: dict[str, list[stats.ScenarioExpectation]] = {}
-    per_case: dict[str, dict[str, Case]] = {}
-    for name, by_dep in faults.items():
-        exps = out[name] = scenarios.unit_expectations(units, walk, by_dep)
-        qualities: dict[str, list[float]] = defaultdict(list)
-        for (case, _), e in zip(scope.units, exps, strict=True):
-            qualities[case].append(e.quality)
-        per_case[name] = {c: (stats.mean(q), True, scope.clusters.get(c)) for c, q in qualities.items()}
-    measured = out[scenarios.MEASURED]
-    cost = stats.mean([e.cost for e in measured]) * 1000 if measured else 0.0
-    return _Chain(chain, out, per_case, cost)
-
-
-def _view(c: _Chain, scope: _Scope, touching: Sequence[str]) -> Row:
-    """A chain side by side: served quality with its CI, p50/p95 latency, cost per 1,000 requests, who serves, and
-    the same under each scenario."""
-    measured = c.expectations[scenarios.MEASURED]
-    agg = scenarios.aggregate(scope.chain_units(c.chain), measured)
-    cases = sorted(c.case_quality[scenarios.MEASURED])
-    means = [c.case_quality[scenarios.MEASURED][k][0] for k in cases]
-    clustered = any(scope.clusters.get(k) is not None for k in cases)
-    groups = [scope.clusters.get(k) or f"\x00{k}" for k in cases] if clustered else None
-    ci, _ = stats.case_intervals(means, means, groups, one_sample=False) if len(means) >= 2 else (None, None)
-    latency = [e.latency_ms for e in measured]
-    rows = []
-    for name in (scenarios.MEASURED, *touching):
-        a = scenarios.aggregate(scope.chain_units(c.chain), c.expectations[name])
-        rows.append({"scenario": name, "quality": a["quality"], "cost_per_1k": a["cost_per_1k"],
-                     "latency_ms": a["latency_ms"], "unserved": a["unserved"]})  # fmt: skip
-    return {"chain": list(c.chain), "quality": agg["quality"], "quality_ci": [ci.low, ci.high] if ci else None,
-            "p50_ms": stats.quantile(latency, 0.5), "p95_ms": stats.quantile(latency, 0.95),
-            "cost_per_1k": c.cost_per_1k, "served": agg["served"], "unserved": agg["unserved"],
-            "scenarios": rows}  # fmt: skip
-
-
-def _faults(spec: TaskRouting, deps: Sequence[str]) -> dict[str, dict[str, list[Any]]]:
-    """`as measured` (nothing injected), then each suite scenario whose faults touch a candidate."""
-    out: dict[str, dict[str, list[Any]]] = {scenarios.MEASURED: {}}
-    for name, scenario in sorted(spec.scenarios.items()):
-        by_dep: dict[str, list[Any]] = defaultdict(list)
-        for f in scenario.faults:
-            by_dep[f.deployment].append(f)
-        if set(by_dep) & set(deps):
-            out[name] = dict(by_dep)
-    return out
-
-
 # --- Candidates ---------------------------------------------------------------------------------------------------
 
 
-def _candidate(dep: str, scope: _Scope, spec: TaskRouting, drops: Mapping[str, Mapping[str, int]]) -> Row:
+def _candidate(dep: str, scope: chains.Scope, spec: TaskRouting, drops: Mapping[str, Mapping[str, int]]) -> Row:
     cells = scope.cells(dep)
     s = stats.summarise([stats.Observation(r["case_id"], r["score"], r["passed"], r["cluster"]) for r in cells],
                         resamples=2000)  # fmt: skip
@@ -236,7 +123,7 @@ def _candidate(dep: str, scope: _Scope, spec: TaskRouting, drops: Mapping[str, M
             "cases": s.n_cases, "samples": len(cells), "mean": s.mean,
             "mean_ci": [s.mean_ci.low, s.mean_ci.high] if s.mean_ci else None,
             "p50_ms": stats.quantile(latency, 0.5), "p95_ms": p95,
-            "cost_per_1k": stats.mean([r["cost_usd"] for r in cells]) * 1000 if cells else 0.0,
+            "cost_per_1k": stats.mean([scope.cost[id(r)] for r in cells]) * 1000 if cells else 0.0,
             "excluded": excluded, "canned": dep in spec.canned, "dropped": dict(drops.get(dep, {})),
             "simulated": any(r["simulated"] for r in cells)}  # fmt: skip
 
@@ -262,26 +149,46 @@ def _proposal(primary: str, spec: TaskRouting, excluded: set[str]) -> tuple[str,
     return (primary, *(d for d in spec.chain if d != primary and d not in excluded))
 
 
-def _options(scope: _Scope, spec: TaskRouting, candidates: list[Row], faults: Mapping[str, Any]) -> list[Row]:
-    """Every chain with an eligible primary, cheapest first, with its checks against today's chain."""
-    walk = scenarios.Walk(spec.policy, spec.budget_ms)
-    today = _evaluate(spec.chain, scope, walk, faults)
-    primary_scores = {d: case_scores(scope.cells(d)) for d in scope.deps}
+def _options(scope: chains.Scope, spec: TaskRouting, candidates: list[Row], faults: Mapping[str, Any]) -> list[Row]:
+    """Today's chain, then the chain of each eligible primary with its checks against today's, cheapest first.
+
+    Chains are walked in the order of a bound on their cost (what their primary charges on the requests it serves
+    as measured: a chain costs at least that), and no further once one meets the bars and every chain left is
+    bound to cost more: those can be neither the advice nor a cheaper undecided one (`costlier`, not walked)."""
+    steps = chains.steps(scope, scenarios.Walk(spec.policy, spec.budget_ms), faults)
+    today = chains.evaluate(spec.chain, scope, steps)
     excluded = {c["deployment"] for c in candidates if c["excluded"]}
+    tried = [_proposal(c["deployment"], spec, excluded) for c in candidates if not (c["excluded"] or c["canned"])]
+    measured, n = steps[scenarios.MEASURED], len(scope.units)
+    bound = {ch: sum(measured[id(x)].cost for x in scope.cells(ch[0]) if measured[id(x)].fail == 0) / n * 1000
+             for ch in tried}  # fmt: skip
+    tried.sort(key=lambda ch: (bound[ch], chains.rank(spec.chain, ch[0])))
+    scores = {d: case_scores(scope.cells(d)) for d in {spec.chain[0], *(ch[0] for ch in tried)} if d in scope.deps}
     out: list[Row] = []
-    for c in candidates:
-        if c["excluded"] or c["canned"]:
+    best: tuple[float, int] | None = None
+    for chain in tried:
+        if best is not None and (bound[chain], chains.rank(spec.chain, chain[0])) >= best:
+            out.append({"chain": list(chain), "eval": None, "checks": [], "outcome": "costlier", "need": None,
+                        "bound": bound[chain]})  # fmt: skip
             continue
-        chain = _proposal(c["deployment"], spec, excluded)
-        ev = today if chain == spec.chain else _evaluate(chain, scope, walk, faults)
-        checks = [check(f"primary {chain[0]} vs {spec.chain[0]}", primary_scores.get(spec.chain[0], {}),
-                        primary_scores[chain[0]], spec.bars)] if chain[0] != spec.chain[0] else []  # fmt: skip
-        checks += [check(f"served quality, {name}", today.case_quality[name], ev.case_quality[name], spec.bars)
-                   for name in faults]  # fmt: skip
+        ev = today if chain == spec.chain else chains.evaluate(chain, scope, steps)
+        checks = [] if chain == spec.chain else _checks(chain, spec, scores, today, ev)
         verdict, need = outcome(checks)
         out.append({"chain": list(chain), "eval": ev, "checks": checks, "outcome": verdict, "need": need})
-    out.sort(key=lambda o: (o["eval"].cost_per_1k, _rank(spec.chain, o["chain"][0])))
+        if verdict == "meets" and (best is None or (ev.cost_per_1k, chains.rank(spec.chain, chain[0])) < best):
+            best = (ev.cost_per_1k, chains.rank(spec.chain, chain[0]))
+    out.sort(key=lambda o: (o["eval"].cost_per_1k if o["eval"] else o["bound"], chains.rank(spec.chain, o["chain"][0])))
     return [{"today": today}, *out]
+
+
+def _checks(chain: tuple[str, ...], spec: TaskRouting, scores: Mapping[str, Mapping[str, Case]], today: chains.Chain,
+            ev: chains.Chain) -> list[Row]:  # fmt: skip
+    """The primary against today's (unless today's was dropped on every case: then served quality decides), and
+    the served quality against today's, as measured and under each scenario."""
+    mine = scores.get(spec.chain[0])
+    out = [check(f"primary {chain[0]} vs {spec.chain[0]}", mine, scores[chain[0]], spec.bars)] if mine else []
+    return out + [check(f"served quality, {name}", today.case_quality[name], ev.case_quality[name], spec.bars)
+                  for name in today.case_quality]  # fmt: skip
 
 
 def _decide(options: list[Row], today_chain: tuple[str, ...]) -> tuple[str, Row | None, Row | None]:
@@ -296,11 +203,14 @@ def _decide(options: list[Row], today_chain: tuple[str, ...]) -> tuple[str, Row 
     return ("insufficient evidence" if undecided else "keep"), pick, undecided
 
 
-def _summary(status: str, today: Row, proposed: Row | None, undecided: Row | None, misses: list[Row]) -> str:
+def _summary(status: str, today: Row, proposed: Row | None, undecided: Row | None, misses: list[Row],
+             excluded: Mapping[str, str]) -> str:  # fmt: skip
     if status == "switch" and proposed is not None:
         saving = today["cost_per_1k"] - proposed["cost_per_1k"]
+        left = [f"{d} ({excluded[d]})" for d in today["chain"] if d not in proposed["chain"] and d in excluded]
         return (f"switch to {' → '.join(proposed['chain'])}: saves ${saving:.4g} per 1,000 requests; served quality "
-                f"{proposed['quality']:.3f} vs {today['quality']:.3f} today")  # fmt: skip
+                f"{proposed['quality']:.3f} vs {today['quality']:.3f} today"
+                + (f"; leaves out {', '.join(left)}" if left else ""))  # fmt: skip
     if undecided is not None:
         return (f"insufficient evidence: {undecided['need']:,} more cases would decide whether "
                 f"{' → '.join(undecided['chain'])} meets the bars")  # fmt: skip
@@ -322,7 +232,7 @@ def advise_task(task: str, rows: list[Row], ev: Evidence, spec: TaskRouting) -> 
                  "simulated": any(r["simulated"] for r in rows)}  # fmt: skip
     if not rows:
         return {**base, "status": "not evaluated", "summary": "not evaluated: the run did not evaluate this task"}
-    scope = _scope(task, rows, ev.routes, spec)
+    scope = chains.task_scope(task, rows, ev.routes, spec.chain, spec.own_routes, spec.prices)
     drops = _drops(task, ev.drops, scope.units)
     missing = [d for d in spec.chain if d not in scope.deps and d not in drops]
     if not scope.units and scope.left_out:
@@ -333,14 +243,14 @@ def advise_task(task: str, rows: list[Row], ev: Evidence, spec: TaskRouting) -> 
         summary = f"not evaluated: the run did not evaluate {why or 'any case of its chain'}; run the task again"
         return {**base, "variant": scope.variant, "status": "not evaluated", "summary": summary}
     candidates = [_candidate(d, scope, spec, drops) for d in scope.deps]
-    faults = _faults(spec, scope.deps)
+    faults = chains.faults_of(spec.scenarios, scope.deps)
     touching = [n for n in faults if n != scenarios.MEASURED]
     today, *options = _options(scope, spec, candidates, faults)
     status, pick, undecided = _decide(options, spec.chain)
-    today_view = {**_view(today["today"], scope, touching), "routed": _routed(task, scope, ev.served)}
-    proposed = {**_view(pick["eval"], scope, touching), "checks": pick["checks"]} if pick else None
+    today_view = {**chains.view(today["today"], scope, touching), "routed": _routed(task, scope, ev.served)}
+    proposed = {**chains.view(pick["eval"], scope, touching), "checks": pick["checks"]} if pick else None
     misses = [o for o in options if o["outcome"] == "misses"]
-    vs = {o["chain"][0]: o["checks"][0] for o in options if o["chain"][0] != spec.chain[0]}
+    vs = {o["chain"][0]: c for o in options for c in o["checks"][:1] if c["what"].startswith("primary")}
     candidates = [{**c, "vs_primary": vs.get(c["deployment"])} for c in candidates]
     return {
         **base, "variant": scope.variant, "status": status, "cases": len({c for c, _ in scope.units}),
@@ -348,12 +258,20 @@ def advise_task(task: str, rows: list[Row], ev: Evidence, spec: TaskRouting) -> 
         "alpha": spec.bars["alpha"], "today": today_view, "proposed": proposed, **_saving(today_view, proposed),
         "need": undecided["need"] if undecided else None,
         "undecided": {k: undecided[k] for k in ("chain", "need", "checks")} if undecided else None,
-        "summary": _summary(status, today_view, proposed, undecided, misses),
+        "summary": _summary(status, today_view, proposed, undecided, misses,
+                            {c["deployment"]: c["excluded"] for c in candidates if c["excluded"]}),
         "candidates": candidates, "scenarios": touching, "simulated": any(c["simulated"] for c in candidates),
-        "considered": [{"chain": list(o["chain"]), "cost_per_1k": o["eval"].cost_per_1k, "outcome": o["outcome"],
-                        "need": o["need"], "why": _first_miss(o) if o["outcome"] != "meets" else ""}
-                       for o in options],
+        "considered": [_considered(o) for o in options],
     }  # fmt: skip
+
+
+def _considered(o: Row) -> Row:
+    if o["eval"] is None:
+        why = f"costs at least ${o['bound']:.4g} per 1,000 requests, more than the advice: not walked"
+        return {"chain": o["chain"], "cost_per_1k": None, "outcome": o["outcome"], "need": None, "why": why}
+    why = _first_miss(o) if o["outcome"] != "meets" else ""
+    return {"chain": o["chain"], "cost_per_1k": o["eval"].cost_per_1k, "outcome": o["outcome"], "need": o["need"],
+            "why": why}  # fmt: skip
 
 
 def _saving(today: Row, proposed: Row | None) -> Row:
@@ -363,7 +281,7 @@ def _saving(today: Row, proposed: Row | None) -> Row:
     return {"saving_per_1k": saving, "saving_share": saving / today["cost_per_1k"] if today["cost_per_1k"] else None}
 
 
-def _routed(task: str, scope: _Scope, served: list[Row]) -> Row | None:
+def _routed(task: str, scope: chains.Scope, served: list[Row]) -> Row | None:
     """What the run's routed play measured for today's chain on the same cases (`harness run --routed`)."""
     units = set(scope.units)
     walks = [s for s in served if s["task"] == task and s["variant"] == scope.variant

@@ -16,7 +16,7 @@ them is not counted.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from harness import stats
@@ -57,7 +57,7 @@ class Walk:
             return str(FailureClass.timeout), self.budget  # production gives up at the budget
         return (str(failure) if failure else None), latency
 
-    def injected(self, faults: list[Any]) -> tuple[float, float, float, float]:
+    def injected(self, faults: Sequence[Any]) -> tuple[float, float, float, float]:
         """Under these faults, a call that would serve: P(fail, walk goes on), P(fail, walk stops), the share of
         failures that still cost the call (semantic), and the expected extra latency."""
         key = tuple(map(id, faults))
@@ -84,9 +84,11 @@ class Walk:
         return through, total - through, semantic, extra
 
 
-def _step(cell: Row, walk: Walk, faults: list[Any]) -> stats.ChainStep:
+def step(cell: Row, walk: Walk, faults: Sequence[Any], cost: float | None = None) -> stats.ChainStep:
+    """A fan-out cell as a walk meets it, with `faults` (its deployment's, under a scenario) on top; `cost`
+    replaces the cell's recorded cost (routing advice prices the measured tokens at today's prices)."""
     failure, latency = walk.measured(cell)
-    cost = float(cell["cost_usd"] or 0.0)
+    cost = float(cell["cost_usd"] or 0.0) if cost is None else cost
     if failure is not None:
         stop = 0.0 if FailureClass(failure) in walk.through else 1.0
         return stats.ChainStep(1.0, 0.0, fail_cost=cost, fail_latency_ms=latency, stop=stop)
@@ -96,27 +98,12 @@ def _step(cell: Row, walk: Walk, faults: list[Any]) -> stats.ChainStep:
                            fail_latency_ms=semantic * latency + extra, stop=stop)  # fmt: skip
 
 
-def unit_expectations(
-    units: list[dict[int, Row]], walk: Walk, faults: Mapping[str, list[Any]]
-) -> list[stats.ScenarioExpectation]:
-    """Per unit (a case's sample: chain position -> its fan-out cell), the expected served quality, cost and latency
-    of the walk down those positions in order, under `faults` (deployment -> its faults)."""
-    return [
-        stats.scenario_expectation([_step(unit[p], walk, faults.get(unit[p]["deployment"], [])) for p in sorted(unit)])
-        for unit in units
-    ]
-
-
 def _expect(units: list[dict[int, Row]], walk: Walk, faults: Mapping[str, list[Any]]) -> dict[str, Any]:
-    return aggregate(units, unit_expectations(units, walk, faults))
-
-
-def aggregate(units: list[dict[int, Row]], expectations: list[stats.ScenarioExpectation]) -> dict[str, Any]:
-    """Means over units: who serves how often, the unserved share, served quality, cost per 1,000 and latency."""
     served: defaultdict[str, float] = defaultdict(float)
     quality = cost = latency = unserved = 0.0
-    for unit, e in zip(units, expectations, strict=True):
+    for unit in units:
         order = sorted(unit)
+        e = stats.scenario_expectation([step(unit[p], walk, faults.get(unit[p]["deployment"], [])) for p in order])
         for p, pi in zip(order, e.served, strict=True):
             served[unit[p]["deployment"]] += pi
         quality, cost, latency, unserved = (quality + e.quality, cost + e.cost, latency + e.latency_ms,
