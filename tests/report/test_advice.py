@@ -218,3 +218,25 @@ def test_advise_bad_input(project: Path, tmp_path: Path) -> None:
     assert r.exit_code == 2 and "no run 'nope'" in r.output
     r = CliRunner().invoke(app, ["routing", "advise", "--results-dir", str(results), "--suite", "gone.yaml"])
     assert r.exit_code == 2 and "no routing advice: the suite could not be read" in r.output
+
+
+def test_a_proposed_routing_file_that_would_not_load_is_never_written(project: Path, tmp_path: Path) -> None:
+    from harness.config.suite import load_suite
+    from harness.errors import ConfigError
+    from harness.report import proposal
+
+    loaded = load_suite(project)
+    advice = {"run_id": "r1", "suite": "tiny", "simulated": True, "tasks": [
+        {"task": "intents", "status": "switch", "today": {"chain": ["alpha", "beta"]},
+         "proposed": {"chain": ["beta", "alpha"]}, "saving_per_1k": 1.0},
+        {"task": "invoices", "status": "keep"}]}  # fmt: skip
+    out = tmp_path / "proposed.yaml"
+    proposal.write(out, loaded, advice)
+    text = out.read_text()
+    assert "# SIMULATED" in text and "#   intents: alpha → beta  ⇒  beta → alpha" in text
+    assert load_routing(out, loaded.models).tasks["intents"].chain == ["beta", "alpha"]
+
+    advice["tasks"][0]["proposed"]["chain"] = ["beta", "fallback-canned", "alpha"]  # canned must come last
+    with pytest.raises(ConfigError, match="canned response must be the last"):
+        proposal.write(tmp_path / "bad.yaml", loaded, advice)
+    assert not (tmp_path / "bad.yaml").exists() and not list(tmp_path.glob(".bad.yaml*"))
