@@ -230,14 +230,6 @@ def repeated_interval(diff: stats.PairedDifference, fractions: Sequence[float], 
     return diff.diff - half, diff.diff + half
 
 
-def cases_to_decide(n: int, mde: float, min_detectable_effect: float) -> int | None:
-    """Cases at which a pair's MDE would reach `min_detectable_effect`, the per-case spread staying as measured on
-    `n` cases: n · (MDE / bar)², None when the spread is 0."""
-    if mde <= 0:
-        return None
-    return math.ceil(n * (mde / min_detectable_effect) ** 2)
-
-
 MOST_EXTRA = 9
 """The extension adds at most this many times the samples per case the full dataset had (ten times in all)."""
 

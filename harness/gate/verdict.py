@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from harness import stats
 from harness.gate.changes import PairKey, PairPlan
-from harness.gate.sequential import MOST_EXTRA, Outcome, case_samples, cases_to_decide, samples_to_decide
+from harness.gate.sequential import MOST_EXTRA, Outcome, case_samples, samples_to_decide
 from harness.report.compare import case_scores, drift
 
 Row = dict[str, Any]
@@ -166,7 +166,7 @@ def _pair_verdict(p: PairPlan, score: dict[str, Any] | None, err: dict[str, Any]
     if v.verdict == "degraded":
         return v
     if score["verdict"] == "inconclusive":
-        need = cases_to_decide(score["n"], score["mde"], bars["min_detectable_effect"])
+        need = stats.cases_to_decide(score["n"], score["mde"], bars["min_detectable_effect"])
         more = _samples_to_decide(p.key, ev, score["mde"], bars) if ev is not None else None
         extend = f", or {more} more sample(s) per case (--sequential --max-extra-cost)" if more else ""
         v.notes.append(f"underpowered: MDE {score['mde']:.3f} > {bars['min_detectable_effect']:g} at n={score['n']}"

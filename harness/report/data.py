@@ -27,7 +27,7 @@ CELL_COLS = (
     "task", "task_class", "deployment", "provider", "model", "family", "role", "chain_position", "variant",
     "case_id", "cluster", "sample", "status", "error_class", "score", "passed", "cost_usd", "latency_ms",
     "simulated", "mode", "output", "tool_calls", "finish_reason", "dataset", "dataset_version", "dataset_sha256",
-    "template_path", "template_hash", "cell_key",
+    "template_path", "template_hash", "cell_key", "input_tokens", "output_tokens",
 )  # fmt: skip
 MAX_CASES = 40
 """At most this many cases are embedded per section (flipped cases, flaky cases per group); the rest through
@@ -58,6 +58,8 @@ class SuiteContext:
     budgets: dict[str, float | None] = field(default_factory=dict)
     datasets_dir: Path | None = None
     note: str = ""
+    project: Any = None
+    """The loaded `config.suite.Project` (None when the suite could not be read)."""
 
 
 def load_cells(con: Any, run_id: str) -> Cells:
@@ -80,13 +82,6 @@ def _ci(interval: stats.Interval | None) -> list[float] | None:
     return [interval.low, interval.high] if interval else None
 
 
-def _quantile(xs: list[float], q: float) -> float | None:
-    if not xs:
-        return None
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(q * len(xs)))]
-
-
 def overview(cells: Cells) -> list[dict[str, Any]]:
     out = []
     for (task, dep, variant), rows in sorted(cells.by("task", "deployment", "variant").items()):
@@ -103,7 +98,7 @@ def overview(cells: Cells) -> list[dict[str, Any]]:
             "mean_ci": _ci(s.mean_ci), "pass_rate": s.pass_rate, "pass_ci": _ci(s.pass_ci),
             "errors": dict(errors.most_common()), "error_rate": s.error_rate,
             "cost_per_1k": sum(r["cost_usd"] or 0.0 for r in rows) / n_cases * 1000 if n_cases else 0.0,
-            "p50_ms": _quantile(lat, 0.5), "p95_ms": _quantile(lat, 0.95),
+            "p50_ms": stats.quantile(lat, 0.5), "p95_ms": stats.quantile(lat, 0.95),
             "simulated": any(r["simulated"] for r in rows), "flaky": list(s.flaky[:MAX_CASES]),
             "pass_at_k": s.pass_at_k,
         })  # fmt: skip
@@ -161,7 +156,7 @@ def routed(served: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "unserved": dict(Counter(r["failure_class"] for r in recs if r["status"] != "ok")),
             "fell_back": dict(_fell_back(recs).most_common()),
             "served_mean": statistics.fmean(scores) if scores else None,
-            "p50_ms": _quantile(lat, 0.5), "p95_ms": _quantile(lat, 0.95),
+            "p50_ms": stats.quantile(lat, 0.5), "p95_ms": stats.quantile(lat, 0.95),
             "cost_per_1k": sum(r["cost_usd"] for r in recs) / n * 1000,
             "simulated": any(r.get("simulated") for r in recs),
         })  # fmt: skip
@@ -237,12 +232,69 @@ def build(source: Path | Lake, run_id: str | None = None, baseline: str | None =
             "judges": judges,
             "flaky": quality.flaky(cells.rows, MAX_CASES),
             "lanes": lanes(con, rid),
+            "advice": advice(con, run, cells, served, ctx),
             "max_cases": MAX_CASES,
             "suite_note": ctx.note,
         }
     finally:
         con.close()
     return report
+
+
+def advice(con: Any, run: dict[str, Any], cells: Cells, served: list[dict[str, Any]], ctx: SuiteContext
+           ) -> dict[str, Any]:  # fmt: skip
+    """Routing advice (`report.advice`) for the run against today's suite and routing table."""
+    from harness.report.advice import Evidence, advise
+    from harness.report.proposal import task_routings
+
+    out: dict[str, Any] = {"run_id": run["run_id"], "suite": run["suite"], "simulated": bool(run["simulated"]),
+                           "tasks": [], "note": ctx.note, "routing_changed": False}  # fmt: skip
+    if ctx.project is None:
+        return out
+    evaluated: dict[str, set[str]] = defaultdict(set)
+    for r in cells.rows:
+        evaluated[r["task"]].add(r["deployment"])
+    routes, drops = {}, []
+    for r in _fetch(con, "SELECT task, case_id, route, entries FROM routes WHERE run_id = ?", [run["run_id"]]):
+        routes[(r["task"], r["case_id"])] = r["route"]
+        drops += [{"task": r["task"], "case_id": r["case_id"], **e} for e in json.loads(r["entries"] or "[]")
+                  if not e.get("eligible")]  # fmt: skip
+    hashes = json.loads(run["hashes"]) if isinstance(run.get("hashes"), str) else run.get("hashes") or {}
+    out["routing_changed"] = hashes.get("routing") not in (None, ctx.project.hashes.get("routing"))
+    if out["routing_changed"]:
+        out["note"] = "the routing table changed since the run: today's chains are judged on what the run measured"
+    out["tasks"] = advise(Evidence(cells.rows, routes, drops, served), task_routings(ctx.project, evaluated))
+    return out
+
+
+def advice_of(
+    source: Path | Lake, run_id: str | None = None, out: Path | None = None, suite: Path | None = None
+) -> dict[str, Any]:
+    """Routing advice for a run (default: the latest) against today's suite (default: the run's), from a results
+    directory or the lake; with `out`, the proposed routing file too (written once it validates)."""
+    from harness.report import proposal
+
+    con = open_read(source)
+    try:
+        result, project = advice_on(con, run_id, source if isinstance(source, Path) else None, suite)
+    finally:
+        con.close()
+    if out is not None:
+        proposal.write(out, project, result)
+    return result
+
+
+def advice_on(
+    con: Any, run_id: str | None, results_dir: Path | None, suite: Path | None = None
+) -> tuple[dict[str, Any], Any]:
+    """The advice (and today's loaded suite) over an open connection; InputError when the suite cannot be read."""
+    run = resolve_run(con, run_id)
+    ctx = suite_context({**run, "suite_path": str(suite)} if suite else run, results_dir)
+    if ctx.project is None:
+        raise InputError(f"no routing advice: {ctx.note}", fix="pass --suite FILE, or run it where the suite is")
+    cells = load_cells(con, run["run_id"])
+    served = _fetch(con, "SELECT * FROM served WHERE run_id = ?", [run["run_id"]])
+    return advice(con, run, cells, served, ctx), ctx.project
 
 
 def lanes(con: Any, run_id: str) -> list[dict[str, Any]]:
@@ -299,6 +351,7 @@ def suite_context(run: dict[str, Any], results_dir: Path | None = None) -> Suite
         policies={t: table.policy(t) for t in table.tasks},
         budgets={t: r.constraints.latency_budget_ms for t, r in table.tasks.items()},
         datasets_dir=project.datasets_dir,
+        project=project,
     )
 
 

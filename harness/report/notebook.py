@@ -9,6 +9,7 @@ db.compare(run_a, run_b)                # per case: scores, passes, delta, flipp
 db.compare(run_a, run_b, summary=True)  # per (task, deployment, variant): the report's drift pairs
 db.degradation(run)                     # per chain position: the report's degradation ladder
 db.portability(run)                     # deployment x template pass rates; gains=True: own template - default
+db.advise(run)                          # per task: today's chain and the cheapest that meets the bars
 db.sql("SELECT deployment, avg(score) FROM results GROUP BY 1")
 ```
 No connection is kept between calls (open, query, close), so a notebook never blocks a run's loader; a call that
@@ -45,6 +46,7 @@ FLIPS = ("pass → fail", "fail → pass")
 VERDICTS = ("regressed", "improved", "inconclusive", "no detectable change")
 NON_INFERIORITY = ("superior", "non-inferior", "inconclusive", "inferior")
 EQUIVALENCE = ("equivalent", "inconclusive", "different")
+STATUSES = ("switch", "keep", "insufficient evidence", "no chain meets the bars", "not evaluated")
 
 COMPARE_CASES: dict[str, Dtype] = {
     "task": "category", "deployment": "category", "variant": "category", "case_id": "str",
@@ -75,6 +77,14 @@ PORTABILITY_GAINS: dict[str, Dtype] = {
     "task": "category", "deployment": "category", "family": "category", "own": "category", "n": "int64",
     "diff": "float64", "ci_low": "float64", "ci_high": "float64", "p": "float64", "method": "category",
     "verdict": ("pays", "unclear", "costs"), "simulated": "bool",
+}  # fmt: skip
+
+ADVICE: dict[str, Dtype] = {
+    "task": "category", "variant": "category", "status": STATUSES, "summary": "str", "cases": "Int64",
+    **{f"{side}{col}": kind for side in ("today", "proposed") for col, kind in (
+        ("", "str"), ("_quality", "float64"), ("_ci_low", "float64"), ("_ci_high", "float64"),
+        ("_p50_ms", "float64"), ("_p95_ms", "float64"), ("_cost_per_1k", "float64"))},
+    "saving_per_1k": "float64", "saving_share": "float64", "need": "Int64", "simulated": "bool",
 }  # fmt: skip
 
 
@@ -212,6 +222,27 @@ class Results:
         rows, _, _ = self._read(lambda con: _one_run(con, run, self.path))
         cells, paid = flat(matrix(rows))
         return _typed(paid, PORTABILITY_GAINS) if gains else _typed(cells, PORTABILITY)
+
+    def advise(self, run: str | None = None, *, suite: str | Path | None = None) -> pd.DataFrame:
+        """Routing advice for a run (default: the latest) against today's suite (default: the run's): one row per
+        task, today's chain and the proposed one side by side, `harness routing advise`'s numbers."""
+        from harness.report.data import advice_on
+
+        where = None if self.lake else self.path
+        advice, _ = self._read(lambda con: advice_on(con, run, where, Path(suite) if suite else None))
+        return _typed([_advice_row(t) for t in advice["tasks"]], ADVICE)
+
+
+def _advice_row(t: Row) -> Row:
+    out: Row = {k: t.get(k) for k in ("task", "variant", "status", "summary", "cases", "saving_per_1k",
+                                      "saving_share", "need", "simulated")}  # fmt: skip
+    for side in ("today", "proposed"):
+        c = t.get(side) or {}
+        low, high = c.get("quality_ci") or (None, None)
+        out.update({f"{side}": " → ".join(c["chain"]) if c else None, f"{side}_quality": c.get("quality"),
+                    f"{side}_ci_low": low, f"{side}_ci_high": high, f"{side}_p50_ms": c.get("p50_ms"),
+                    f"{side}_p95_ms": c.get("p95_ms"), f"{side}_cost_per_1k": c.get("cost_per_1k")})  # fmt: skip
+    return out
 
 
 def _filters(prefix: str = "", **values: str | None) -> tuple[str, list[Any]]:

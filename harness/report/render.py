@@ -132,6 +132,9 @@ def _md_extras(report: dict[str, Any]) -> list[str]:
     if flaky:
         lines += ["", "Flaky cases: " + ", ".join(f"{md(f['task'])}/{md(f['deployment'])} {f['flaky']} of {f['cases']}"
                                                    for f in flaky)]  # fmt: skip
+    advice = [t for t in report.get("advice", {}).get("tasks", []) if t["status"] != "not evaluated"]
+    if advice:
+        lines += ["", "Routing advice:", "", *(f"- {md(t['task'])}: {md(t['summary'])}" for t in advice)]
     judges = report["judges"]
     low = [c for c in judges["calibrations"] if c["flag"]]
     if low:

@@ -16,7 +16,7 @@ them is not counted.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from harness import stats
@@ -29,7 +29,7 @@ Row = dict[str, Any]
 MEASURED = "as measured"
 
 
-class _Walk:
+class Walk:
     """The classes a task's policy retries, falls back on and stops at."""
 
     def __init__(self, policy: Policy | None, budget: float | None) -> None:
@@ -57,7 +57,7 @@ class _Walk:
             return str(FailureClass.timeout), self.budget  # production gives up at the budget
         return (str(failure) if failure else None), latency
 
-    def injected(self, faults: list[Any]) -> tuple[float, float, float, float]:
+    def injected(self, faults: Sequence[Any]) -> tuple[float, float, float, float]:
         """Under these faults, a call that would serve: P(fail, walk goes on), P(fail, walk stops), the share of
         failures that still cost the call (semantic), and the expected extra latency."""
         key = tuple(map(id, faults))
@@ -84,9 +84,11 @@ class _Walk:
         return through, total - through, semantic, extra
 
 
-def _step(cell: Row, walk: _Walk, faults: list[Any]) -> stats.ChainStep:
+def step(cell: Row, walk: Walk, faults: Sequence[Any], cost: float | None = None) -> stats.ChainStep:
+    """A fan-out cell as a walk meets it, with `faults` (its deployment's, under a scenario) on top; `cost`
+    replaces the cell's recorded cost (routing advice prices the measured tokens at today's prices)."""
     failure, latency = walk.measured(cell)
-    cost = float(cell["cost_usd"] or 0.0)
+    cost = float(cell["cost_usd"] or 0.0) if cost is None else cost
     if failure is not None:
         stop = 0.0 if FailureClass(failure) in walk.through else 1.0
         return stats.ChainStep(1.0, 0.0, fail_cost=cost, fail_latency_ms=latency, stop=stop)
@@ -96,12 +98,12 @@ def _step(cell: Row, walk: _Walk, faults: list[Any]) -> stats.ChainStep:
                            fail_latency_ms=semantic * latency + extra, stop=stop)  # fmt: skip
 
 
-def _expect(units: list[dict[int, Row]], walk: _Walk, faults: Mapping[str, list[Any]]) -> dict[str, Any]:
+def _expect(units: list[dict[int, Row]], walk: Walk, faults: Mapping[str, list[Any]]) -> dict[str, Any]:
     served: defaultdict[str, float] = defaultdict(float)
     quality = cost = latency = unserved = 0.0
     for unit in units:
         order = sorted(unit)
-        e = stats.scenario_expectation([_step(unit[p], walk, faults.get(unit[p]["deployment"], [])) for p in order])
+        e = stats.scenario_expectation([step(unit[p], walk, faults.get(unit[p]["deployment"], [])) for p in order])
         for p, pi in zip(order, e.served, strict=True):
             served[unit[p]["deployment"]] += pi
         quality, cost, latency, unserved = (quality + e.quality, cost + e.cost, latency + e.latency_ms,
@@ -112,7 +114,7 @@ def _expect(units: list[dict[int, Row]], walk: _Walk, faults: Mapping[str, list[
             "cost_per_1k": cost / n * 1000, "latency_ms": latency / n}  # fmt: skip
 
 
-def _positions(units: list[dict[int, Row]], walk: _Walk) -> list[dict[str, Any]]:
+def _positions(units: list[dict[int, Row]], walk: Walk) -> list[dict[str, Any]]:
     """Per deployment, in chain order: measured failure rate and quality, cost, latency when it serves."""
     seen: dict[str, list[Row]] = defaultdict(list)
     first: dict[str, int] = {}
@@ -163,7 +165,7 @@ def expectations(
         walked[(s["task"], s["variant"])].append(s)
     out = []
     for (task, variant), by_unit in sorted(units.items()):
-        walk = _Walk(policies.get(task), budgets.get(task))
+        walk = Walk(policies.get(task), budgets.get(task))
         chain = {r["deployment"] for u in by_unit.values() for r in u.values()}
         unit_list = [by_unit[k] for k in sorted(by_unit)]
         rows_out = [{"scenario": MEASURED, "description": "the fan-out's own failures, nothing injected", "faults": [],

@@ -61,6 +61,14 @@ def mean(xs: Sequence[float]) -> float:
     return math.fsum(xs) / len(xs)
 
 
+def quantile(xs: Sequence[float], q: float) -> float | None:
+    """Nearest rank: the sorted value at index ⌊q·n⌋ (None when empty); every p50 / p95 latency of the report."""
+    if not xs:
+        return None
+    ordered = sorted(xs)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
 def standard_error(xs: Sequence[float]) -> float:
     """CLT standard error of the mean: sqrt(Σ(x − x̄)² / (n(n − 1))). Needs n ≥ 2."""
     n = len(xs)

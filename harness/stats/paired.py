@@ -294,6 +294,15 @@ def drop_p(diff: float, se: float, margin: float, df: float = math.inf) -> float
     return core.t_sf(-(diff + margin) / se, df)
 
 
+def cases_to_decide(n: int, mde: float, min_detectable_effect: float) -> int | None:
+    """Cases at which a comparison's MDE would reach `min_detectable_effect`, the per-case spread staying as measured
+    on `n` cases: n · (MDE / bar)², None when the spread is 0 (the CI gate's "about N cases would decide", routing
+    advice's "N more cases would decide")."""
+    if mde <= 0:
+        return None
+    return math.ceil(n * (mde / min_detectable_effect) ** 2)
+
+
 def underpowered(mde: float, min_detectable_effect: float) -> bool:
     """The one "inconclusive" rule: these cases cannot detect an effect as large as the task asks to detect."""
     return mde > min_detectable_effect

@@ -117,7 +117,7 @@ def test_repeated_interval_is_wider_early() -> None:
 
 def test_cases_to_decide() -> None:
     d = _diff(100, 0.0, sd=0.5)
-    need = seq.cases_to_decide(d.n, d.mde, 0.05)
+    need = stats.cases_to_decide(d.n, d.mde, 0.05)
     assert need is not None and need > 100
     assert need == pytest.approx(100 * (d.mde / 0.05) ** 2, abs=1)
 
