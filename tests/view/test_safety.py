@@ -152,6 +152,6 @@ def test_warm_remembers_the_runs_and_the_newest_matrix(results: Results) -> None
 
     reader = Reader(results.dir)
     warm(reader)
-    assert {name for name, _ in reader._memos} == {"runs", "matrix", "ladders"}  # the run page: matrix and ladder
-    assert [runs for name, runs in reader._memos if name == "matrix"] == [(results.cur,)]
+    assert {name for name, _ in reader._memos} == {"runs", "cases", "run"}  # the run page: its cases, the page
+    assert [runs for name, runs in reader._memos if name == "run"] == [(results.cur,)]
     reader.close()
