@@ -42,12 +42,12 @@ SELECT task, deployment, variant, case_id, count(*) AS n, count(score) AS scored
 FROM r GROUP BY task, deployment, variant, case_id ORDER BY task, deployment, variant, case_id
 """
 #: Per (task, deployment, variant) of a run, from its cells alone: cells, chain position, role, provider, task
-#: class, simulated, cost, latency quantiles and error classes.
-GROUPS = """
+#: class, simulated, cost, latency quantiles (the report's) and error classes.
+GROUPS = f"""
 SELECT task, deployment, variant, count(*) AS samples, min(coalesce(chain_position, 0)) AS position,
        any_value(role) AS role, any_value(provider) AS provider, any_value(task_class) AS task_class,
        coalesce(bool_or(simulated), false) AS simulated, sum(coalesce(cost_usd, 0)) AS cost_usd,
-       quantile_disc(latency_ms, 0.5) AS p50_ms, quantile_disc(latency_ms, 0.95) AS p95_ms,
+       {sql.quantile("latency_ms", 0.5)} AS p50_ms, {sql.quantile("latency_ms", 0.95)} AS p95_ms,
        histogram(error_class) FILTER (WHERE error_class IS NOT NULL) AS errors
 FROM cells WHERE run_id = ? GROUP BY task, deployment, variant ORDER BY task, deployment, variant
 """

@@ -15,7 +15,7 @@ from typing import Any
 from harness import stats
 from harness.errors import HarnessError, InputError
 from harness.report import cases
-from harness.view import ladder, paired, sql
+from harness.view import ladder, paired, routed, spend, sql
 from harness.view.filters import PAGE_ROWS, CellFilter
 from harness.view.reader import Reader, rows
 
@@ -105,20 +105,24 @@ def run_groups(reader: Reader, con: Any, run_id: str) -> list[paired.Group]:
 
 def run(reader: Reader, run_id: str) -> dict[str, Any]:
     """A run and its task × deployment matrix (mean and pass rate with 95% CIs as the report computes them, errors,
-    cost per 1,000 cases, latency), deployments in chain order, and its degradation ladder (`ladder.ladders`, the
-    report's statistics). Both come from the run's cases, reduced in SQL (`paired`); the page is remembered while
-    the run's rows are unchanged."""
+    cost per 1,000 cases, latency), deployments in chain order, its degradation ladder (`ladder.ladders`, the
+    report's statistics), routed play (`routed.routed`) and spend and latency (`spend.spend`). Matrix and ladder
+    come from the run's cases, reduced in SQL (`paired`); the page is remembered while the run's rows are
+    unchanged."""
     with reader.connect() as con:
         found = _run(con, run_id)
 
-        def compute() -> tuple[list[dict[str, Any]], int, float, list[dict[str, Any]]]:
+        def compute() -> dict[str, Any]:
             groups = run_groups(reader, con, run_id)
             view = [_matrix_cell(g) for g in groups]
             view.sort(key=lambda r: (r["task"], r["variant"], r["position"], r["deployment"]))
-            cells, cost = sum(g.info["samples"] for g in groups), sum(g.info["cost_usd"] for g in groups)
-            return view, cells, cost, ladder.ladders(reader, con, found, groups)
+            return {"view": view, "cells": sum(g.info["samples"] for g in groups),
+                    "cost_usd": sum(g.info["cost_usd"] for g in groups),
+                    "ladders": ladder.ladders(reader, con, found, groups), "routed": routed.routed(con, run_id),
+                    "spend": spend.spend(con, run_id)}  # fmt: skip
 
-        view, cells, cost, steps = reader.memo(con, "run", [run_id], compute)
+        page = reader.memo(con, "run", [run_id], compute)
+    view = page["view"]
     order = sorted({(r["position"], r["deployment"]) for r in view})
     deployments = list(dict.fromkeys(d for _, d in order))
     matrix: dict[tuple[str, str], dict[str, Any]] = {}
@@ -130,9 +134,7 @@ def run(reader: Reader, run_id: str) -> dict[str, Any]:
         "run": {k: str(v) if k.endswith("_at") and v is not None else v for k, v in info.items()},
         "deployments": deployments,
         "rows": [{"task": t, "variant": v, "cells": by_dep} for (t, v), by_dep in sorted(matrix.items())],
-        "cells": cells,
-        "cost_usd": cost,
-        "ladders": steps,
+        **{k: page[k] for k in ("cells", "cost_usd", "ladders", "routed", "spend")},
     }
 
 

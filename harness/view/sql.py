@@ -50,6 +50,13 @@ def scored(where: str, scope: str, cols: str = "*") -> str:
 KEY_SOURCE = "run_id, task, deployment, variant, case_id, sample"
 
 
+def quantile(col: str, q: float) -> str:
+    """The `q` quantile of `col` over a group as the report takes it (`report.data._quantile`: the sorted values'
+    element at int(q·n); DuckDB's `quantile_disc` takes another), NULLs left out; NULL for none."""
+    values = f"list_sort(list({col}) FILTER (WHERE {col} IS NOT NULL))"
+    return f"{values}[least(count({col}) - 1, floor({q} * count({col}))::BIGINT) + 1]"
+
+
 def scores_of(keys: list[str]) -> str:
     """Score and pass of the cells `keys` (one list parameter)."""
     return (f"WITH c AS (SELECT cell_key, pass_threshold FROM cells WHERE cell_key IN (SELECT unnest(?))), "
