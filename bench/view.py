@@ -1,9 +1,12 @@
 """`harness view` (issue 22): server time of every page on a large database.
 
-Two finished simulated runs of `cells` cells each (the `store` scenario's journal writer, the second with other
-answers so a comparison has flips), loaded once; then each page is requested through the ASGI app in process
-(Starlette's test client: routing, the read-only connection, the queries, the template, no network) `repeats`
-times, and the median and slowest wall time per page are reported.
+Two finished simulated routed runs of `cells` cells each (the `store` scenario's journal writer, with each case's
+routed walk; the second with other answers so a comparison has flips), loaded once; then each page is requested
+through the ASGI app in process (Starlette's test client: routing, the read-only connection, the queries, the
+template, no network) `repeats` times, and the median and slowest wall time per page are reported, with the first
+view's apart (no page remembered: the run's cases are reduced and every statistic computed) and the CPU time of
+both (the process's, DuckDB's threads included): on a machine other work shares, wall time grows with the load and
+CPU time much less.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from bench.common import peak_rss_mb, run_child, sim_project
 from bench.store import write_journal
 
 #: The 50-row cell-browser pages the 100 ms target is for (a text search scans every output: the 300 ms one).
-BROWSER_PAGES = ("cells page 1", "cells filtered", "cells middle page", "api cells page 1")
+BROWSER_PAGES = ("cells page 1", "cells filtered", "cells middle page", "api cells page 1", "cells routed left",
+                 "cells routed served")  # fmt: skip
 RUNS = ("20260101-000000-bench0", "20260102-000000-bench1")
 
 
@@ -34,6 +38,8 @@ def pages(cell_key: str, middle: str) -> dict[str, str]:
         "cells filtered": f"/cells?run={b}&task=t&deployment=b&passed=false",
         "cells middle page": f"/cells?run={b}&after={middle}",
         "cells text search": f"/cells?run={b}&q=shipping",
+        "cells routed left": f"/cells?run={b}&task=t&variant=base&deployment=a&routed=left&outcome=timeout",
+        "cells routed served": f"/cells?run={b}&task=t&variant=base&deployment=b&routed=served",
         "cell": f"/cells/{cell_key}",
         "compare": f"/compare?a={a}&b={b}",
         "api cells page 1": "/api/cells",
@@ -53,7 +59,7 @@ def child(args: dict[str, Any], t0: float) -> Iterator[dict[str, Any]]:
         suite = sim_project(Path(tmp) / "p", 4)
         results = Path(tmp) / "results"
         for seed, run_id in enumerate(RUNS):
-            write_journal(results, suite, args["cells"], run_id, seed)
+            write_journal(results, suite, args["cells"], run_id, seed, routed=True)
         db.load(results)
         total = db.query(results, "SELECT count(*) FROM cells")[0][0]
         key = db.query(results, "SELECT cell_key FROM cells WHERE run_id = ? LIMIT 1", [RUNS[1]])[0][0]
@@ -62,17 +68,19 @@ def child(args: dict[str, Any], t0: float) -> Iterator[dict[str, Any]]:
             f"OFFSET {args['cells'] // 2 // PAGE_ROWS * PAGE_ROWS - 1}", [RUNS[1]])[0], strict=True)))  # fmt: skip
         client = TestClient(create_app(results))
         for name, url in pages(key, middle).items():
-            first = time.perf_counter()
+            first, first_cpu = time.perf_counter(), time.process_time()
             assert client.get(url).status_code == 200, url
-            first = time.perf_counter() - first
-            times = []
+            first, first_cpu = time.perf_counter() - first, time.process_time() - first_cpu
+            times, cpu = [], []
             for _ in range(args["repeats"]):
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 r = client.get(url)
                 times.append(time.perf_counter() - t)
+                cpu.append(time.process_time() - c)
                 assert r.status_code == 200, url
             yield {"page": name, "url": url, "db_cells": total, "first_ms": first * 1000,
-                   "median_ms": statistics.median(times) * 1000, "max_ms": max(times) * 1000,
+                   "first_cpu_ms": first_cpu * 1000, "median_ms": statistics.median(times) * 1000,
+                   "median_cpu_ms": statistics.median(cpu) * 1000, "max_ms": max(times) * 1000,
                    "bytes": len(r.content), "rss_mb": peak_rss_mb()}  # fmt: skip
 
 
@@ -81,12 +89,15 @@ def view(cells: int, repeats: int) -> dict[str, Any]:
     database): target <= 300 ms a page (median of the repeats after the first, which is reported apart),
     a 50-row cell-browser page <= 100 ms."""
     rows = run_child("view", {"cells": cells, "repeats": max(repeats, 5)})
-    by_page = {r["page"]: {k: round(r[k], 1) for k in ("median_ms", "max_ms", "first_ms")} for r in rows}
+    keys = ("median_ms", "max_ms", "first_ms", "median_cpu_ms", "first_cpu_ms")
+    by_page = {r["page"]: {k: round(r[k], 1) for k in keys} for r in rows}
     browser = [r["median_ms"] for r in rows if r["page"] in BROWSER_PAGES]
     row = {
         "scenario": f"view: page server time, {rows[0]['db_cells']:,}-cell database", "cells": rows[0]["db_cells"],
         "runs": len(RUNS), "pages": by_page, "slowest_page_ms": round(max(r["median_ms"] for r in rows), 1),
         "slowest_browser_page_ms": round(max(browser), 1), "peak_rss_mb": round(max(r["rss_mb"] for r in rows), 1),
+        "slowest_first_view_ms": round(max(r["first_ms"] for r in rows), 1),
+        "slowest_first_view_cpu_ms": round(max(r["first_cpu_ms"] for r in rows), 1),
         "simulated": True, "target": "every page <= 300 ms (median); a 50-row cell-browser page <= 100 ms",
     }  # fmt: skip
     row["ok"] = row["slowest_page_ms"] <= 300 and row["slowest_browser_page_ms"] <= 100

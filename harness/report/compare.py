@@ -129,14 +129,15 @@ def _fleiss(by_dep: Mapping[str, Position], order: list[str]) -> dict[str, Any] 
     shared = sorted(set.intersection(*(set(o) for o in outs))) if outs else []
     if len(order) < 2 or not shared:
         return None
-    return {"kappa": stats.fleiss_kappa([[o[c] for o in outs] for c in shared]), "n": len(shared),
+    ratings = list(zip(*([o[c] for c in shared] for o in outs), strict=True))  # per case, each position's label
+    return {"kappa": stats.fleiss_kappa(ratings), "n": len(shared),
             "raters": len(order)}  # fmt: skip
 
 
 def _step(dep: str, pos: Position) -> dict[str, Any]:
     scores = pos.scores
     return {"deployment": dep, "role": pos.role, "cases": len(scores), "n": len(scores),
-            "mean": statistics.fmean(v[0] for v in scores.values()) if scores else None,
+            "mean": statistics.fmean([v[0] for v in scores.values()]) if scores else None,
             "simulated": pos.simulated}  # fmt: skip
 
 

@@ -284,17 +284,18 @@ def compare(reader: Reader, a: str, b: str) -> dict[str, Any]:
             before, after = paired.run_cases(run_groups(reader, con, a)), paired.run_cases(run_groups(reader, con, b))
 
             def flip(key: Key, case: str, scores: tuple[Case, Case]) -> dict[str, Any]:
-                (cell_a, passes_a), (cell_b, passes_b) = (
-                    paired.flipped(before[key][1], case),
-                    paired.flipped(after[key][1], case),
-                )
                 return {"task": key[0], "deployment": key[1], "variant": key[2], "case_id": case,
                         "direction": FLIPS[0] if scores[0][1] else FLIPS[1], "before": None, "after": None,
-                        "before_score": scores[0][0], "after_score": scores[1][0], "before_passes": passes_a,
-                        "after_passes": passes_b, "before_cell": cell_a, "after_cell": cell_b}  # fmt: skip
+                        "before_score": scores[0][0], "after_score": scores[1][0]}  # fmt: skip
 
             scores = ({k: v[0] for k, v in before.items()}, {k: v[0] for k, v in after.items()})
-            return drift_of(*scores, suite_context(cur, reader.results_dir).bars, FLIPS_SHOWN, flip)
+            change = drift_of(*scores, suite_context(cur, reader.results_dir).bars, FLIPS_SHOWN, flip)
+            for f in change["flips"]:  # the ones shown only: a comparison may flip thousands
+                key = (f["task"], f["deployment"], f["variant"])
+                f["before_passes"] = paired.passes(before[key][1], f["case_id"])
+                f["after_passes"] = paired.passes(after[key][1], f["case_id"])
+            paired.first_cells(con, (a, b), change["flips"])
+            return change
 
         change = reader.memo(con, "compare", [a, b], compute)
     return {

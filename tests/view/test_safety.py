@@ -189,11 +189,12 @@ def test_uvicorn_serves_on_loopback(results: Results) -> None:
     assert os.path.exists(db.db_path(results.dir))
 
 
-def test_warm_remembers_the_runs_and_the_newest_matrix(results: Results) -> None:
+def test_warm_remembers_the_runs_the_newest_run_and_its_comparison(results: Results) -> None:
     from harness.view.serve import warm
 
     reader = Reader(results.dir)
     warm(reader)
-    assert {name for name, _ in reader._memos} == {"runs", "cases", "run"}  # the run page: its cases, the page
+    assert {name for name, _ in reader._memos} == {"runs", "cases", "run", "compare"}
     assert [runs for name, runs in reader._memos if name == "run"] == [(results.cur,)]
+    assert [runs for name, runs in reader._memos if name == "compare"] == [(results.base, results.cur)]
     reader.close()
