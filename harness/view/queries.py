@@ -1,9 +1,10 @@
 """The pages' data as plain dicts (what `/api/...` returns, what the templates render).
 
 Each call reads through the `Reader`'s locked-down read-only connection (`store.lake.open_read`: the local database
-or the lake; every query through `store.db.check_read`). Statistics are the report's: the matrix's intervals from
-`stats.case_intervals` (what `report.data.overview` gets through `stats.summarise`), a comparison from
-`report.compare.drift`, one cell from `report.show.detail`.
+or the lake; every query through `store.db.check_read`). Statistics are the report's, on the runs' cases reduced in
+SQL (`paired`): the matrix's intervals from `stats.case_intervals` (what `report.data.overview` gets through
+`stats.summarise`), the ladder from `report.compare.ladders_of`, a comparison from `report.compare.drift_of`, one
+cell from `report.show.detail`.
 """
 
 from __future__ import annotations
