@@ -59,21 +59,57 @@ def _records(run_id: str, i: int, pos: int, rng: random.Random) -> Iterator[dict
            "judge_deployment": None, "graded_at": STAMP}  # fmt: skip
 
 
-def write_journal(results: Path, suite: Path, cells: int, run_id: str = "20260101-000000-bench0", seed: int = 0) -> str:
+def write_journal(
+    results: Path, suite: Path, cells: int, run_id: str = "20260101-000000-bench0", seed: int = 0, routed: bool = False
+) -> str:
     """A finished simulated run of `cells` cells (3 deployments × cells / 3 cases) as the runner journals it; another
-    `seed` gives other right and wrong answers (a second run with flips)."""
+    `seed` gives other right and wrong answers (a second run with flips). `routed`: with each case's routed walk
+    (`_served`), as `harness run --routed` journals it."""
     from harness.store.journal import JournalWriter
 
     rng = random.Random(seed)
     j = JournalWriter(results / "runs" / f"{run_id}.jsonl")
     j.write(_run_record(run_id, suite, cells))
+    chain: list[dict[str, Any]] = []  # the case's cells so far, each with its grade's pass
     for n in range(cells):
         for rec in _records(run_id, n // 3, n % 3, rng):
             j.write(rec)
+            if rec["type"] == "cell":
+                chain.append(dict(rec))
+            elif rec["type"] == "grade":
+                chain[-1]["passed"] = rec["passed"]
+        if n % 3 == 2 or n == cells - 1:
+            if routed:
+                j.write(_served(run_id, chain))
+            chain = []
     j.write({"type": "run_end", "run_id": run_id, "status": "complete", "ended_at": STAMP,
              "counts": {"ok": cells, "error": 0, "skipped": 0}, "session": 0})  # fmt: skip
     j.close()
     return run_id
+
+
+BUDGET_MS = 150.0
+"""The bench's latency budget for a routed walk: about one primary answer in ten is over it and falls back."""
+
+
+def _served(run_id: str, chain: list[dict[str, Any]]) -> dict[str, Any]:
+    """A case's walk down its chain (`run.routed.walk` on these cells: the first within `BUDGET_MS` serves)."""
+    path, latency = [], 0.0
+    for pos, cell in enumerate(chain):
+        late = cell["latency_ms"] > BUDGET_MS
+        latency += BUDGET_MS if late else cell["latency_ms"]
+        path.append({"deployment": cell["deployment"], "position": pos, "outcome": "timeout" if late else "ok"})
+        if not late:
+            return {"type": "served", "run_id": run_id, "task": "t", "case_id": cell["case_id"], "variant": "base",
+                    "sample": 0, "route": "chain", "requested": "a", "served_deployment": cell["deployment"],
+                    "served_position": pos, "served_cell": cell["cell_key"], "status": "ok", "failure_class": None,
+                    "path": path, "latency_ms": round(latency, 3), "cost_usd": 0.0,
+                    "score": 1.0 if cell["passed"] else 0.0, "passed": cell["passed"], "simulated": True}  # fmt: skip
+    return {"type": "served", "run_id": run_id, "task": "t", "case_id": chain[0]["case_id"], "variant": "base",
+            "sample": 0, "route": "chain", "requested": "a", "served_deployment": None, "served_position": None,
+            "served_cell": None, "status": "error", "failure_class": "timeout", "path": path,
+            "latency_ms": round(latency, 3), "cost_usd": 0.0, "score": None, "passed": None,
+            "simulated": True}  # fmt: skip
 
 
 def child(args: dict[str, Any], t0: float) -> Iterator[dict[str, Any]]:

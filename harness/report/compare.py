@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from harness import stats
@@ -19,6 +20,10 @@ Row = dict[str, Any]
 Case = tuple[float, bool, str | None]
 """(mean score over samples, majority of samples passed, cluster)."""
 FLIPS = ("pass → fail", "fail → pass")
+Key = tuple[str, str, str]
+"""(task, deployment, variant)."""
+Flip = Callable[[Key, str, tuple[Case, Case]], Row]
+"""A flipped case's row, from its key, case id and both runs' `Case`."""
 
 
 def case_scores(rows: list[Row]) -> dict[str, Case]:
@@ -70,8 +75,8 @@ COMPARED = {
 TEXT = "text outputs (case and spaces ignored)"
 
 
-def _graded(row: Row, task_class: str) -> str:
-    """A first-sample cell's graded value in a comparable form."""
+def graded(row: Row, task_class: str) -> str:
+    """A first-sample cell's graded value in a comparable form (its `output` and `tool_calls`)."""
     from harness.graders.exact import normalise
     from harness.graders.structured import parse_json_output
 
@@ -92,7 +97,7 @@ def _graded(row: Row, task_class: str) -> str:
 
 
 def _outputs(rows: list[Row]) -> dict[str, str]:
-    return {r["case_id"]: _graded(r, r["task_class"]) for r in rows if r["sample"] == 0}
+    return {r["case_id"]: graded(r, r["task_class"]) for r in rows if r["sample"] == 0}
 
 
 def pairwise_wins(rows: Iterable[Row]) -> dict[tuple[str, str, str, str], dict[str, Any]]:
@@ -118,20 +123,22 @@ def pairwise_wins(rows: Iterable[Row]) -> dict[tuple[str, str, str, str], dict[s
     return out
 
 
-def _fleiss(by_dep: dict[str, list[Row]], order: list[str]) -> dict[str, Any] | None:
+def _fleiss(by_dep: Mapping[str, Position], order: list[str]) -> dict[str, Any] | None:
     """Fleiss' κ of the labels all positions gave on the cases every one of them answered (first sample)."""
-    outs = [_outputs(by_dep[d]) for d in order]
+    outs = [by_dep[d].outputs for d in order]
     shared = sorted(set.intersection(*(set(o) for o in outs))) if outs else []
     if len(order) < 2 or not shared:
         return None
-    return {"kappa": stats.fleiss_kappa([[o[c] for o in outs] for c in shared]), "n": len(shared),
+    ratings = list(zip(*([o[c] for c in shared] for o in outs), strict=True))  # per case, each position's label
+    return {"kappa": stats.fleiss_kappa(ratings), "n": len(shared),
             "raters": len(order)}  # fmt: skip
 
 
-def _step(dep: str, rows: list[Row], scores: dict[str, Case]) -> dict[str, Any]:
-    return {"deployment": dep, "role": rows[0]["role"], "cases": len(scores), "n": len(scores),
-            "mean": statistics.fmean(v[0] for v in scores.values()) if scores else None,
-            "simulated": any(r["simulated"] for r in rows)}  # fmt: skip
+def _step(dep: str, pos: Position) -> dict[str, Any]:
+    scores = pos.scores
+    return {"deployment": dep, "role": pos.role, "cases": len(scores), "n": len(scores),
+            "mean": statistics.fmean([v[0] for v in scores.values()]) if scores else None,
+            "simulated": pos.simulated}  # fmt: skip
 
 
 def _vs_primary(step: dict[str, Any], scores: dict[str, Case], p_scores: dict[str, Case], bars: Mapping[str, float],
@@ -162,6 +169,32 @@ def _equivalence(step: dict[str, Any], earlier: list[tuple[str, dict[str, Case]]
             return
 
 
+@dataclass(frozen=True)
+class Position:
+    """One deployment of a ladder (a task and variant): what the ladder needs of its cells, per case."""
+
+    role: str
+    position: int
+    """Its lowest chain position."""
+    task_class: str
+    simulated: bool
+    scores: dict[str, Case]
+    """`case_scores` of its cells."""
+    outputs: dict[str, str]
+    """case id -> its first sample's graded value (`graded`)."""
+
+
+def positions(rows: list[Row]) -> dict[tuple[str, str], dict[str, Position]]:
+    """The report's cells grouped as `ladders_of` takes them: (task, variant) -> deployment -> `Position`."""
+    groups: dict[tuple[str, str], dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
+    for r in rows:
+        groups[(r["task"], r["variant"])][r["deployment"]].append(r)
+    return {key: {dep: Position(rs[0]["role"], min(r["chain_position"] or 0 for r in rs), rs[0]["task_class"],
+                                any(r["simulated"] for r in rs), case_scores(rs), _outputs(rs))
+                  for dep, rs in by_dep.items()}
+            for key, by_dep in groups.items()}  # fmt: skip
+
+
 def ladders(
     rows: list[Row],
     margins: Mapping[str, Mapping[str, float]],
@@ -170,37 +203,45 @@ def ladders(
 ) -> list[dict[str, Any]]:
     """Per task and variant: each chain position against the primary on the cases both answered; TOST between
     positions sharing a `base_model`; pairwise-judge win rates; Fleiss' κ across all positions for labels."""
+    return ladders_of(positions(rows), margins, base_models, pairwise)
+
+
+def ladders_of(
+    groups: Mapping[tuple[str, str], Mapping[str, Position]],
+    margins: Mapping[str, Mapping[str, float]],
+    base_models: Mapping[str, str | None] | None = None,
+    pairwise: Mapping[tuple[str, str, str, str], dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """`ladders` from cells already reduced to cases (`positions`, or `harness view`'s SQL)."""
     base_models, pairwise = base_models or {}, pairwise or {}
-    groups: dict[tuple[str, str], dict[str, list[Row]]] = defaultdict(lambda: defaultdict(list))
-    for r in rows:
-        groups[(r["task"], r["variant"])][r["deployment"]].append(r)
     out = []
     for (task, variant), by_dep in sorted(groups.items()):
-        order = sorted(by_dep, key=lambda d: (min(r["chain_position"] or 0 for r in by_dep[d]), d))
+        order = sorted(by_dep, key=lambda d: (by_dep[d].position, d))
         primary, bars = order[0], margins[task]
-        labels = by_dep[primary][0]["task_class"] == "classification"
-        p_scores, p_out = case_scores(by_dep[primary]), _outputs(by_dep[primary])
+        task_class = by_dep[primary].task_class
+        labels = task_class == "classification"
+        p_scores, p_out = by_dep[primary].scores, by_dep[primary].outputs
         steps: list[dict[str, Any]] = []
         seen: list[tuple[str, dict[str, Case]]] = []
         for dep in order:
-            scores = case_scores(by_dep[dep])
-            step = _step(dep, by_dep[dep], scores)
+            scores = by_dep[dep].scores
+            step = _step(dep, by_dep[dep])
             if dep != primary:
-                _vs_primary(step, scores, p_scores, bars, (_outputs(by_dep[dep]), p_out), labels)
+                _vs_primary(step, scores, p_scores, bars, (by_dep[dep].outputs, p_out), labels)
                 if (task, variant, dep, primary) in pairwise:
                     step["pairwise"] = pairwise[(task, variant, dep, primary)]
             _equivalence(step, seen, scores, base_models, bars)
             seen.append((dep, scores))
             steps.append(step)
         out.append({"task": task, "variant": variant, "primary": primary, "steps": steps,
-                    "agreement_on": COMPARED.get(by_dep[primary][0]["task_class"], TEXT),
+                    "agreement_on": COMPARED.get(task_class, TEXT),
                     "margin": bars["non_inferiority_margin"], "equivalence_margin": bars["equivalence_margin"],
                     "fleiss": _fleiss(by_dep, order) if labels else None})  # fmt: skip
     return out
 
 
-def _groups(rows: Iterable[Row]) -> dict[tuple[str, str, str], list[Row]]:
-    out: dict[tuple[str, str, str], list[Row]] = defaultdict(list)
+def _groups(rows: Iterable[Row]) -> dict[Key, list[Row]]:
+    out: dict[Key, list[Row]] = defaultdict(list)
     for r in rows:
         out[(r["task"], r["deployment"], r["variant"])].append(r)
     return out
@@ -213,7 +254,7 @@ def _by_case(rows: list[Row]) -> dict[str, list[Row]]:
     return out
 
 
-def _flip(key: tuple[str, str, str], case: str, cases: tuple[Case, Case], rows: tuple[list[Row], list[Row]]) -> Row:
+def _flip(key: Key, case: str, cases: tuple[Case, Case], rows: tuple[list[Row], list[Row]]) -> Row:
     """One flipped case: both runs' first-sample output and cell, case scores and passes per sample."""
     (a, b), (before, after) = cases, rows
     first = [next((r for r in rs if r["sample"] == 0), rs[0]) for rs in rows]
@@ -232,17 +273,37 @@ def drift(
     (H0: no drop) with Holm across pairs, MDE and `stats.drift_verdict`; cases whose majority pass flipped
     (pass → fail first, at most `max_cases`, `n_flips` counts them all)."""
     bgroups, cgroups = _groups(base), _groups(cur)
-    pairs, flips = [], []
-    for key in sorted(set(bgroups) & set(cgroups)):
-        a, b = case_scores(bgroups[key]), case_scores(cgroups[key])
+    keys = set(bgroups) & set(cgroups)
+    by_case: dict[Key, tuple[dict[str, list[Row]], dict[str, list[Row]]]] = {}
+
+    def flip(key: Key, case: str, cases: tuple[Case, Case]) -> Row:
+        rows = by_case.setdefault(key, (_by_case(bgroups[key]), _by_case(cgroups[key])))
+        return _flip(key, case, cases, (rows[0][case], rows[1][case]))
+
+    a = {k: case_scores(bgroups[k]) for k in keys}
+    return drift_of(a, {k: case_scores(cgroups[k]) for k in keys}, margins, max_cases, flip)
+
+
+def drift_of(
+    base: Mapping[Key, dict[str, Case]],
+    cur: Mapping[Key, dict[str, Case]],
+    margins: Mapping[str, Mapping[str, float]],
+    max_cases: int,
+    flip: Flip,
+) -> dict[str, Any]:
+    """`drift` from cells already reduced to cases (`case_scores`, or `harness view`'s SQL); `flip` writes a
+    flipped case's row."""
+    pairs: list[tuple[Key, stats.PairedDifference, int, int]] = []
+    flips = []
+    for key in sorted(set(base) & set(cur)):
+        a, b = base[key], cur[key]
         diff, common = paired_cases(a, b)
         if diff is None:
             continue
         flipped = [c for c in common if a[c][1] != b[c][1]]
         worse = sum(a[c][1] for c in flipped)
         pairs.append((key, diff, worse, len(flipped) - worse))
-        rows = (_by_case(bgroups[key]), _by_case(cgroups[key]))
-        flips += [_flip(key, c, (a[c], b[c]), (rows[0][c], rows[1][c])) for c in flipped]
+        flips += [flip(key, c, (a[c], b[c])) for c in flipped]
     p_drop = [stats.drop_p(d.diff, d.se, 0.0, d.df) for _, d, _, _ in pairs]
     adjusted = stats.holm(p_drop) if p_drop else []
     out_pairs: list[Row] = []

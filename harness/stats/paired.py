@@ -356,12 +356,18 @@ def fleiss_kappa(ratings: Sequence[Sequence[Hashable]]) -> float | None:
         raise ValueError("Fleiss' kappa needs the same number (≥ 2) of ratings per item")
     totals: dict[Hashable, int] = defaultdict(int)
     agreement = 0.0
+    per_item: dict[tuple[Hashable, ...], float] = {}  # an item's term depends on its labels only (few distinct)
     for item in ratings:
-        counts: dict[Hashable, int] = defaultdict(int)
-        for label in item:
-            counts[label] += 1
+        labels = tuple(item)
+        term = per_item.get(labels)
+        if term is None:
+            counts: dict[Hashable, int] = defaultdict(int)
+            for label in labels:
+                counts[label] += 1
+            term = per_item[labels] = (sum(c * c for c in counts.values()) - m) / (m * (m - 1))
+        agreement += term
+        for label in labels:
             totals[label] += 1
-        agreement += (sum(c * c for c in counts.values()) - m) / (m * (m - 1))
     p_bar = agreement / len(ratings)
     p_e = sum((t / (len(ratings) * m)) ** 2 for t in totals.values())
     return None if p_e >= 1 else (p_bar - p_e) / (1 - p_e)

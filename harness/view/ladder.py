@@ -1,11 +1,12 @@
-"""What the run and cell pages add from the report: the degradation ladder (`report.compare.ladders`, the report's
-own statistics on the report's own rows), a cell's pairwise-judge verdicts in both orders, and the prompt templates
+"""What the run and cell pages add from the report: the degradation ladder (`report.compare.ladders_of`, the report's
+own statistics on the run's cases), a cell's pairwise-judge verdicts in both orders, and the prompt templates
 a run used."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from harness.view import paired
 from harness.view.reader import Reader, rows
 
 #: A cell's pairwise verdicts: the judge saw the answers in one order, then swapped (`first_order`, `second_order`).
@@ -21,22 +22,17 @@ FROM cells WHERE run_id = ? GROUP BY ALL ORDER BY task, position, deployment, va
 """
 
 
-def ladders(reader: Reader, con: Any, run: dict[str, Any]) -> list[dict[str, Any]]:
-    """The run's degradation ladder per (task, variant), as the HTML report builds it (`report.data.build`): its
-    cells (`load_cells`), its suite's bars and base models, its pairwise win rates. Remembered while the run's rows
-    are unchanged."""
-    from harness.report.compare import ladders as report_ladders
-    from harness.report.compare import pairwise_wins
-    from harness.report.data import load_cells, suite_context
+def ladders(reader: Reader, con: Any, run: dict[str, Any], groups: list[paired.Group]) -> list[dict[str, Any]]:
+    """The run's degradation ladder per (task, variant), as the HTML report builds it (`report.data.build`): the
+    report's `ladders_of` on the run's cases (`paired.positions`), its suite's bars and base models, its pairwise
+    win rates."""
+    from harness.report.compare import ladders_of, pairwise_wins
+    from harness.report.data import suite_context
     from harness.report.history import pairwise_rows
 
-    def compute() -> list[dict[str, Any]]:
-        rid = run["run_id"]
-        ctx = suite_context(run, reader.results_dir)
-        cells = load_cells(con, rid).rows
-        return report_ladders(cells, ctx.bars, ctx.base_models, pairwise_wins(pairwise_rows(con, rid)))
-
-    return reader.memo(con, "ladders", [run["run_id"]], compute)  # type: ignore[no-any-return]
+    ctx = suite_context(run, reader.results_dir)
+    wins = pairwise_wins(pairwise_rows(con, run["run_id"]))
+    return ladders_of(paired.positions(groups), ctx.bars, ctx.base_models, wins)
 
 
 def pairwise(con: Any, run_id: str, cell_key: str) -> list[dict[str, Any]]:

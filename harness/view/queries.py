@@ -1,9 +1,10 @@
 """The pages' data as plain dicts (what `/api/...` returns, what the templates render).
 
 Each call reads through the `Reader`'s locked-down read-only connection (`store.lake.open_read`: the local database
-or the lake; every query through `store.db.check_read`). Statistics are the report's: the matrix's intervals from
-`stats.case_intervals` (what `report.data.overview` gets through `stats.summarise`), a comparison from
-`report.compare.drift`, one cell from `report.show.detail`.
+or the lake; every query through `store.db.check_read`). Statistics are the report's, on the runs' cases reduced in
+SQL (`paired`): the matrix's intervals from `stats.case_intervals` (what `report.data.overview` gets through
+`stats.summarise`), the ladder from `report.compare.ladders_of`, a comparison from `report.compare.drift_of`, one
+cell from `report.show.detail`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from harness import stats
 from harness.errors import HarnessError, InputError
 from harness.report import cases
-from harness.view import ladder, sql
+from harness.view import ladder, paired, routed, spend, sql
 from harness.view.filters import PAGE_ROWS, CellFilter
 from harness.view.reader import Reader, rows
 
@@ -69,43 +70,60 @@ def runs(reader: Reader) -> list[dict[str, Any]]:
     return [{**{k: v for k, v in r.items() if k not in ("pid", "host")}, "status": _status(r, here)} for r in found]
 
 
-def _matrix_cell(g: dict[str, Any]) -> dict[str, Any]:
-    """One (task, deployment, variant) as `report.data.overview` gives it, from the per-case lists of `sql.MATRIX`;
-    the intervals from `stats.case_intervals` (what `stats.summarise` uses), with the report's 2,000 resamples."""
-    means, passes = g["means"] or [], g["passes"] or []
+def _matrix_cell(g: paired.Group) -> dict[str, Any]:
+    """One (task, deployment, variant) as `report.data.overview` gives it, from its cases (`paired.CASES`: a case's
+    mean and pass fraction over its usable samples); the intervals from `stats.case_intervals` (what
+    `stats.summarise` uses), with the report's 2,000 resamples."""
+    info, c = g.info, g.cols
+    used = [i for i, u in enumerate(c["usable"]) if u > 0]
+    means, passes = [c["m"][i] for i in used], [c["p"][i] for i in used]
     clusters = None
-    if any(c is not None for c in g["clusters"] or []):
-        clusters = [c or f"\x00{case}" for c, case in zip(g["clusters"], g["cases"], strict=True)]
+    if any(c["cluster"][i] is not None for i in used):
+        clusters = [c["cluster"][i] or f"\x00{c['case_id'][i]}" for i in used]
     mean_ci, pass_ci = (None, None)
     if means:
-        mean_ci, pass_ci = stats.case_intervals(means, passes, clusters, g["max_samples"] == 1, resamples=2000)
+        single = max(c["usable"]) == 1
+        mean_ci, pass_ci = stats.case_intervals(means, passes, clusters, single, resamples=2000)
+    counted, scored, all_cases = sum(c["counted"]), sum(c["usable"]), len(c["case_id"])
     return {
-        "task": g["task"], "deployment": g["deployment"], "variant": g["variant"], "role": g["role"],
-        "position": g["position"], "provider": g["provider"], "cases": len(means), "samples": g["samples"],
+        "task": info["task"], "deployment": info["deployment"], "variant": info["variant"], "role": info["role"],
+        "position": info["position"], "provider": info["provider"], "cases": len(means), "samples": info["samples"],
         "mean": stats.mean(means) if means else None, "mean_ci": [mean_ci.low, mean_ci.high] if mean_ci else None,
         "pass_rate": stats.mean(passes) if passes else None,
         "pass_ci": [pass_ci.low, pass_ci.high] if pass_ci else None,
-        "errors": dict(sorted((g["errors"] or {}).items(), key=lambda kv: -kv[1])),
-        "error_rate": (g["counted"] - g["scored"]) / g["counted"] if g["counted"] else 0.0,
-        "cost_per_1k": g["cost_usd"] / g["all_cases"] * 1000 if g["all_cases"] else 0.0,
-        "p50_ms": g["p50_ms"], "p95_ms": g["p95_ms"], "simulated": bool(g["simulated"]),
+        "errors": dict(sorted((info["errors"] or {}).items(), key=lambda kv: -kv[1])),
+        "error_rate": (counted - scored) / counted if counted else 0.0,
+        "cost_per_1k": info["cost_usd"] / all_cases * 1000 if all_cases else 0.0,
+        "p50_ms": info["p50_ms"], "p95_ms": info["p95_ms"], "simulated": bool(info["simulated"]),
     }  # fmt: skip
 
 
-def _matrix(groups: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    return groups, [_matrix_cell(g) for g in groups]
+def run_groups(reader: Reader, con: Any, run_id: str) -> list[paired.Group]:
+    """The run's cases by (task, deployment, variant) (`paired.groups`), remembered while its rows are unchanged:
+    the run page and a comparison share them."""
+    return reader.memo(con, "cases", [run_id], lambda: paired.groups(con, run_id))  # type: ignore[no-any-return]
 
 
 def run(reader: Reader, run_id: str) -> dict[str, Any]:
     """A run and its task × deployment matrix (mean and pass rate with 95% CIs as the report computes them, errors,
-    cost per 1,000 cases, latency), deployments in chain order, and its degradation ladder (`ladder.ladders`, the
-    report's). The matrix is aggregated per case in SQL: at 100,000 cells the report's per-cell pass
-    (`report.data.overview`) takes seconds; the ladder does take them, once per change of the run (remembered)."""
+    cost per 1,000 cases, latency), deployments in chain order, its degradation ladder (`ladder.ladders`, the
+    report's statistics), routed play (`routed.routed`) and spend and latency (`spend.spend`). Matrix and ladder
+    come from the run's cases, reduced in SQL (`paired`); the page is remembered while the run's rows are
+    unchanged."""
     with reader.connect() as con:
         found = _run(con, run_id)
-        query = sql.MATRIX.replace("{scored}", sql.scored("run_id = ?", "run", sql.MATRIX_COLS))
-        groups, view = reader.memo(con, "matrix", [run_id], lambda: _matrix(rows(con, query, [run_id, run_id])))
-        steps = ladder.ladders(reader, con, found)
+
+        def compute() -> dict[str, Any]:
+            groups = run_groups(reader, con, run_id)
+            view = [_matrix_cell(g) for g in groups]
+            view.sort(key=lambda r: (r["task"], r["variant"], r["position"], r["deployment"]))
+            return {"view": view, "cells": sum(g.info["samples"] for g in groups),
+                    "cost_usd": sum(g.info["cost_usd"] for g in groups),
+                    "ladders": ladder.ladders(reader, con, found, groups), "routed": routed.routed(con, run_id),
+                    "spend": spend.spend(con, run_id)}  # fmt: skip
+
+        page = reader.memo(con, "run", [run_id], compute)
+    view = page["view"]
     order = sorted({(r["position"], r["deployment"]) for r in view})
     deployments = list(dict.fromkeys(d for _, d in order))
     matrix: dict[tuple[str, str], dict[str, Any]] = {}
@@ -117,9 +135,7 @@ def run(reader: Reader, run_id: str) -> dict[str, Any]:
         "run": {k: str(v) if k.endswith("_at") and v is not None else v for k, v in info.items()},
         "deployments": deployments,
         "rows": [{"task": t, "variant": v, "cells": by_dep} for (t, v), by_dep in sorted(matrix.items())],
-        "cells": sum(g["samples"] for g in groups),
-        "cost_usd": sum(g["cost_usd"] for g in groups),
-        "ladders": steps,
+        **{k: page[k] for k in ("cells", "cost_usd", "ladders", "routed", "spend")},
     }
 
 
@@ -257,23 +273,29 @@ def cell(reader: Reader, cell_key: str) -> dict[str, Any]:
 
 def compare(reader: Reader, a: str, b: str) -> dict[str, Any]:
     """Run `b` against run `a` (the baseline): per (task, deployment, variant) the paired difference, McNemar and
-    the drift verdict (`report.compare.drift`, the gate's own, on one row per case: `sql.CASES`), and the flipped
-    cases (pass → fail first)."""
-    from harness.report.compare import drift
+    the drift verdict (`report.compare.drift_of`, the gate's own, on each run's cases: `paired.run_cases`), and the
+    flipped cases (pass → fail first)."""
+    from harness.report.compare import FLIPS, Case, Key, drift_of
     from harness.report.data import suite_context
 
     with reader.connect() as con:
         base, cur = _run(con, a), _run(con, b)
-        query = sql.CASES.replace("{scored}", sql.scored("run_id = ?", "run", sql.CASES_COLS))
 
         def compute() -> dict[str, Any]:
-            before, after = rows(con, query, [a, a]), rows(con, query, [b, b])
-            change = drift(before, after, suite_context(cur, reader.results_dir).bars, FLIPS_SHOWN)
-            passes = [{(r["task"], r["deployment"], r["variant"], r["case_id"]): r["passes"] for r in side}
-                      for side in (before, after)]  # fmt: skip
-            for f in change["flips"]:
-                key = (f["task"], f["deployment"], f["variant"], f["case_id"])
-                f["before_passes"], f["after_passes"] = passes[0][key], passes[1][key]
+            before, after = paired.run_cases(run_groups(reader, con, a)), paired.run_cases(run_groups(reader, con, b))
+
+            def flip(key: Key, case: str, scores: tuple[Case, Case]) -> dict[str, Any]:
+                return {"task": key[0], "deployment": key[1], "variant": key[2], "case_id": case,
+                        "direction": FLIPS[0] if scores[0][1] else FLIPS[1], "before": None, "after": None,
+                        "before_score": scores[0][0], "after_score": scores[1][0]}  # fmt: skip
+
+            scores = ({k: v[0] for k, v in before.items()}, {k: v[0] for k, v in after.items()})
+            change = drift_of(*scores, suite_context(cur, reader.results_dir).bars, FLIPS_SHOWN, flip)
+            for f in change["flips"]:  # the ones shown only: a comparison may flip thousands
+                key = (f["task"], f["deployment"], f["variant"])
+                f["before_passes"] = paired.passes(before[key][1], f["case_id"])
+                f["after_passes"] = paired.passes(after[key][1], f["case_id"])
+            paired.first_cells(con, (a, b), change["flips"])
             return change
 
         change = reader.memo(con, "compare", [a, b], compute)

@@ -92,6 +92,11 @@ class Reader:
                 self._memos.pop(next(iter(self._memos)))
         return value
 
+    def forget(self) -> None:
+        """Drop everything remembered (the bench's first views)."""
+        with self._lock:
+            self._memos.clear()
+
     def _reap(self) -> None:
         """Close the shared connection once idle for `IDLE` seconds (one thread per reader, until `close`)."""
         while not self._stop.wait(self.IDLE / 5):

@@ -61,9 +61,10 @@ def serve(srv: Server, browser: bool = True) -> None:
 
 
 def warm(reader: Reader) -> None:
-    """Compute the runs list and the newest run's matrix and ladder while the browser opens: at 100,000 cells their
-    first view costs seconds (the ladder reads every cell, as the report does), later ones a fingerprint check
-    (`Reader.memo`). Failures are the pages' to report, not this thread's."""
+    """Compute the runs list, the newest run's page and its comparison against the suite's run before it while the
+    browser opens: at 100,000 cells their first view costs a second or more on a busy machine (the run's cases
+    reduced and every statistic computed), later ones a fingerprint check (`Reader.memo`). Failures are the pages'
+    to report, not this thread's."""
     from harness.errors import HarnessError
     from harness.view import queries
 
@@ -71,5 +72,8 @@ def warm(reader: Reader) -> None:
         found = queries.runs(reader)
         if found:
             queries.run(reader, found[0]["run_id"])
+            earlier = [r for r in found[1:] if r["suite"] == found[0]["suite"]]
+            if earlier:
+                queries.compare(reader, earlier[0]["run_id"], found[0]["run_id"])
     except HarnessError:
         pass

@@ -1,4 +1,4 @@
-"""The viewer's SQL: cells with their scores over a scope, the run matrix aggregated per case, and keyset paging.
+"""The viewer's SQL: cells with their scores over a scope, keyset paging, and what tells a run changed.
 
 The `results` view (migration 1) scores every cell of the database before any filter applies (its `cell_scores`
 ranks all grades in a window): 250 ms on 200,000 cells here, before a page has done anything. `scored` computes the
@@ -46,20 +46,15 @@ def scored(where: str, scope: str, cols: str = "*") -> str:
             f"SELECT c.*, {SCORE_COLS} FROM c LEFT JOIN s USING (cell_key)")  # fmt: skip
 
 
-#: The columns `MATRIX` and `CASES` read of a cell.
-MATRIX_COLS = ("task, deployment, variant, case_id, cluster, status, chain_position, role, provider, simulated, "
-               "cost_usd, latency_ms, error_class")  # fmt: skip
-CASES_COLS = "task, deployment, variant, case_id, cluster, sample"
 #: What the cell browser's page query reads of a cell (its key; the page's 50 rows are read in full after).
 KEY_SOURCE = "run_id, task, deployment, variant, case_id, sample"
 
 
-#: The columns `MATRIX` and `CASES` read of a cell.
-MATRIX_COLS = ("task, deployment, variant, case_id, cluster, status, chain_position, role, provider, simulated, "
-               "cost_usd, latency_ms, error_class")  # fmt: skip
-CASES_COLS = "task, deployment, variant, case_id, cluster, sample"
-#: What the cell browser's page query reads of a cell (its key; the page's 50 rows are read in full after).
-KEY_SOURCE = "run_id, task, deployment, variant, case_id, sample"
+def quantile(col: str, q: float) -> str:
+    """The `q` quantile of `col` over a group as the report takes it (`report.data._quantile`: the sorted values'
+    element at int(q·n); DuckDB's `quantile_disc` takes another), NULLs left out; NULL for none."""
+    values = f"list_sort(list({col}) FILTER (WHERE {col} IS NOT NULL))"
+    return f"{values}[least(count({col}) - 1, floor({q} * count({col}))::BIGINT) + 1]"
 
 
 def scores_of(keys: list[str]) -> str:
@@ -67,53 +62,6 @@ def scores_of(keys: list[str]) -> str:
     return (f"WITH c AS (SELECT cell_key, pass_threshold FROM cells WHERE cell_key IN (SELECT unnest(?))), "
             f"s AS ({SCORES.replace('{scope}', 'cell_key IN (SELECT cell_key FROM c)')}) "
             f"SELECT c.cell_key, {SCORE_COLS} FROM c LEFT JOIN s USING (cell_key)")  # fmt: skip
-
-
-#: Per (task, deployment, variant): per-case lists (sorted by case) for `stats.case_intervals`, and the cells' counts,
-#: errors, cost and latency. A case's mean and pass fraction are over its scored samples of those not skipped, as in
-#: `stats.summarise`.
-MATRIX = """
-WITH r AS ({scored}),
-k AS (
-    SELECT task, deployment, variant, case_id, any_value(cluster) AS cluster,
-           count(*) FILTER (WHERE status <> 'skipped') AS counted,
-           count(*) FILTER (WHERE status <> 'skipped' AND score IS NOT NULL AND passed IS NOT NULL) AS scored,
-           avg(score) FILTER (WHERE status <> 'skipped' AND score IS NOT NULL AND passed IS NOT NULL) AS m,
-           avg(passed::DOUBLE) FILTER (WHERE status <> 'skipped' AND score IS NOT NULL AND passed IS NOT NULL) AS p
-    FROM r GROUP BY task, deployment, variant, case_id
-),
-g AS (
-    SELECT task, deployment, variant, count(*) AS all_cases, sum(counted) AS counted, sum(scored) AS scored,
-           min(scored) FILTER (WHERE scored > 0) AS min_samples, max(scored) AS max_samples,
-           list(case_id ORDER BY case_id) FILTER (WHERE scored > 0) AS cases,
-           list(m ORDER BY case_id) FILTER (WHERE scored > 0) AS means,
-           list(p ORDER BY case_id) FILTER (WHERE scored > 0) AS passes,
-           list(cluster ORDER BY case_id) FILTER (WHERE scored > 0) AS clusters
-    FROM k GROUP BY task, deployment, variant
-),
-e AS (
-    SELECT task, deployment, variant, count(*) AS samples, min(coalesce(chain_position, 0)) AS position,
-           any_value(role) AS role, any_value(provider) AS provider, bool_or(simulated) AS simulated,
-           sum(coalesce(cost_usd, 0)) AS cost_usd, quantile_disc(latency_ms, 0.5) AS p50_ms,
-           quantile_disc(latency_ms, 0.95) AS p95_ms,
-           histogram(error_class) FILTER (WHERE error_class IS NOT NULL) AS errors
-    FROM r GROUP BY task, deployment, variant
-)
-SELECT * FROM g JOIN e USING (task, deployment, variant) ORDER BY task, variant, position, deployment
-"""
-
-
-#: One row per case for `report.compare.drift`: its mean score (NULL when a sample is unscored: the case drops out),
-#: majority pass, first sample's cell, and passes as `k/n`. `drift` then sees each case as one sample with those
-#: values, which is what its `case_scores` computes from the samples.
-CASES = """
-WITH r AS ({scored})
-SELECT task, deployment, variant, case_id, any_value(cluster) AS cluster, 0 AS sample,
-       CASE WHEN count(*) = count(score) THEN avg(score) END AS score,
-       2 * count(*) FILTER (WHERE passed) > count(*) AS passed, arg_min(cell_key, sample) AS cell_key,
-       count(*) FILTER (WHERE passed) || '/' || count(*) AS passes
-FROM r GROUP BY task, deployment, variant, case_id
-"""
 
 
 #: What changes when a run's rows change (cells loaded, grades added, the run ended): a memo of its pages is good

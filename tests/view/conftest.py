@@ -1,6 +1,6 @@
 """One results directory for the viewer's tests, built once per module by real simulated runs of the `project`
-files: a baseline run and a run after a prompt edit (so there are flips to compare), with the XSS corpus in a model's
-output, a case's input and a case's reference."""
+files: a baseline run and a routed run after a prompt edit (so there are flips to compare and walks to show), with the
+XSS corpus in a model's output, a case's input and a case's reference."""
 
 from __future__ import annotations
 
@@ -51,5 +51,5 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> Results:
     base = run_suite(project, root / "results")
     tmpl = root / "prompts/intents/default.j2"
     tmpl.write_text(tmpl.read_text().replace("Label it.", "Label this message please."))
-    cur = run_suite(project, root / "results")
+    cur = run_suite(project, root / "results", "--routed")  # walks too: the run page's routed play
     return Results(root / "results", base, cur)

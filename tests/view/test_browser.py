@@ -1,7 +1,8 @@
 """`harness view` in real headless Chromium (Debian's chromium + chromedriver, as tests/report/test_browser.py drives
-the report), against the real uvicorn server on a free loopback port: runs → a run → a matrix number → a cell in the
-filtered browser → the cell page → compare two runs. Each page's key content is checked, and the XSS corpus the runs
-carry (a model's output, a case's input and reference) is text: no script runs, no element comes from data."""
+the report), against the real uvicorn server on a free loopback port: runs → a run (its routed play and spend numbers
+opening their cells) → a matrix number → a cell in the filtered browser → the cell page → compare two runs. Each
+page's key content is checked, and the XSS corpus the runs carry (a model's output, a case's input and reference)
+is text: no script runs, no element comes from data."""
 
 from __future__ import annotations
 
@@ -77,6 +78,21 @@ def test_runs_to_a_cell_to_a_comparison(browser: Any, base_url: str, results: Re
     d.find_element(By.ID, "templates-link").click()
     body = check_page(d, "prompt templates of run")
     assert "intents/default.j2" in body and len(d.find_elements(By.CSS_SELECTOR, "#templates tbody tr")) == 5
+    d.back()
+    body = check_page(d, f"run {results.cur}")
+    assert "Routed play" in body and "Spend and latency" in body
+    served_by = d.find_elements(By.CSS_SELECTOR, "#routed-table a.served-by")
+    assert served_by and d.find_element(By.ID, "spend-table").is_displayed()
+    deployment = served_by[0].text.split()[0]
+    served_by[0].click()  # the cells that served the task's walks from one deployment
+    check_page(d, "harness view: cells")
+    assert d.find_element(By.CSS_SELECTOR, 'select[name="routed"] option[selected]').text == "served"
+    rows = d.find_elements(By.CSS_SELECTOR, "#cells tbody tr")
+    assert rows and all(deployment in r.text for r in rows)
+    d.back()
+    d.find_elements(By.CSS_SELECTOR, "#spend-table a.p95")[0].click()  # a latency number: its cells
+    check_page(d, "harness view: cells")
+    assert d.find_elements(By.CSS_SELECTOR, "#cells tbody tr")
     d.back()
     means = d.find_elements(By.CSS_SELECTOR, "#matrix-table a.mean")
     assert len(means) == 5  # intents × {alpha, beta}, invoices × {alpha, beta, fallback-canned}

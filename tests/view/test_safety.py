@@ -3,6 +3,7 @@ through every page), every response carries the strict CSP, and nothing it serve
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -61,6 +62,18 @@ def every_url(client: TestClient, results: Results) -> list[str]:
     return pages + ["/api/runs"] + ["/api" + p for p in pages if p != "/"]
 
 
+def inert(html: str, url: str) -> None:
+    """Nothing from data became an element, an attribute, an event handler or a link off the app."""
+    ours = html.replace('<svg class="spark" ', "")  # the runs page's sparklines
+    assert "<script" not in html.lower() and "<img" not in html and "<svg" not in ours, url
+    markup = Markup()
+    markup.feed(html)
+    assert markup.tags <= SAFE_TAGS, (url, markup.tags - SAFE_TAGS)
+    assert not [a for a in markup.attrs if a.startswith("on")], url  # no event handler from data
+    assert all(h.startswith("/") and not h.startswith("//") for h in markup.hrefs), (url, markup.hrefs)
+    assert not any("javascript:" in h.lower() for h in markup.hrefs), url
+
+
 def test_the_xss_corpus_is_text_on_every_page(client: TestClient, results: Results) -> None:
     shown = reference = 0
     for url in every_url(client, results):
@@ -70,18 +83,47 @@ def test_the_xss_corpus_is_text_on_every_page(client: TestClient, results: Resul
         if url.startswith("/api/"):
             assert r.headers["content-type"].startswith("application/json"), url
             continue
-        html = r.text
-        ours = html.replace('<svg class="spark" ', "")  # the runs page's sparklines
-        assert "<script" not in html.lower() and "<img" not in html and "<svg" not in ours, url
-        markup = Markup()
-        markup.feed(html)
-        assert markup.tags <= SAFE_TAGS, (url, markup.tags - SAFE_TAGS)
-        assert not [a for a in markup.attrs if a.startswith("on")], url  # no event handler from data
-        assert all(h.startswith("/") and not h.startswith("//") for h in markup.hrefs), (url, markup.hrefs)
-        assert not any("javascript:" in h.lower() for h in markup.hrefs), url
-        shown += "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-        reference += "&#34;vendor&#34;: &#34;&lt;script&gt;alert(1)" in html
+        inert(r.text, url)
+        shown += "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
+        reference += "&#34;vendor&#34;: &#34;&lt;script&gt;alert(1)" in r.text
     assert shown >= 10 and reference >= 2  # the corpus did reach the pages (output, input, reference, filters), escaped
+
+
+def test_the_corpus_in_routed_play_and_spend_is_text(results: Results, tmp_path: Path) -> None:
+    """A copy of the results whose routed walks and cells carry the corpus where names and classes go (a task,
+    variant, deployment, outcome and failure class): the run page's routed play and spend show it as text, and
+    every link it makes opens the cell browser on it."""
+    import shutil
+
+    import duckdb
+
+    copy = tmp_path / "results"
+    shutil.copytree(results.dir, copy)
+    con = duckdb.connect(str(db.db_path(copy)))
+    path = json.dumps([{"deployment": XSS, "position": 0, "outcome": XSS}])
+    con.execute("INSERT INTO served SELECT * REPLACE (? AS task, ? AS variant, ? AS failure_class, ? AS path, "
+                "NULL AS served_deployment, NULL AS served_cell, 'error' AS status) FROM served WHERE run_id = ? "
+                "LIMIT 1", [XSS, XSS, XSS, path, results.cur])  # fmt: skip
+    con.execute("INSERT INTO served SELECT * REPLACE (? AS task, ? AS variant, ? AS served_deployment, "
+                "'x' || case_id AS case_id) FROM served WHERE run_id = ? AND served_cell IS NOT NULL LIMIT 1",
+                [XSS, XSS, XSS, results.cur])  # fmt: skip
+    con.execute("UPDATE cells SET deployment = ? WHERE cell_key IN (SELECT cell_key FROM cells WHERE run_id = ? AND "
+                "deployment = 'fallback-canned' LIMIT 1)", [XSS, results.cur])  # fmt: skip
+    con.close()
+    client = TestClient(create_app(copy))
+    html = client.get(f"/runs/{results.cur}").text
+    inert(html, "run page")
+    routed, spend = html[html.index('id="routed"') : html.index('id="spend"')], html[html.index('id="spend"') :]
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert routed.count(escaped) >= 4 and spend.count(escaped) >= 1  # task, variant, deployment, outcome, class
+    markup = Markup()
+    markup.feed(routed + spend)
+    for href in markup.hrefs:
+        r = client.get(href)
+        assert r.status_code == 200 and r.headers["content-security-policy"] == CSP, href
+        inert(r.text, href)
+    data = client.get(f"/api/runs/{results.cur}").json()
+    assert any(r["task"] == XSS for r in data["routed"]) and any(r["deployment"] == XSS for r in data["spend"]["rows"])
 
 
 def test_csp_on_refusals_and_errors_too(client: TestClient) -> None:
@@ -147,11 +189,12 @@ def test_uvicorn_serves_on_loopback(results: Results) -> None:
     assert os.path.exists(db.db_path(results.dir))
 
 
-def test_warm_remembers_the_runs_and_the_newest_matrix(results: Results) -> None:
+def test_warm_remembers_the_runs_the_newest_run_and_its_comparison(results: Results) -> None:
     from harness.view.serve import warm
 
     reader = Reader(results.dir)
     warm(reader)
-    assert {name for name, _ in reader._memos} == {"runs", "matrix", "ladders"}  # the run page: matrix and ladder
-    assert [runs for name, runs in reader._memos if name == "matrix"] == [(results.cur,)]
+    assert {name for name, _ in reader._memos} == {"runs", "cases", "run", "compare"}
+    assert [runs for name, runs in reader._memos if name == "run"] == [(results.cur,)]
+    assert [runs for name, runs in reader._memos if name == "compare"] == [(results.base, results.cur)]
     reader.close()
