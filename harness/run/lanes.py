@@ -36,6 +36,9 @@ Every cut is recorded (`Lane.history`, with its cause and the window that caused
 so a run can say how its limits moved.
 """
 
+# Longer than 400 lines because a lane's controller is one state machine: its buckets, windows, cuts, growth and the
+# cuts it follows from the run's other processes (`follow`) read and write the same state.
+
 from __future__ import annotations
 
 import asyncio
@@ -188,6 +191,10 @@ class Lane:
     """A window whose 429 share passes this cuts (random throttling below it only costs retries)."""
     headroom: float = 0.10
     """remaining / limit under this (from the response headers) holds growth."""
+    rate_share: float = 1.0
+    """This process's share of the declared rpm/tpm: 1/N for one of N shards running at once."""
+    peers: LanePeers | None = None
+    """The run's other processes: this lane's cuts are published to them (the runner applies theirs: `follow`)."""
     limit: int = field(init=False)
     paused_until: float = field(default=0.0, init=False)
     history: list[Cut] = field(default_factory=list, init=False)
@@ -196,6 +203,8 @@ class Lane:
 
     def __post_init__(self) -> None:
         now = self.clock()
+        if self.rate_share < 1:
+            self.rpm, self.tpm = (max(1, int(x * self.rate_share)) if x else x for x in (self.rpm, self.tpm))
         self.limit = self.max_concurrency
         self.slots = Slots(self.limit)
         self.ceiling = self.rpm / 60 if self.rpm else None
@@ -333,6 +342,8 @@ class Lane:
         cut = Cut(round(now - self.started, 3), "quota" if w.quota else "share", self.limit, self.rate, before,
                   w.attempts, w.limited, w.quota, w.retry_after or None, w.spent)  # fmt: skip
         self.history.append(cut)
+        if self.peers:
+            self.peers.publish(self.name, cut)
         return cut
 
     def follow(self, theirs: Cut) -> Cut:

@@ -118,7 +118,7 @@ def run_on_ray(
         raise InputError("--shard with --executor ray: Ray makes the shards", fix="use --shards N")
     options = replace(options or RunOptions(), sim_seed=sim_seed)
     run_id = run_id or new_run_id()
-    plan = build_plan(load_suite(suite_path), selection, run_id)
+    plan = _plan(suite_path, selection, run_id)
     started = _connect(ray, cluster.address)
     try:
         shards = cluster.shards or max(1, int(ray.cluster_resources().get("CPU", 1)))
@@ -141,6 +141,19 @@ def run_on_ray(
         if started:
             ray.shutdown()
     return _result(plan, outcomes, lake, progress.attempts, Path(scratch))
+
+
+def _plan(suite_path: Path, selection: Selection, run_id: str) -> Plan:
+    """The whole run's cells. Which deployments run live is each node's to decide from its own keys (the driver
+    may have none): the driver plans them as simulated, which changes no cell, and says so."""
+    if selection.mode not in ("auto", "live"):
+        return build_plan(load_suite(suite_path), selection, run_id)
+    plan = build_plan(load_suite(suite_path), replace(selection, mode="sim"), run_id)
+    plan.selection = selection
+    plan.modes = {d: "skipped" if m == "sim" else m for d, m in plan.modes.items()}
+    plan.mode_note = (f"--mode {selection.mode}: each node runs live the deployments whose credentials are in its own "
+                      "environment (keys never leave it)")  # fmt: skip
+    return plan
 
 
 def _wait(ray: Any, refs: list[Any], board: Any, progress: _Progress) -> list[ShardOutcome]:
@@ -180,6 +193,10 @@ def _result(plan: Plan, outcomes: list[ShardOutcome], lake: lake_mod.Lake, attem
     retried = attempts - len(outcomes)
     note = f"{len(outcomes)} shards pushed to {lake.label} ({rows} rows)" + (
         f"; {retried} task(s) re-run by Ray resumed from the lake" if retried > 0 else "")  # fmt: skip
+    for o in outcomes:  # how the nodes ran each deployment: simulated on any node is simulated
+        for dep, mode in o.modes.items():
+            if plan.modes.get(dep) in (None, "skipped") or mode == "sim":
+                plan.modes[dep] = mode
     events = [e for o in outcomes for e in o.events]
     served = [s for o in outcomes for s in o.served]
     resumed = sum(o.resumed for o in outcomes)

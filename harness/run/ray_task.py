@@ -28,6 +28,7 @@ from harness.errors import StoreError
 from harness.run.lanes import Cut
 from harness.run.launch import RunResult, resume_run, start_run
 from harness.run.loop import try_load
+from harness.run.modes import DeploymentMode
 from harness.run.plan import Selection
 from harness.run.records import CellFinished, RunOptions, Tally
 from harness.run.resume import journal_path
@@ -66,6 +67,8 @@ class ShardOutcome:
     resumed: int
     """Cells the lake already held when this attempt started (a dead attempt's)."""
     rows: int
+    modes: dict[str, DeploymentMode] = field(default_factory=dict)
+    """How this node ran each deployment (live where its environment has the keys)."""
     notes: list[str] = field(default_factory=list)
 
 
@@ -203,7 +206,8 @@ def run_shard(spec: ShardSpec, board: Any) -> ShardOutcome:
         relay.stop()
     rows = _final_push(results, spec)
     notes = [f"shard {k}/{n}: {pusher.failures} periodic push(es) failed"] if pusher.failures else []
-    return ShardOutcome(k, attempt, result.status, result.tally, result.events, result.served, resumed, rows, notes)
+    return ShardOutcome(k, attempt, result.status, result.tally, result.events, result.served, resumed, rows,
+                        dict(result.plan.modes), notes)  # fmt: skip
 
 
 def _final_push(results: Path, spec: ShardSpec) -> int:

@@ -198,10 +198,8 @@ class Runner:
             if simulated:  # a simulated minute lasts `scale` real minutes; unscaled: unpaced
                 rpm = int(rpm / scale) if rpm and scale else None
                 tpm = int(tpm / scale) if tpm and scale else None
-            share = self.options.rate_share  # one of N shards running at once: 1/N of the declared budget
-            rpm, tpm = (max(1, int(x * share)) if x and share < 1 else x for x in (rpm, tpm))
-            size = dep.concurrency or self.options.per_deployment
-            self.lanes[deployment] = Lane(deployment, size, rpm, tpm)
+            size, o = dep.concurrency or self.options.per_deployment, self.options
+            self.lanes[deployment] = Lane(deployment, size, rpm, tpm, rate_share=o.rate_share, peers=o.peers)
         return self.lanes[deployment]
 
     async def call_model(
@@ -261,10 +259,9 @@ class Runner:
         adapt = not provider.simulated or scale > 0  # simulated 429s at scale 0 take no real time
         tokens = est_tokens + request.options.max_tokens // 4
         first, attempt = time.monotonic(), 0
-        peers = self.options.peers if adapt else None
         while True:
             attempt += 1
-            for theirs in peers.pending(deployment) if peers else ():
+            for theirs in lane.peers.pending(deployment) if adapt and lane.peers else ():  # other shards' cuts
                 self._lane_record(deployment, lane.follow(theirs))
             async with lane.slot(tokens), self.slots, breaker.admit():
                 if breaker.reason:  # the lane closed on auth failures: no call
@@ -283,8 +280,6 @@ class Runner:
                                   signal, latency / 1000)  # fmt: skip
                 if cut is not None:
                     self._lane_record(deployment, cut)
-                    if peers:
-                        peers.publish(deployment, cut)
             failure = err.failure_class if err else flag(completion) if completion else None
             retry_after = err.retry_after if err else None
             if completion is not None and failure is None and store and self.cache and self.options.cache == "rw":

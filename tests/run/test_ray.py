@@ -86,17 +86,17 @@ def _rows(source: Path | lake.Lake, sql: str) -> list[tuple[Any, ...]]:
 
 CELLS = ("SELECT cell_key, status, error_class, output, simulated, input_tokens, output_tokens, cost_usd FROM cells "
          "WHERE run_id = '{}'")  # fmt: skip
-GRADES = ("SELECT cell_key, grader_id, value, passed, regexp_replace(reason, '[0-9.]+ s', '') FROM grades "
-          "WHERE run_id = '{}'")  # code_exec's reason says how long the tests took
+GRADES = (
+    "SELECT cell_key, grader_id, value, passed, regexp_replace(reason, '[0-9.]+ s', '') FROM grades "
+    "WHERE run_id = '{}'"
+)  # code_exec's reason says how long the tests took
 
 
 def test_the_example_suite_on_ray_equals_the_local_run(ray_cluster: Any, postgres: Postgres, tmp_path: Path) -> None:
     suite, results = REPO / "evals" / "example.yaml", tmp_path / "local"
     selection = Selection(mode="sim", limit=3)
     args = ["run", str(suite), "--mode", "sim", "--limit", "3", "--no-report", "--run-id", "ex-1"]
-    t0 = time.monotonic()
     r = CliRunner().invoke(app, [*args, "--results-dir", str(results)])
-    print("local", time.monotonic() - t0)
     assert r.exit_code == 0, r.output
     store = _lake(postgres, "example", tmp_path / "lake")
     ticks: list[str] = []
@@ -129,15 +129,14 @@ def _kill_a_worker_once_its_shard_is_in_the_lake(store: lake.Lake, scratch: Path
     return []
 
 
-def test_a_worker_killed_mid_run_is_resumed_from_the_lake(
-    ray_cluster: Any, postgres: Postgres, tmp_path: Path
-) -> None:
-    suite, store, scratch = make_project(tmp_path / "p"), _lake(postgres, "killed", tmp_path / "lake"), tmp_path / "scratch"
+def test_a_worker_killed_mid_run_is_resumed_from_the_lake(ray_cluster: Any, postgres: Postgres, tmp_path: Path) -> None:
+    (tmp_path / "p").mkdir()
+    suite, store, scratch = make_project(tmp_path / "p"), _lake(postgres, "killed", tmp_path / "l"), tmp_path / "s"
     killed: list[int] = []
     watcher = threading.Thread(target=lambda: killed.extend(
         _kill_a_worker_once_its_shard_is_in_the_lake(store, scratch, "k-1")), daemon=True)  # fmt: skip
     watcher.start()
-    options = RunOptions(sim_time_scale=0.3, per_deployment=2, concurrency=4)
+    options = RunOptions(sim_time_scale=0.2, per_deployment=2, concurrency=4)
     result = run_on_ray(suite, Selection(mode="sim", repeats=2), lake=store, options=options, run_id="k-1",
                         cluster=ClusterOptions(shards=2, push_every=0.5, scratch=scratch))  # fmt: skip
     watcher.join()
@@ -193,3 +192,24 @@ def test_a_lane_follows_another_nodes_cut_by_the_same_factor() -> None:
     mine = lane.follow(theirs)
     assert mine.cause == "peer" and lane.rate == pytest.approx(5.0) and mine.before == pytest.approx(10.0)
     assert lane.record_of(mine)["cause"] == "peer"
+
+
+def test_a_shard_gets_its_share_of_the_declared_budget_and_publishes_its_cuts() -> None:
+    published: list[tuple[str, Cut]] = []
+
+    class Peers:
+        def publish(self, deployment: str, cut: Cut) -> None:
+            published.append((deployment, cut))
+
+        def pending(self, deployment: str) -> list[Cut]:
+            return []
+
+    now = [0.0]
+    lane = Lane("d", 8, rpm=600, tpm=60_000, rate_share=0.5, peers=Peers(), clock=lambda: now[0])
+    assert lane.rate == pytest.approx(5.0) and (lane.rpm, lane.tpm) == (300, 30_000)  # 1 of 2 shards
+    from harness.errors import FailureClass
+    from harness.types import RateSignal
+
+    now[0] = 0.1
+    cut = lane.record(FailureClass.rate_limited, 1.0, RateSignal(spent=True, limit="requests"))
+    assert cut is not None and published == [("d", cut)]
