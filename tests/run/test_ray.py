@@ -28,7 +28,7 @@ from harness.run.records import RunOptions
 from harness.store import db, lake
 from tests.conftest import REPO, make_project
 from tests.fakeprov import KEY_ENVS, LANES, live_project, route_by_keyword, serve
-from tests.pg import Postgres, binary, cluster
+from tests.pg import Postgres, cluster_or_skip
 
 #: Set in the nodes' environment when they start: what a node's providers read, and what must never leave it.
 CANARIES = {lane: f"hx-ray-canary-{lane}-7Qw3Zr9Lk2Vb" for lane in LANES}
@@ -36,11 +36,7 @@ CANARIES = {lane: f"hx-ray-canary-{lane}-7Qw3Zr9Lk2Vb" for lane in LANES}
 
 @pytest.fixture(scope="module")
 def postgres() -> Iterator[Postgres]:
-    if binary("initdb") is None:
-        message = "PostgreSQL's server is not installed (`make test` installs Debian's postgresql as root)"
-        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
-    with cluster() as pg:
-        yield pg
+    yield from cluster_or_skip()
 
 
 @pytest.fixture(scope="module")
@@ -94,17 +90,17 @@ GRADES = (
 
 def test_the_example_suite_on_ray_equals_the_local_run(ray_cluster: Any, postgres: Postgres, tmp_path: Path) -> None:
     suite, results = REPO / "evals" / "example.yaml", tmp_path / "local"
-    selection = Selection(mode="sim", limit=3)
-    args = ["run", str(suite), "--mode", "sim", "--limit", "3", "--no-report", "--run-id", "ex-1"]
-    r = CliRunner().invoke(app, [*args, "--results-dir", str(results)])
+    args = ["run", str(suite), "--mode", "sim", "--limit", "3", "--run-id", "ex-1"]
+    r = CliRunner().invoke(app, [*args, "--no-report", "--results-dir", str(results)])
     assert r.exit_code == 0, r.output
     store = _lake(postgres, "example", tmp_path / "lake")
-    ticks: list[str] = []
-    result = run_on_ray(suite, selection, lake=store, results_dir=tmp_path / "driver", options=RunOptions(),
-                        run_id="ex-1", cluster=ClusterOptions(shards=2), tick=lambda s, c: ticks.append(s))  # fmt: skip
-    assert result.status == "complete" and len(ticks) == len(result.plan.cells) == len(result.events)
+    r = CliRunner().invoke(app, [*args, "--executor", "ray", "--shards", "2", "--store", store.catalog, "--store-data",
+                                 str(store.data), "--results-dir", str(tmp_path / "driver"),
+                                 "--report-dir", str(tmp_path / "reports")])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert "2 shards pushed to" in r.output and (tmp_path / "reports" / "ex-1.html").exists()
     local_cells = _rows(results, CELLS.format("ex-1"))
-    assert len(local_cells) == len(result.plan.cells) > 50
+    assert len(local_cells) > 50
     assert _rows(store, CELLS.format("ex-1")) == local_cells
     assert _rows(store, GRADES.format("ex-1")) == _rows(results, GRADES.format("ex-1"))
     (status,) = _rows(store, "SELECT status FROM runs WHERE run_id = 'ex-1'")
@@ -137,8 +133,10 @@ def test_a_worker_killed_mid_run_is_resumed_from_the_lake(ray_cluster: Any, post
         _kill_a_worker_once_its_shard_is_in_the_lake(store, scratch, "k-1")), daemon=True)  # fmt: skip
     watcher.start()
     options = RunOptions(sim_time_scale=0.2, per_deployment=2, concurrency=4)
+    ticks: list[str] = []
     result = run_on_ray(suite, Selection(mode="sim", repeats=2), lake=store, options=options, run_id="k-1",
-                        cluster=ClusterOptions(shards=2, push_every=0.5, scratch=scratch))  # fmt: skip
+                        cluster=ClusterOptions(shards=2, push_every=0.5, scratch=scratch),
+                        tick=lambda status, cost: ticks.append(status))  # fmt: skip
     watcher.join()
     assert killed, "no worker was killed: the run ended before a shard reached the lake"
     attempts = {p.parent.parent.name: len(list(p.parent.parent.glob("*/task.json")))
@@ -147,6 +145,7 @@ def test_a_worker_killed_mid_run_is_resumed_from_the_lake(ray_cluster: Any, post
     assert "re-run by Ray resumed from the lake" in result.load_note
     keys = [k for (k,) in _rows(store, "SELECT cell_key FROM cells WHERE run_id = 'k-1'")]
     assert len(keys) == len(set(keys)) == len(result.plan.cells)  # every cell once, none lost
+    assert len(ticks) == len(result.plan.cells)  # the progress bar counted the re-run cells once
     grades = _rows(store, "SELECT cell_key, grader_id, count(*) FROM grades WHERE run_id = 'k-1' GROUP BY ALL")
     assert {n for *_, n in grades} == {"1"} and len(grades) == len(keys)
 
