@@ -115,6 +115,8 @@ def run(
         return
     if executor not in ("local", "ray"):
         raise InputError(f"--executor must be local or ray, not {executor!r}")
+    if executor == "local" and (shards or ray_address):
+        raise InputError("--shards and --ray-address go with --executor ray", fix="add --executor ray")
     source: Any = results_dir
     if executor == "ray":
         from harness.cli.run_ray import execute_ray

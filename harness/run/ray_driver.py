@@ -20,7 +20,7 @@ from typing import Any
 
 from harness.config.suite import load_suite
 from harness.errors import ClusterError, HarnessError, InputError
-from harness.run.launch import RunResult, new_run_id
+from harness.run.launch import RunResult, check_run_id, new_run_id
 from harness.run.plan import Plan, Selection, build_plan
 from harness.run.ray_task import RunBoard, ShardOutcome, ShardSpec, run_shard
 from harness.run.records import RunOptions, Tally
@@ -117,7 +117,7 @@ def run_on_ray(
     if selection.shard:
         raise InputError("--shard with --executor ray: Ray makes the shards", fix="use --shards N")
     options = replace(options or RunOptions(), sim_seed=sim_seed)
-    run_id = run_id or new_run_id()
+    run_id = check_run_id(run_id, results_dir) if run_id else new_run_id()
     plan = _plan(suite_path, selection, run_id)
     started = _connect(ray, cluster.address)
     try:
