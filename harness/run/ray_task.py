@@ -157,9 +157,14 @@ class _Pusher:
         self._thread = threading.Thread(target=self._loop, name="harness-ray-push", daemon=True)
 
     def _loop(self) -> None:
+        journal, pushed = journal_path(self.results, self.spec.run_id), -1
         while not self._stop.wait(self.spec.push_every):
+            size = journal.stat().st_size if journal.exists() else 0
+            if size == pushed:  # nothing new: a push rewrites the whole shard, not worth it
+                continue
             try:
                 push_shard(self.results, self.spec, wait=1.0)
+                pushed = size
             except Exception:  # noqa: BLE001 (the next tick, or the final push, tries again)
                 self.failures += 1
 

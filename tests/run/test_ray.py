@@ -182,6 +182,8 @@ def test_without_ray_the_executor_is_one_error_naming_the_extra(
                                  str(tmp_path / "results")])  # fmt: skip
     assert r.exit_code == 2 and "harness[ray]" in r.output and "Traceback" not in r.output, r.output
     assert not (tmp_path / "results").exists()
+    r = CliRunner().invoke(app, ["run", str(project), "--shards", "4", "--mode", "sim", "--no-report"])
+    assert r.exit_code == 2 and "--executor ray" in r.output, r.output
 
 
 def test_a_lane_follows_another_nodes_cut_by_the_same_factor() -> None:
