@@ -92,13 +92,16 @@ def scenario(samples: int) -> dict[str, Any]:
     w1, w2 = runs[1]["wall"], runs[2]["wall"]
     per_sample = 2 * (w1 - w2) / samples  # wall(n) = F + samples * c / n, from two points
     fixed = 2 * w2 - w1
-    four = fixed + samples * per_sample / 4 if per_sample > 0 else None
+    # The fit needs the second node to have had a core of its own; when other work took it (2 nodes no faster),
+    # the 4-node figure is the one node's per-sample cost spread over 4, fixed costs left out (a lower bound).
+    fitted = per_sample > 0 and fixed > 0
+    four = fixed + samples * per_sample / 4 if fitted else w1 / 4
     return {
         "scenario": f"ray: code_exec grading of {samples:,} HumanEval samples on 1 and 2 one-CPU nodes (loopback)",
         "cells": samples, "runs": 1, "wall_s_1_node": round(w1, 1), "wall_s_2_nodes": round(w2, 1),
         "speedup_2_nodes": round(w1 / w2, 2), "ms_per_sample_1_node": round(w1 / samples * 1000, 1),
         "fixed_s": round(fixed, 1), "ms_per_sample_fitted": round(per_sample * 1000, 1),
-        "projected_wall_s_4_nodes": round(four, 1) if four else None,
+        "projected_wall_s_4_nodes": round(four, 1), "projection": "fit" if fitted else "1-node / 4",
         "passed": {n: r["passed"] for n, r in runs.items()}, "simulated": True,
         "target": "every sample graded once on both (2 nodes on 2 shared cores: little gain expected)",
         "ok": all(r["cells"] == samples and r["status"] == "complete" for r in runs.values()),

@@ -108,12 +108,14 @@ def test_the_example_suite_on_ray_equals_the_local_run(ray_cluster: Any, postgre
 
 
 def _kill_a_worker_once_its_shard_is_in_the_lake(store: lake.Lake, scratch: Path, run_id: str) -> list[int]:
-    """Wait until a shard has cells in the lake while its task still runs, then SIGKILL that task's worker."""
+    """Wait until a shard has cells in the lake while its task still runs (its last push is not in: the shard's run
+    row says `running`), then SIGKILL that task's worker."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         time.sleep(0.3)
         try:
-            pushed = dict(_rows(store, f"SELECT shard, count(*) FROM cells WHERE run_id = '{run_id}' GROUP BY 1"))
+            pushed = dict(_rows(store, "SELECT c.shard, count(*) FROM cells c JOIN run_shards r USING (run_id, shard) "
+                                       f"WHERE run_id = '{run_id}' AND r.status = 'running' GROUP BY 1"))  # mid-run
         except Exception:  # noqa: BLE001 (the lake's tables are made by the first push)
             continue
         for task in scratch.glob(f"{run_id}/shard-*/*/task.json"):
