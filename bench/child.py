@@ -23,6 +23,8 @@ def main() -> None:
         from bench.store import lake_child as child
     elif kind == "view":
         from bench.view import child
+    elif kind == "ray":
+        from bench.ray_cluster import child
     elif kind == "lake-machines":
         from bench.store import machines_child as child
     else:

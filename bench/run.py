@@ -12,7 +12,7 @@ runs are labelled `simulated`.
 Scenarios: overhead (1, start-up included), latency (2), sdk-zero and sdk-latency (3), faults (4), memory (5),
 cached (6), store (7), scaling (8), code (9: code_exec per sample, bwrap vs rlimits only), noise (10: random
 429s), quota-steps (11: a stepping quota), gate-stats (the gate's statistics, issue 28), view (`harness view`'s
-pages, issue 22).
+pages, issue 22), ray (code_exec grading on 1 and 2 Ray nodes, issue 21).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import code, gatestudy, sdk, sim, store, view  # noqa: E402
+from bench import code, gatestudy, ray_cluster, sdk, sim, store, view  # noqa: E402
 from bench.common import ROOT, warm_bytecode  # noqa: E402
 
 Plan = dict[str, Callable[[], dict[str, Any]]]
@@ -59,6 +59,7 @@ def scenarios(repeats: int, quick: bool) -> Plan:
         "code": lambda: code.code_exec(n(164, 16), repeats),
         "gate-stats": lambda: gatestudy.scenario(quick),
         "view": lambda: view.view(n(50_001, 1002), repeats),
+        "ray": lambda: ray_cluster.scenario(n(2000, 100)),
     }
 
 

@@ -10,6 +10,7 @@ HarnessError                     anything we raise on purpose
 │   ├── JournalCorruptError      a corrupt line in the middle of a journal (file:line)
 │   ├── DatabaseCorruptError     harness.duckdb is not a readable database (exit 2: `harness db rebuild`)
 │   └── DatabaseLockedError      another process holds the database or the ingest lock
+├── ClusterError                 `--executor ray`: a shard's task died more often than Ray retries it
 ├── GraderError                  a grader could not decide: recorded as an error, never a silent 0
 └── ProviderError                one failed call, carrying its FailureClass (recorded as a row, never raised
                                  past the runner)
@@ -132,6 +133,10 @@ class DatabaseCorruptError(StoreError):
 
 class DatabaseLockedError(StoreError):
     """Another process holds the DuckDB file or the ingest lock."""
+
+
+class ClusterError(HarnessError):
+    """A shard's Ray task could not finish (its worker or node died on every retry); the lake keeps what it pushed."""
 
 
 class GraderError(HarnessError):

@@ -75,3 +75,14 @@ def cluster(dbname: str = "lake") -> Iterator[Postgres]:
     finally:
         subprocess.run([*owner, pg_ctl, "-D", str(data), "-m", "immediate", "stop"], check=False, capture_output=True)
         shutil.rmtree(base, ignore_errors=True)
+
+
+def cluster_or_skip() -> Iterator[Postgres]:
+    """A module fixture's body: the cluster, or a skip when PostgreSQL is not installed (a failure under CI)."""
+    import pytest
+
+    if binary("initdb") is None:
+        message = "PostgreSQL's server is not installed (`make test` installs Debian's postgresql as root)"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    with cluster() as pg:
+        yield pg

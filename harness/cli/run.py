@@ -77,9 +77,18 @@ def run(
         str | None, typer.Option(help="K/N: only the cases of shard K of N (all deployments of a case together).")
     ] = None,
     run_id: Annotated[str | None, typer.Option(help="Name the run (the N shards of one run share it).")] = None,
+    executor: Annotated[
+        str, typer.Option(help="local | ray: run the shards as Ray tasks across a cluster (pip install harness[ray]).")
+    ] = "local",
+    ray_address: Annotated[
+        str | None, typer.Option(help="With --executor ray: auto | ray://HEAD:10001 (default: Ray on this machine).")
+    ] = None,
+    shards: Annotated[
+        int | None, typer.Option(min=1, help="With --executor ray: shards (Ray tasks); default one per cluster CPU.")
+    ] = None,
 ) -> None:
     """Run a suite: every task's cases on every candidate deployment, graded, journaled, loaded into DuckDB."""
-    # Longer than 60 lines because Typer reads the command's 30 options from this signature.
+    # Longer than 60 lines because Typer reads the command's 33 options from this signature.
     from harness.cli import display
     from harness.run.plan import Selection, parse_shard
     from harness.run.runner import RunOptions
@@ -107,11 +116,23 @@ def run(
     if dry_run:
         _dry_run(suite, selection, results_dir, sim_seed)
         return
-    result = _execute(suite, selection, options, results_dir, sim_seed, resume, run_id)
-    _summary(result)
-    _push(result, suite, results_dir, store, store_data)
+    if executor not in ("local", "ray"):
+        raise InputError(f"--executor must be local or ray, not {executor!r}")
+    if executor == "local" and (shards or ray_address):
+        raise InputError("--shards and --ray-address go with --executor ray", fix="add --executor ray")
+    source: Any = results_dir
+    if executor == "ray":
+        from harness.cli.run_ray import execute_ray
+
+        result, source = execute_ray(suite, selection, options, results_dir, sim_seed, resume, run_id,
+                                     (store, store_data, ray_address, shards))  # fmt: skip
+        _summary(result)
+    else:
+        result = _execute(suite, selection, options, results_dir, sim_seed, resume, run_id)
+        _summary(result)
+        _push(result, suite, results_dir, store, store_data)
     if result.loaded and report_dir is not None:
-        written = write_reports(results_dir, result.run_id, None, "html", report_dir / f"{result.run_id}.html")
+        written = write_reports(source, result.run_id, None, "html", report_dir / f"{result.run_id}.html")
         display.note(f"report: {written[0]}")
     if result.status == "cancelled":
         display.note(f"resume with: {resume_command(suite, result.run_id, results_dir)}", style="bold")

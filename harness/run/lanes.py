@@ -36,6 +36,9 @@ Every cut is recorded (`Lane.history`, with its cause and the window that caused
 so a run can say how its limits moved.
 """
 
+# Longer than 400 lines because a lane's controller is one state machine: its buckets, windows, cuts, growth and the
+# cuts it follows from the run's other processes (`follow`) read and write the same state.
+
 from __future__ import annotations
 
 import asyncio
@@ -45,7 +48,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from harness.errors import FailureClass
 from harness.types import RateSignal
@@ -148,8 +151,9 @@ class Cut:
 
     t: float
     """Seconds since the lane started."""
-    cause: Literal["quota", "share"]
-    """quota: a 429 said the quota is spent; share: the window's 429 share passed the threshold."""
+    cause: Literal["quota", "share", "peer"]
+    """quota: a 429 said the quota is spent; share: the window's 429 share passed the threshold; peer: another
+    process of the run cut its lane for this deployment (`LanePeers`), and this lane followed."""
     limit: int
     """In-flight limit after the cut."""
     rate: float | None
@@ -161,6 +165,17 @@ class Cut:
     quota: int
     retry_after: float | None
     spent: str | None
+
+
+class LanePeers(Protocol):
+    """The other processes running shards of the same run (`harness run --executor ray`): each lane's cuts are
+    published to them, and theirs are followed here, so a 429 episode on one node slows every node's lane."""
+
+    def publish(self, deployment: str, cut: Cut) -> None: ...
+
+    def pending(self, deployment: str) -> list[Cut]:
+        """Cuts other processes made to `deployment` since the last call (never this process's own)."""
+        ...
 
 
 @dataclass
@@ -176,6 +191,10 @@ class Lane:
     """A window whose 429 share passes this cuts (random throttling below it only costs retries)."""
     headroom: float = 0.10
     """remaining / limit under this (from the response headers) holds growth."""
+    rate_share: float = 1.0
+    """This process's share of the declared rpm/tpm: 1/N for one of N shards running at once."""
+    peers: LanePeers | None = None
+    """The run's other processes: this lane's cuts are published to them (the runner applies theirs: `follow`)."""
     limit: int = field(init=False)
     paused_until: float = field(default=0.0, init=False)
     history: list[Cut] = field(default_factory=list, init=False)
@@ -184,6 +203,8 @@ class Lane:
 
     def __post_init__(self) -> None:
         now = self.clock()
+        if self.rate_share < 1:
+            self.rpm, self.tpm = (max(1, int(x * self.rate_share)) if x else x for x in (self.rpm, self.tpm))
         self.limit = self.max_concurrency
         self.slots = Slots(self.limit)
         self.ceiling = self.rpm / 60 if self.rpm else None
@@ -320,6 +341,27 @@ class Lane:
         self._window = Window(self._cooldown_until)
         cut = Cut(round(now - self.started, 3), "quota" if w.quota else "share", self.limit, self.rate, before,
                   w.attempts, w.limited, w.quota, w.retry_after or None, w.spent)  # fmt: skip
+        self.history.append(cut)
+        if self.peers:
+            self.peers.publish(self.name, cut)
+        return cut
+
+    def follow(self, theirs: Cut) -> Cut:
+        """Apply another process's cut of this deployment: the same factor on the rate (or its pause for the
+        Retry-After when unpaced) and a cooldown, so this lane does not cut again for the same episode."""
+        now = self.clock()
+        self._count("followed")
+        before = self.rate
+        if self.requests and theirs.rate and theirs.before:
+            self.requests.rate = max(0.05, self.requests.rate * min(1.0, theirs.rate / theirs.before))
+            self.requests.capacity = max(1.0, self.requests.rate / 4)
+            self.lowest_rate = self.rate if self.lowest_rate is None else min(self.lowest_rate, self.requests.rate)
+        elif theirs.retry_after:
+            self.paused_until = max(self.paused_until, now + theirs.retry_after)
+        self._cooldown_until = max(self._cooldown_until, now + max(self._rtt or 0.0, theirs.retry_after or 0.0))
+        self._window = Window(max(now, self._cooldown_until))
+        cut = Cut(round(now - self.started, 3), "peer", self.limit, self.rate, before, theirs.attempts,
+                  theirs.limited, theirs.quota, theirs.retry_after, theirs.spent)  # fmt: skip
         self.history.append(cut)
         return cut
 

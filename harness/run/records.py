@@ -14,6 +14,7 @@ from harness.errors import FailureClass, ProviderError
 from harness.graders import Sample
 from harness.providers.tool_schema import restore
 from harness.run.cache import CacheMode, sim_key
+from harness.run.lanes import LanePeers
 from harness.run.plan import Cell, Plan, short_hash
 from harness.run.retry import Decision
 from harness.types import Completion, ToolCall
@@ -43,6 +44,10 @@ class RunOptions:
     """Response cache: rw (read and write), ro (read only), off. `harness run` defaults to rw."""
     max_cost_usd: float | None = None
     """Stop scheduling new calls once this much is spent (with the suite's `budget_usd`, the lower wins)."""
+    rate_share: float = 1.0
+    """This process's share of each deployment's declared rpm/tpm: 1/N for one of N shards run at once (Ray)."""
+    peers: LanePeers | None = None
+    """Other processes of the run whose lane cuts this one follows (a 429 episode anywhere slows every lane)."""
 
 
 @dataclass(frozen=True)

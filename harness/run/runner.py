@@ -198,8 +198,8 @@ class Runner:
             if simulated:  # a simulated minute lasts `scale` real minutes; unscaled: unpaced
                 rpm = int(rpm / scale) if rpm and scale else None
                 tpm = int(tpm / scale) if tpm and scale else None
-            size = dep.concurrency or self.options.per_deployment
-            self.lanes[deployment] = Lane(deployment, size, rpm, tpm)
+            size, o = dep.concurrency or self.options.per_deployment, self.options
+            self.lanes[deployment] = Lane(deployment, size, rpm, tpm, rate_share=o.rate_share, peers=o.peers)
         return self.lanes[deployment]
 
     async def call_model(
@@ -261,6 +261,8 @@ class Runner:
         first, attempt = time.monotonic(), 0
         while True:
             attempt += 1
+            for theirs in lane.peers.pending(deployment) if adapt and lane.peers else ():  # other shards' cuts
+                self._lane_record(deployment, lane.follow(theirs))
             async with lane.slot(tokens), self.slots, breaker.admit():
                 if breaker.reason:  # the lane closed on auth failures: no call
                     return None, FailureClass.skipped_auth, breaker.reason, attempt - 1

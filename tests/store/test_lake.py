@@ -18,7 +18,7 @@ import harness
 from harness.cli import app
 from harness.errors import StoreError
 from harness.store import db, lake
-from tests.pg import Postgres, binary, cluster
+from tests.pg import Postgres, cluster_or_skip
 
 TABLES = ("runs", "cells", "attempts", "grades", "routes")
 
@@ -57,11 +57,7 @@ def file_lake(tmp_path: Path) -> lake.Lake:
 
 @pytest.fixture(scope="module")
 def postgres() -> Iterator[Postgres]:
-    if binary("initdb") is None:
-        message = "PostgreSQL's server is not installed (`make test` installs Debian's postgresql as root)"
-        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
-    with cluster() as pg:
-        yield pg
+    yield from cluster_or_skip()
 
 
 def test_a_pushed_run_reads_back_as_it_is_locally(project: Path, tmp_path: Path, file_lake: lake.Lake) -> None:
