@@ -110,12 +110,12 @@ def test_the_example_suite_on_ray_equals_the_local_run(ray_cluster: Any, postgre
 def _kill_a_worker_once_its_shard_is_in_the_lake(store: lake.Lake, scratch: Path, run_id: str) -> list[int]:
     """Wait until a shard has cells in the lake while its task still runs (its last push is not in: the shard's run
     row says `running`), then SIGKILL that task's worker."""
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # a loaded CI machine starts workers slowly
     while time.monotonic() < deadline:
         time.sleep(0.3)
         try:
             pushed = dict(_rows(store, "SELECT c.shard, count(*) FROM cells c JOIN run_shards r USING (run_id, shard) "
-                                       f"WHERE run_id = '{run_id}' AND r.status = 'running' GROUP BY 1"))  # mid-run
+                                       f"WHERE run_id = '{run_id}' AND r.status = 'running' GROUP BY 1"))  # fmt: skip
         except Exception:  # noqa: BLE001 (the lake's tables are made by the first push)
             continue
         for task in scratch.glob(f"{run_id}/shard-*/*/task.json"):
@@ -127,9 +127,20 @@ def _kill_a_worker_once_its_shard_is_in_the_lake(store: lake.Lake, scratch: Path
     return []
 
 
+def _slow_down_beta(models: Path) -> None:
+    """beta's simulated calls take ~5 s each (~1 s of sleep at sim_time_scale 0.2), so each shard stays running for
+    several seconds of sleep after its first push, however loaded the machine: the watcher always finds a shard
+    mid-run."""
+    text = models.read_text()
+    old = "sim: {accuracy: {classification: 0.6, extraction: 0.5}}"
+    assert old in text
+    models.write_text(text.replace(old, old[:-1] + ", latency_ms_p50: 5000, latency_ms_p95: 6000}"))
+
+
 def test_a_worker_killed_mid_run_is_resumed_from_the_lake(ray_cluster: Any, postgres: Postgres, tmp_path: Path) -> None:
     (tmp_path / "p").mkdir()
     suite, store, scratch = make_project(tmp_path / "p"), _lake(postgres, "killed", tmp_path / "l"), tmp_path / "s"
+    _slow_down_beta(suite.parent / "models.yaml")
     killed: list[int] = []
     watcher = threading.Thread(target=lambda: killed.extend(
         _kill_a_worker_once_its_shard_is_in_the_lake(store, scratch, "k-1")), daemon=True)  # fmt: skip
