@@ -18,6 +18,7 @@ from typing import Any
 
 from harness.errors import DatabaseCorruptError, DatabaseLockedError, InputError
 from harness.store.ingest import JOURNAL_DIRS, Loaded, load_journal, now, out_of_memory, same_journal
+from harness.store.literal import literal
 from harness.store.migrations import MIGRATIONS
 
 DB_NAME = "harness.duckdb"
@@ -119,7 +120,7 @@ def migrate(con: Any) -> int:
         if number > current:
             con.execute("BEGIN")
             con.execute(sql)
-            con.execute("INSERT INTO schema_version VALUES (?, ?, ?)", [number, name, now()])
+            con.execute(f"INSERT INTO schema_version VALUES ({number:d}, {literal(name)}, {literal(now())})")
             con.execute("COMMIT")
             current = number
     return int(current)
@@ -288,7 +289,8 @@ def load(
         try:
             _load_into(con, results_dir / "runs", stats, memory_limit)
             if run_id is not None:
-                stats.run_cells = con.execute("SELECT count(*) FROM cells WHERE run_id = ?", [run_id]).fetchone()[0]
+                count = f"SELECT count(*) FROM cells WHERE run_id = {literal(run_id)}"
+                stats.run_cells = con.execute(count).fetchone()[0]
         finally:
             con.close()
     return stats

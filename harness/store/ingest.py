@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.store.journal import Batch, check, split_batch
+from harness.store.literal import literal
 
 #: Bytes before the loaded offset whose digest the `journals` table keeps (`tail_hash`).
 TAIL_BYTES = 256
@@ -38,9 +39,8 @@ def _columns(con: Any, table: str) -> list[tuple[str, str]]:
     return [
         (name, dtype)
         for name, dtype in con.execute(
-            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
-            "ORDER BY ordinal_position",
-            [table],
+            "SELECT column_name, data_type FROM information_schema.columns "
+            f"WHERE table_name = {literal(table)} ORDER BY ordinal_position"
         ).fetchall()
     ]
 
@@ -117,8 +117,8 @@ def _forget(con: Any, path: Path) -> None:
     """Drop every row loaded from journal `path` (its stem is its run or calibration id)."""
     for table in TABLES.values():
         key = "calibration_id" if table == "judge_calibrations" else "run_id"
-        con.execute(f"DELETE FROM {table} WHERE {key} = ?", [path.stem])
-    con.execute("DELETE FROM journals WHERE path = ?", [path.name])
+        con.execute(f"DELETE FROM {table} WHERE {key} = {literal(path.stem)}")
+    con.execute(f"DELETE FROM journals WHERE path = {literal(path.name)}")
 
 
 def _apply_ends(con: Any, ends: list[dict[str, Any]]) -> None:
@@ -126,13 +126,14 @@ def _apply_ends(con: Any, ends: list[dict[str, Any]]) -> None:
     for e in ends:
         if e["type"] == "resume":
             con.execute(
-                "UPDATE runs SET status = 'running', ended_at = NULL, pid = ?, host = ? WHERE run_id = ?",
-                [e.get("pid"), e.get("host"), e["run_id"]],
+                f"UPDATE runs SET status = 'running', ended_at = NULL, pid = {literal(e.get('pid'))}, "
+                f"host = {literal(e.get('host'))} WHERE run_id = {literal(e['run_id'])}"
             )
         else:
+            counts = json.dumps(e.get("counts", {}))
             con.execute(
-                "UPDATE runs SET status = ?, ended_at = ?, counts = ? WHERE run_id = ?",
-                [e["status"], e.get("ended_at"), json.dumps(e.get("counts", {})), e["run_id"]],
+                f"UPDATE runs SET status = {literal(e['status'])}, ended_at = {literal(e.get('ended_at'))}, "
+                f"counts = {literal(counts)} WHERE run_id = {literal(e['run_id'])}"
             )
 
 
@@ -160,12 +161,13 @@ def load_journal(con: Any, path: Path, offset: int, lines: int, tail: str | None
             _forget(con, path)
         ignored = _insert_batch(con, batch, path, offset, lines + 1)
         _apply_ends(con, [r for r in batch.parsed if r["type"] in ("run_end", "resume")])
+        values = [literal(v) for v in (path.name, path.stem, batch.end, lines + batch.lines, now())]
+        before = f"(SELECT ignored FROM journals WHERE path = {literal(path.name)})"
+        kept_out = f"coalesce({before}, 0) + {sum(ignored.values()):d}"
         con.execute(
             "INSERT OR REPLACE INTO journals (path, run_id, byte_offset, lines, loaded_at, ignored, tail_hash) "
-            "VALUES (?, ?, ?, ?, ?, coalesce((SELECT ignored FROM journals WHERE path = ?), 0) + ?, ?)",
-            [path.name, path.stem, batch.end, lines + batch.lines, now(), path.name, sum(ignored.values()),
-             tail_hash(path, batch.end)],
-        )  # fmt: skip
+            f"VALUES ({', '.join(values)}, {kept_out}, {literal(tail_hash(path, batch.end))})"
+        )
         con.execute("COMMIT")
     except BaseException:
         if begun:
