@@ -56,6 +56,13 @@ class Cooldown(Strict):
         return self
 
 
+class SemanticRouter(Strict):
+    """A semantic router in front of the table, evaluated in the report (`report/semantic_router.py`)."""
+
+    holdout: float = Field(0.5, gt=0, lt=1)
+    """Share of each task's evaluated cases held out to score it (the rest trains it, with the train splits)."""
+
+
 class RouterSettings(Strict):
     """`router:` of the routing table: what routed play does besides walking the chain."""
 
@@ -65,7 +72,10 @@ class RouterSettings(Strict):
     """Routed play's request clock: the run's requests (every task's, in a seeded order) arrive this fast, so a
     window holds `window_s × requests_per_s` requests."""
     seed: int = 0
-    """Seeds the request order and weighted picks (the same run plays the same way)."""
+    """Seeds the request order, weighted picks and the semantic router's split (the same run plays the same way)."""
+    semantic: SemanticRouter | None = None
+    """Evaluate a semantic router in the report (it fits a model: a few seconds); `harness routing router` and
+    `harness.open(...).router()` evaluate it whether or not this is set."""
 
 
 class Balance(Strict):

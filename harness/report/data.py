@@ -233,6 +233,7 @@ def build(source: Path | Lake, run_id: str | None = None, baseline: str | None =
             "flaky": quality.flaky(cells.rows, MAX_CASES),
             "lanes": lanes(con, rid),
             "advice": advice(con, run, cells, served, ctx),
+            "router": router_section(cells, ctx),
             "max_cases": MAX_CASES,
             "suite_note": ctx.note,
         }
@@ -265,6 +266,37 @@ def advice(con: Any, run: dict[str, Any], cells: Cells, served: list[dict[str, A
         out["note"] = "the routing table changed since the run: today's chains are judged on what the run measured"
     out["tasks"] = advise(Evidence(cells.rows, routes, drops, served), task_routings(ctx.project, evaluated))
     return out
+
+
+def router_section(cells: Cells, ctx: SuiteContext) -> dict[str, Any]:
+    """The router's runtime and the semantic router on this run (`report.router`)."""
+    from harness.report import router
+
+    return router.section(cells.rows, ctx)
+
+
+def semantic_router_of(source: Path | Lake, run_id: str | None = None, suite: Path | None = None,
+                       holdout: float | None = None, seed: int | None = None) -> dict[str, Any]:  # fmt: skip
+    """The semantic router's evaluation on a run (default: the latest) against today's suite (default: the run's):
+    `harness routing router` and `harness.open(...).router()`; holdout and seed default to the table's."""
+    from harness.report import router
+
+    con = open_read(source)
+    try:
+        run = resolve_run(con, run_id)
+        ctx = suite_context({**run, "suite_path": str(suite)} if suite else run,
+                            source if isinstance(source, Path) else None)  # fmt: skip
+        if ctx.project is None:
+            raise InputError(f"no semantic router: {ctx.note}", fix="pass --suite FILE, or run it where the suite is")
+        cells = load_cells(con, run["run_id"])
+    finally:
+        con.close()
+    settings = ctx.project.routing.router
+    default = settings.semantic.holdout if settings.semantic else 0.5
+    out = router.semantic(
+        cells.rows, ctx, default if holdout is None else holdout, settings.seed if seed is None else seed
+    )
+    return {"run_id": run["run_id"], "suite": run["suite"], **out}
 
 
 def advice_of(
