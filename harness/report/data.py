@@ -275,40 +275,6 @@ def router_section(cells: Cells, ctx: SuiteContext) -> dict[str, Any]:
     return router.section(cells.rows, ctx)
 
 
-def semantic_router_of(source: Path | Lake, run_id: str | None = None, suite: Path | None = None,
-                       holdout: float | None = None, seed: int | None = None) -> dict[str, Any]:  # fmt: skip
-    """The semantic router's evaluation on a run (default: the latest) against today's suite (default: the run's):
-    `harness routing router` and `harness.open(...).router()`; holdout and seed default to the table's."""
-    con = open_read(source)
-    try:
-        found = semantic_router_inputs(con, run_id, source if isinstance(source, Path) else None, suite)
-    finally:
-        con.close()
-    return semantic_router_eval(*found, holdout, seed)
-
-
-def semantic_router_inputs(con: Any, run_id: str | None, results_dir: Path | None, suite: Path | None = None
-                           ) -> tuple[dict[str, Any], Cells, SuiteContext]:  # fmt: skip
-    """What the semantic router's evaluation reads from the database (it fits after the connection is closed)."""
-    run = resolve_run(con, run_id)
-    ctx = suite_context({**run, "suite_path": str(suite)} if suite else run, results_dir)
-    if ctx.project is None:
-        raise InputError(f"no semantic router: {ctx.note}", fix="pass --suite FILE, or run it where the suite is")
-    return run, load_cells(con, run["run_id"]), ctx
-
-
-def semantic_router_eval(run: dict[str, Any], cells: Cells, ctx: SuiteContext, holdout: float | None = None,
-                         seed: int | None = None) -> dict[str, Any]:  # fmt: skip
-    from harness.report import router
-
-    settings = ctx.project.routing.router
-    default = settings.semantic.holdout if settings.semantic else 0.5
-    out = router.semantic(
-        cells.rows, ctx, default if holdout is None else holdout, settings.seed if seed is None else seed
-    )
-    return {"run_id": run["run_id"], "suite": run["suite"], **out}
-
-
 def advice_of(
     source: Path | Lake, run_id: str | None = None, out: Path | None = None, suite: Path | None = None
 ) -> dict[str, Any]:
