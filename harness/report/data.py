@@ -27,7 +27,7 @@ CELL_COLS = (
     "task", "task_class", "deployment", "provider", "model", "family", "role", "chain_position", "variant",
     "case_id", "cluster", "sample", "status", "error_class", "score", "passed", "cost_usd", "latency_ms",
     "simulated", "mode", "output", "tool_calls", "finish_reason", "dataset", "dataset_version", "dataset_sha256",
-    "template_path", "template_hash", "cell_key", "input_tokens", "output_tokens",
+    "template_path", "template_hash", "cell_key", "input_tokens", "output_tokens", "attempts",
 )  # fmt: skip
 MAX_CASES = 40
 """At most this many cases are embedded per section (flipped cases, flaky cases per group); the rest through

@@ -36,7 +36,8 @@ def inject(cell: Row, faults: Sequence[Any], policy: Policy, seed: int, scenario
     if not faults or cell.get("error_class"):
         return cell
     retry = expand_classes(policy.retry.retry_on)
-    extra = 0.0
+    extra, base = 0.0, float(cell.get("latency_ms") or 0.0)
+    attempts = int(cell.get("attempts") or 1)
     for attempt in range(policy.retry.max_attempts):
         hit = None
         for i, f in enumerate(faults):
@@ -45,14 +46,16 @@ def inject(cell: Row, faults: Sequence[Any], policy: Policy, seed: int, scenario
                 hit = hit or f.failure
         if hit is None:
             break
+        attempts += 1
         if hit in retry and attempt < policy.retry.max_attempts - 1:
             continue
-        latency = float(cell.get("latency_ms") or 0.0) + extra
+        out = {**cell, "latency_ms": base + extra, "attempts": attempts - 1}
         if hit in SEMANTIC:  # answered, at the call's cost
-            return {**cell, "output": "", "tool_calls": [], "latency_ms": latency} if hit == "empty_output" else {
-                **cell, "finish_reason": "length", "latency_ms": latency}  # fmt: skip
-        return {**cell, "status": "error", "error_class": hit, "cost_usd": 0.0, "latency_ms": latency}
-    return {**cell, "latency_ms": float(cell.get("latency_ms") or 0.0) + extra} if extra else cell
+            return (
+                {**out, "output": "", "tool_calls": []} if hit == "empty_output" else {**out, "finish_reason": "length"}
+            )
+        return {**out, "status": "error", "error_class": hit, "cost_usd": 0.0}
+    return {**cell, "latency_ms": base + extra, "attempts": attempts} if extra or attempts > 1 else cell
 
 
 def requests(cells: Sequence[Row]) -> list[Request]:

@@ -16,7 +16,8 @@ or Portkey would meet them:
   picked member first (a seeded draw by weight, or the member with the fewest requests in flight per unit of
   weight), then the others by weight, then the next step.
 
-The cell's retries stay inside the cell: one cell is one call here (the failure share counts cells, not attempts).
+The failure share counts calls, as LiteLLM does: a cell's retried attempts are calls too (all failed when the cell
+failed, all but the last when it answered), recorded at the time the walk reached the cell.
 """
 
 from __future__ import annotations
@@ -79,12 +80,16 @@ class Health:
     def cooling(self, dep: str, t: float) -> bool:
         return self.until.get(dep, float("-inf")) > t
 
-    def record(self, dep: str, t: float, failure: str | None) -> None:
+    def record(self, dep: str, t: float, failure: str | None, attempts: int = 1) -> None:
+        """One cell's calls: its `attempts` (retries included), all failed when it ended in `failure`, else all
+        but the last."""
         rule = self.rule
         if rule is None:
             return
         window = self.calls[dep]
-        window.append((t, failure is not None))
+        window.extend([(t, True)] * (attempts if failure is not None else max(attempts - 1, 0)))
+        if failure is None:
+            window.append((t, False))
         while window and window[0][0] <= t - rule.window_s:
             window.popleft()
         failed = sum(f for _, f in window)
@@ -180,7 +185,7 @@ def walk_request(req: Request, t: float, policy: Policy, budget: float | None, g
             continue
         failure, seen, charged = _verdict(cell, budget)
         start = t + latency / 1000
-        health.record(dep, start, seen)
+        health.record(dep, start, seen, int(cell.get("attempts") or 1))
         load.add(dep, start, charged)
         latency += charged
         cost += float(cell.get("cost_usd") or 0.0)
