@@ -191,7 +191,7 @@ def routing_router(
     import json
 
     from harness.cli import display
-    from harness.report.router import semantic_router_of
+    from harness.report.router_eval import semantic_router_of
 
     result = semantic_router_of(source(results_dir, store, store_data), run, suite, holdout, seed)
     if as_json:

@@ -248,7 +248,7 @@ class Results:
         """A semantic router (TF-IDF + logistic regression on the request text) evaluated on a run: one row per
         held-out case (the task it picked, its confidence, the case's served score on the oracle route and with
         the router in the loop); `summary=True`: one row per task, `harness routing router`'s table."""
-        from harness.report.router import semantic_router_eval, semantic_router_inputs
+        from harness.report.router_eval import semantic_router_eval, semantic_router_inputs
 
         where = None if self.lake else self.path
         found = self._read(lambda con: semantic_router_inputs(con, run, where, Path(suite) if suite else None))

@@ -194,9 +194,9 @@ class _Session:
         table, suite = self.plan.project.routing, self.plan.project.suite
         policies = {t: table.policy(t) for t in suite.tasks if t in table.tasks}
         budgets = {t: table.tasks[t].constraints.latency_budget_ms for t in policies}
-        records = served_records(
-            self.plan.run_id, state.done.values(), state.routes, policies, budgets, Runtime.of(table)
-        )
+        runtime = Runtime.of(table)  # cooldowns and balance groups, when the table has them
+        play = runtime.player(policies, budgets) if runtime else None
+        records = served_records(self.plan.run_id, state.done.values(), state.routes, policies, budgets, play)
         for rec in records:
             score, passed = (None, None)
             if rec["served_cell"]:

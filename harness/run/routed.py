@@ -13,15 +13,16 @@ failed, end-to-end latency and cost. Served cells never count as the primary's.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from harness.config.routing import Policy, expand_classes
 from harness.errors import FailureClass
 from harness.graders.structured import parse_json_output
 
-if TYPE_CHECKING:
-    from harness.run.router_runtime import Runtime
+Key = tuple[str, str, str, int]
+#: Plays every walk at once (`router_runtime.Runtime.player`): (cells by position, chain) per key -> served bodies.
+Play = Callable[[dict[Key, dict[int, dict[str, Any]]], dict[Key, list[str]]], dict[Key, dict[str, Any]]]
 
 REFUSAL = re.compile(
     r"^\s*(i('m| am) (sorry|unable)|i can(no|')t (help|assist|comply)|as an ai\b|i won't be able)", re.I
@@ -91,10 +92,10 @@ def served_records(
     routes: dict[tuple[str, str], dict[str, Any]],
     policies: dict[str, Policy],
     budgets: dict[str, float | None],
-    runtime: Runtime | None = None,
+    play: Play | None = None,
 ) -> list[dict[str, Any]]:
-    """One `served` record per (task, case, variant, sample) from the run's final cell records; with a `runtime`
-    (cooldowns, balance groups), the walks are played as one request stream (`router_runtime.play`)."""
+    """One `served` record per (task, case, variant, sample) from the run's final cell records; with `play` (the
+    routing table's cooldowns and balance groups), the walks are played as one request stream (`router_runtime`)."""
     groups: dict[tuple[str, str, str, int], dict[int, dict[str, Any]]] = {}
     for c in cells:
         if c.get("chain_position") is None:
@@ -107,7 +108,7 @@ def served_records(
         chains[(task, case_id, variant, sample)] = (
             route["chain"] if route else [by_pos[p]["deployment"] for p in sorted(by_pos)]
         )
-    played = _play(groups, chains, runtime, policies, budgets) if runtime else {}
+    played = play(groups, chains) if play else {}
     out = []
     for (task, case_id, variant, sample), by_pos in sorted(groups.items()):
         route = routes.get((task, case_id))
@@ -121,12 +122,3 @@ def served_records(
                     "sample": sample, "route": route["route"] if route else "chain", "requested": chain[0],
                     **body})  # fmt: skip
     return out
-
-
-def _play(groups: dict[tuple[str, str, str, int], dict[int, dict[str, Any]]],
-          chains: dict[tuple[str, str, str, int], list[str]], runtime: Runtime, policies: dict[str, Policy],
-          budgets: dict[str, float | None]) -> dict[tuple[str, str, str, int], dict[str, Any]]:  # fmt: skip
-    from harness.run.router_runtime import Request, play
-
-    bodies, _ = play([Request(k, by_pos, chains[k]) for k, by_pos in groups.items()], runtime, policies, budgets)
-    return bodies

@@ -32,9 +32,9 @@ from typing import Any
 from harness.config.router import Balance, Cooldown, RouterSettings, fits
 from harness.config.routing import Policy, RoutingTable, expand_classes
 from harness.errors import FailureClass
+from harness.run.routed import Key, Play, semantic_failure
 
 Row = dict[str, Any]
-Key = tuple[str, str, str, int]
 COOLDOWN = "cooldown"
 
 
@@ -54,6 +54,15 @@ class Runtime:
         if settings.cooldown is None and not balance:
             return None
         return cls(settings, balance)
+
+    def player(self, policies: Mapping[str, Policy], budgets: Mapping[str, float | None]) -> Play:
+        """`routed.served_records`' hook: every walk of the run played on this runtime."""
+
+        def run(groups: dict[Key, dict[int, Row]], chains: dict[Key, list[str]]) -> dict[Key, Row]:
+            bodies, _ = play([Request(k, by_pos, chains[k]) for k, by_pos in groups.items()], self, policies, budgets)
+            return bodies
+
+        return run
 
 
 def draw(seed: int, *parts: object) -> float:
@@ -148,8 +157,6 @@ def order(chain: Sequence[str], groups: Sequence[Balance], key: Key, t: float, l
 
 def _verdict(cell: Row, budget: float | None) -> tuple[str | None, str | None, float]:
     """(failure the walk sees, failure the router sees, charged latency) of one cell."""
-    from harness.run.routed import semantic_failure
-
     latency = float(cell.get("latency_ms") or 0.0)
     if cell.get("error_class"):
         return str(cell["error_class"]), str(cell["error_class"]), latency
