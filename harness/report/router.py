@@ -59,10 +59,11 @@ def inject(cell: Row, faults: Sequence[Any], policy: Policy, seed: int, scenario
 
 
 def requests(cells: Sequence[Row]) -> list[Request]:
-    """One request per (task, case, variant, sample) of the run's chain cells; ineligible positions left blank."""
+    """One request per (task, case, variant, sample) of the run's chain cells, as routed play walks them (a skipped
+    cell included); ineligible positions left blank."""
     units: dict[Key, dict[int, Row]] = defaultdict(dict)
     for c in cells:
-        if c.get("chain_position") is not None and c.get("status") != "skipped":
+        if c.get("chain_position") is not None:
             units[(c["task"], c["case_id"], c["variant"], int(c["sample"]))][int(c["chain_position"])] = c
     out = []
     for key, by_pos in units.items():

@@ -117,7 +117,7 @@ def _samples(routing: Routing) -> dict[tuple[str, str], dict[int, dict[str, Row]
     keep = {t: ("base" if "base" in v else min(v)) for t, v in variants.items()}
     out: dict[tuple[str, str], dict[int, dict[str, Row]]] = defaultdict(lambda: defaultdict(dict))
     for r in routing.cells:
-        if r["variant"] == keep[r["task"]] and r.get("status") != "skipped":
+        if r["variant"] == keep[r["task"]]:
             out[(r["task"], r["case_id"])][int(r["sample"])][r["deployment"]] = r
     return out
 

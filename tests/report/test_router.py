@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import duckdb
+import pytest
 from typer.testing import CliRunner
 
 import harness
@@ -68,6 +69,12 @@ def test_router_section_cli_and_notebook(project: Path, tmp_path: Path) -> None:
     assert down["with"]["p50_ms"] <= down["without"]["p50_ms"]  # skipping a down deployment saves its calls
     measured = view["cooldowns"][0]
     assert measured["scenario"] == "as measured" and measured["without"]["skipped"] == 0
+    con = duckdb.connect(str(results / "harness.duckdb"), read_only=True)
+    stored = con.execute("SELECT count(*), avg(coalesce(score, 0)), sum(cost_usd) FROM served").fetchone()
+    con.close()
+    assert stored is not None and stored[0] == measured["with"]["requests"]  # the report replays the routed run
+    assert stored[1] == pytest.approx(measured["with"]["quality"])
+    assert stored[2] / stored[0] * 1000 == pytest.approx(measured["with"]["cost_per_1k"])
     group = view["balance"][0]
     assert group["task"] == "invoices" and [m["deployment"] for m in group["members"]] == ["alpha", "beta"]
     assert sum(m["picked"] for m in group["members"]) == group["mix"]["requests"] == 6
