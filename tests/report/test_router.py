@@ -121,3 +121,19 @@ def test_a_proposed_chain_that_splits_a_balance_group_drops_it(project: Path, tm
     table = load_routing(out, loaded.models)
     assert table.tasks["invoices"].balance == [] and table.router.cooldown is not None
     assert "balance group alpha + beta dropped" in out.read_text()
+
+
+def test_a_routed_run_under_a_scenario_cools_the_failing_deployment(project: Path, tmp_path: Path) -> None:
+    routed_project(project)
+    results = tmp_path / "results"
+    args = ["run", str(project), "--results-dir", str(results), "--no-report", "--routed", "--scenario", "alpha-down"]
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 0, r.output
+    assert "cooldowns:" in r.output and "skipped a cooling deployment (alpha ×" in r.output
+    con = duckdb.connect(str(results / "harness.duckdb"), read_only=True)
+    rows = con.execute("SELECT path, served_deployment, cost_usd FROM served").fetchall()
+    con.close()
+    cooled = [json.loads(p) for p, _, _ in rows if '"cooldown"' in p]
+    assert cooled and all(p[0] == {"deployment": "alpha", "position": 0, "outcome": "cooldown"} for p in cooled
+                          if p[0]["deployment"] == "alpha")  # fmt: skip
+    assert {d for _, d, _ in rows} <= {"beta", "fallback-canned"}  # alpha never serves: it is down
