@@ -115,19 +115,22 @@ class Health:
 
 
 class Load:
-    """Requests in flight per deployment: each call occupies it from its start for its latency."""
+    """Requests in flight per deployment: each call occupies it from its start for its latency (a fallback's call
+    starts later than its request arrived, so it counts only from then)."""
 
     def __init__(self) -> None:
-        self.ends: dict[str, list[float]] = defaultdict(list)
+        self.calls: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        """(end, start) per deployment, by end."""
 
     def busy(self, dep: str, t: float) -> int:
-        ends = self.ends[dep]
-        del ends[: bisect_left(ends, t)]  # calls that ended: the clock only moves forward
-        return len(ends)
+        calls = self.calls[dep]
+        del calls[: bisect_left(calls, (t, float("-inf")))]  # calls that ended: arrivals only move forward
+        return sum(start <= t for _, start in calls)
 
     def add(self, dep: str, start: float, latency_ms: float) -> None:
-        ends = self.ends[dep]
-        ends.insert(bisect_left(ends, start + latency_ms / 1000), start + latency_ms / 1000)
+        end = start + latency_ms / 1000
+        calls = self.calls[dep]
+        calls.insert(bisect_left(calls, (end, start)), (end, start))
 
 
 def order(chain: Sequence[str], groups: Sequence[Balance], key: Key, t: float, load: Load, seed: int

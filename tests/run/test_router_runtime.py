@@ -8,7 +8,7 @@ from typing import Any
 from harness.config.router import Balance, Cooldown, RouterSettings
 from harness.config.routing import Policy
 from harness.run.routed import served_records
-from harness.run.router_runtime import Health, Request, Runtime, draw, play
+from harness.run.router_runtime import Health, Load, Request, Runtime, draw, play
 
 
 def cell(dep: str, pos: int, case: str, **kw: Any) -> dict[str, Any]:
@@ -133,3 +133,10 @@ def test_served_records_take_the_runtime() -> None:
     recs = served_records("r", cells, {}, {"t": Policy()}, {}, runtime.player({"t": Policy()}, {}))
     assert len(recs) == 50 and any(p["outcome"] == "cooldown" for r in recs for p in r["path"])
     assert [r["case_id"] for r in recs] == sorted(r["case_id"] for r in recs)
+
+
+def test_in_flight_counts_a_call_from_its_start_to_its_end() -> None:
+    load = Load()
+    load.add("a", 0.0, 2000.0)  # 0 s to 2 s
+    load.add("a", 5.0, 1000.0)  # a fallback's call, 5 s to 6 s
+    assert [load.busy("a", t) for t in (0.0, 1.9, 2.0, 4.9, 5.0, 5.5, 6.0)] == [1, 1, 0, 0, 1, 1, 0]
