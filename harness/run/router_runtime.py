@@ -23,7 +23,7 @@ failed, all but the last when it answered), recorded at the time the walk reache
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -124,7 +124,7 @@ class Load:
 
     def busy(self, dep: str, t: float) -> int:
         calls = self.calls[dep]
-        del calls[: bisect_left(calls, (t, float("-inf")))]  # calls that ended: arrivals only move forward
+        del calls[: bisect_right(calls, (t, float("inf")))]  # calls that ended: arrivals only move forward
         return sum(start <= t for _, start in calls)
 
     def add(self, dep: str, start: float, latency_ms: float) -> None:
