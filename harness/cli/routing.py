@@ -170,3 +170,60 @@ def _limits(c: dict[str, Any]) -> str:
     parts = [f"excluded: {c['excluded']}"] if c["excluded"] else []
     parts += [f"dropped on {n} cases: {why}" for why, n in c["dropped"].items()]
     return "; ".join(parts + (["canned: last only"] if c["canned"] else []))
+
+
+@routing_app.command("router")
+@cli_errors
+def routing_router(
+    run: Annotated[str | None, typer.Option(help="Run id (default: the latest run).")] = None,
+    holdout: Annotated[
+        float | None, typer.Option(min=0.01, max=0.99, help="Share of each task's cases held out (default 0.5).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Seed of the split (default: the table's router.seed).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The evaluation as JSON, with every held-out case.")] = False,
+    suite: Annotated[Path | None, typer.Option(help="Today's suite (default: the one the run used).")] = None,
+    results_dir: ResultsOpt = Path("results"),
+    store: StoreOpt = None,
+    store_data: StoreDataOpt = None,
+) -> None:
+    """A semantic router in front of the routing table, evaluated on a run: routing accuracy with its CI, and served
+    quality with the router in the loop against the oracle route (what misrouting costs)."""
+    import json
+
+    from harness.cli import display
+    from harness.report.router_eval import semantic_router_of
+
+    result = semantic_router_of(source(results_dir, store, store_data), run, suite, holdout, seed)
+    if as_json:
+        display.plain(json.dumps(result, indent=2, default=str, ensure_ascii=False))
+        return
+    if result.get("simulated"):
+        display.banner(display.SIM_BANNER)
+    display.plain(f"Semantic router on run {result['run_id']} (suite {result['suite']})")
+    if result.get("note"):
+        display.note(f"note: {result['note']}")
+    if not result.get("held_out"):
+        return
+    lo, hi = result["accuracy_ci"]
+    sv = result["served"]
+    display.plain(
+        f"TF-IDF + logistic regression, trained on {result['trained_on']} cases, {result['held_out']} held out (seed "
+        f"{result['seed']}): routing accuracy {result['accuracy']:.1%} [{lo:.1%}, {hi:.1%}], {result['misrouted']} "
+        f"misrouted\nserved quality: oracle route {sv['oracle']:.3f}; router in the loop {sv['router']:.3f} "
+        f"(Δ {sv['router_diff']:+.3f} {_interval(sv['router_ci'])}); misrouted counted failed {sv['strict']:.3f} "
+        f"(Δ {sv['strict_diff']:+.3f} {_interval(sv['strict_ci'])})"
+    )
+    rows = [
+        (t["task"], t["cases"], f"{t['recall']:.1%} {_interval(t['recall_ci'], pct=True)}",
+         f"{t['oracle_quality']:.3f}", f"{t['router_quality']:.3f}", f"{t['router_strict']:.3f}")
+        for t in result["tasks"]
+    ]  # fmt: skip
+    display.print_table(None, ["task", "held out", "routed right [95% CI]", "oracle", "router", "misrouted = 0"], rows)
+    if result["confusions"]:
+        display.plain("misrouted: " + ", ".join(f"{k} × {v}" for k, v in result["confusions"].items()))
+
+
+def _interval(ci: list[float] | None, pct: bool = False) -> str:
+    if not ci:
+        return ""
+    return f"[{ci[0]:.1%}, {ci[1]:.1%}]" if pct else f"[{ci[0]:+.3f}, {ci[1]:+.3f}]"

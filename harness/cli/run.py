@@ -213,10 +213,24 @@ def _summary(result: Any) -> None:
     display.show(display.summary_table(result.events, roles))
     if result.served:
         display.show(display.routed_table(result.served))
+        _cooldown_note(result.served)
     _spend_notes(result.tally)
     if result.plan.simulated:
         display.banner(display.SIM_BANNER)
     display.note(f"run {result.run_id} {result.status}: journal {result.journal}; {result.load_note}")
+
+
+def _cooldown_note(served: list[dict[str, Any]]) -> None:
+    """With cooldowns in the routing table: how many walks skipped a cooling deployment, and which."""
+    from collections import Counter
+
+    from harness.cli import display
+
+    skipped = Counter(p["deployment"] for r in served for p in r["path"] if p["outcome"] == "cooldown")
+    walks = sum(any(p["outcome"] == "cooldown" for p in r["path"]) for r in served)
+    if walks:
+        which = ", ".join(f"{d} × {n}" for d, n in skipped.most_common())
+        display.note(f"cooldowns: {walks} of {len(served)} requests skipped a cooling deployment ({which})")
 
 
 def _spend_notes(t: Any) -> None:

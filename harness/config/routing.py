@@ -27,6 +27,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from harness.config.base import Strict
 from harness.config.models import Capability, Deployment, DeploymentId, ModelTable
+from harness.config.router import Balance, RouterSettings, check_groups
 from harness.config.yamlfile import KeyPath, load_yaml, validation_error
 from harness.errors import RETRYABLE, ConfigError, FailureClass, Where
 
@@ -176,6 +177,8 @@ class TaskRoute(Strict):
     routes: list[Route] = []
     policy: Policy | None = None
     """Overrides `defaults` for this task."""
+    balance: list[Balance] = []
+    """Adjacent chain entries load-balanced as one step in routed play (see `router.py`)."""
 
 
 class RoutingTable(Strict):
@@ -186,6 +189,8 @@ class RoutingTable(Strict):
     """Your own label for this version of the table; the file's hash is recorded with every run too."""
     defaults: Policy = Policy()
     risk_levels: dict[str, RiskLevel] = {}
+    router: RouterSettings = RouterSettings()
+    """Routed play's runtime: cooldowns and its request clock (see `router.py`)."""
     tasks: dict[str, TaskRoute]
 
     def candidates(self, task: str) -> list[str]:
@@ -225,6 +230,9 @@ def load_routing(path: Path, models: ModelTable) -> RoutingTable:
     _check_risk_levels(table, models, path, lines)
     for task, route in table.tasks.items():
         _check_chain(route.chain, ("tasks", task, "chain"), models, path, lines)
+        if why := check_groups(route.chain, route.balance):
+            where = Where(path, lines.get(("tasks", task, "balance")), f"tasks.{task}.balance")
+            raise ConfigError(why, where, "list adjacent entries of the task's chain, each in one group")
         for i, r in enumerate(route.routes):
             if r.chain is not None:
                 _check_chain(r.chain, ("tasks", task, "routes", i, "chain"), models, path, lines)

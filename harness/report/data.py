@@ -27,7 +27,7 @@ CELL_COLS = (
     "task", "task_class", "deployment", "provider", "model", "family", "role", "chain_position", "variant",
     "case_id", "cluster", "sample", "status", "error_class", "score", "passed", "cost_usd", "latency_ms",
     "simulated", "mode", "output", "tool_calls", "finish_reason", "dataset", "dataset_version", "dataset_sha256",
-    "template_path", "template_hash", "cell_key", "input_tokens", "output_tokens",
+    "template_path", "template_hash", "cell_key", "input_tokens", "output_tokens", "attempts",
 )  # fmt: skip
 MAX_CASES = 40
 """At most this many cases are embedded per section (flipped cases, flaky cases per group); the rest through
@@ -233,6 +233,7 @@ def build(source: Path | Lake, run_id: str | None = None, baseline: str | None =
             "flaky": quality.flaky(cells.rows, MAX_CASES),
             "lanes": lanes(con, rid),
             "advice": advice(con, run, cells, served, ctx),
+            "router": router_section(cells, ctx),
             "max_cases": MAX_CASES,
             "suite_note": ctx.note,
         }
@@ -265,6 +266,13 @@ def advice(con: Any, run: dict[str, Any], cells: Cells, served: list[dict[str, A
         out["note"] = "the routing table changed since the run: today's chains are judged on what the run measured"
     out["tasks"] = advise(Evidence(cells.rows, routes, drops, served), task_routings(ctx.project, evaluated))
     return out
+
+
+def router_section(cells: Cells, ctx: SuiteContext) -> dict[str, Any]:
+    """The router's runtime and the semantic router on this run (`report.router`)."""
+    from harness.report import router
+
+    return router.section(cells.rows, ctx)
 
 
 def advice_of(

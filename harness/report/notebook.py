@@ -10,6 +10,7 @@ db.compare(run_a, run_b, summary=True)  # per (task, deployment, variant): the r
 db.degradation(run)                     # per chain position: the report's degradation ladder
 db.portability(run)                     # deployment x template pass rates; gains=True: own template - default
 db.advise(run)                          # per task: today's chain and the cheapest that meets the bars
+db.router(run)                          # a semantic router: per held-out case, the task it picked, served scores
 db.sql("SELECT deployment, avg(score) FROM results GROUP BY 1")
 ```
 No connection is kept between calls (open, query, close), so a notebook never blocks a run's loader; a call that
@@ -85,6 +86,16 @@ ADVICE: dict[str, Dtype] = {
         ("", "str"), ("_quality", "float64"), ("_ci_low", "float64"), ("_ci_high", "float64"),
         ("_p50_ms", "float64"), ("_p95_ms", "float64"), ("_cost_per_1k", "float64"))},
     "saving_per_1k": "float64", "saving_share": "float64", "need": "Int64", "simulated": "bool",
+}  # fmt: skip
+ROUTER: dict[str, Dtype] = {
+    "task": "category", "case_id": "str", "predicted": "category", "correct": "bool", "confidence": "float64",
+    "samples": "int64", "oracle_score": "float64", "router_score": "float64", "router_strict": "float64",
+    "oracle_served_by": "category", "router_served_by": "category", "simulated": "bool",
+}  # fmt: skip
+ROUTER_TASKS: dict[str, Dtype] = {
+    "task": "category", "cases": "int64", "recall": "float64", "recall_ci_low": "float64",
+    "recall_ci_high": "float64", "oracle_quality": "float64", "router_quality": "float64",
+    "router_strict": "float64", "simulated": "bool",
 }  # fmt: skip
 
 
@@ -231,6 +242,23 @@ class Results:
         where = None if self.lake else self.path
         advice, _ = self._read(lambda con: advice_on(con, run, where, Path(suite) if suite else None))
         return _typed([_advice_row(t) for t in advice["tasks"]], ADVICE)
+
+    def router(self, run: str | None = None, *, suite: str | Path | None = None, holdout: float | None = None,
+               seed: int | None = None, summary: bool = False) -> pd.DataFrame:  # fmt: skip
+        """A semantic router (TF-IDF + logistic regression on the request text) evaluated on a run: one row per
+        held-out case (the task it picked, its confidence, the case's served score on the oracle route and with
+        the router in the loop); `summary=True`: one row per task, `harness routing router`'s table."""
+        from harness.report.router_eval import semantic_router_eval, semantic_router_inputs
+
+        where = None if self.lake else self.path
+        found = self._read(lambda con: semantic_router_inputs(con, run, where, Path(suite) if suite else None))
+        result = semantic_router_eval(*found, holdout, seed)
+        sim = bool(result.get("simulated"))
+        if summary:
+            rows = [{**{k: v for k, v in t.items() if k != "recall_ci"}, "recall_ci_low": t["recall_ci"][0],
+                     "recall_ci_high": t["recall_ci"][1], "simulated": sim} for t in result["tasks"]]  # fmt: skip
+            return _typed(rows, ROUTER_TASKS)
+        return _typed([{**r, "simulated": sim} for r in result["cases"]], ROUTER)
 
 
 def _advice_row(t: Row) -> Row:

@@ -59,12 +59,26 @@ def proposed_yaml(project: Project, advice: Mapping[str, Any]) -> str:
     for t in advice["tasks"]:
         if t["status"] == "switch":
             data["tasks"][t["task"]]["chain"] = list(t["proposed"]["chain"])
+            header += _balance_kept(data["tasks"][t["task"]], t["task"])
             header.append(f"#   {t['task']}: {' → '.join(t['today']['chain'])}  ⇒  {' → '.join(t['proposed']['chain'])}"
                           f" (saves ${t['saving_per_1k']:.4g} per 1,000 requests)")  # fmt: skip
     if len(header) == 2 + bool(advice["simulated"]):
         header.append("#   none: every task keeps today's chain.")
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)
     return "\n".join(header) + "\n" + body
+
+
+def _balance_kept(task: dict[str, Any], name: str) -> list[str]:
+    """Keep the task's balance groups that still stand together in its new chain; a note for each one dropped."""
+    from harness.config.router import Balance, fits
+
+    groups = task.get("balance") or []
+    kept = [g for g in groups if fits(task["chain"], Balance.model_validate(g))]
+    if len(kept) == len(groups):
+        return []
+    task["balance"] = kept
+    return [f"#   {name}: balance group {' + '.join(g['deployments'])} dropped (not adjacent in the new chain)"
+            for g in groups if g not in kept]  # fmt: skip
 
 
 def write(path: Path, project: Project, advice: Mapping[str, Any]) -> None:

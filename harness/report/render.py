@@ -135,6 +135,9 @@ def _md_extras(report: dict[str, Any]) -> list[str]:
     advice = [t for t in report.get("advice", {}).get("tasks", []) if t["status"] != "not evaluated"]
     if advice:
         lines += ["", "Routing advice:", "", *(f"- {md(t['task'])}: {md(t['summary'])}" for t in advice)]
+    from harness.report.router import markdown_lines
+
+    lines += markdown_lines(report.get("router") or {})
     judges = report["judges"]
     low = [c for c in judges["calibrations"] if c["flag"]]
     if low:

@@ -29,6 +29,7 @@ from harness.run.loop import FINAL_LOAD_WAIT, execute, try_load
 from harness.run.plan import Cell, Plan, Selection, build_plan
 from harness.run.resume import JournalState, cut_torn_tail, fingerprint_changes, journal_path, read_state
 from harness.run.routed import served_records
+from harness.run.router_runtime import Runtime
 from harness.run.runner import CellFinished, Runner, RunOptions, Tally, answer_keys, now
 from harness.store.journal import JournalWriter, crash_point
 from harness.store.provenance import Provenance, gather, git_state, host, package_versions
@@ -193,7 +194,9 @@ class _Session:
         table, suite = self.plan.project.routing, self.plan.project.suite
         policies = {t: table.policy(t) for t in suite.tasks if t in table.tasks}
         budgets = {t: table.tasks[t].constraints.latency_budget_ms for t in policies}
-        records = served_records(self.plan.run_id, state.done.values(), state.routes, policies, budgets)
+        runtime = Runtime.of(table)  # cooldowns and balance groups, when the table has them
+        play = runtime.player(policies, budgets) if runtime else None
+        records = served_records(self.plan.run_id, state.done.values(), state.routes, policies, budgets, play)
         for rec in records:
             score, passed = (None, None)
             if rec["served_cell"]:

@@ -13,12 +13,16 @@ failed, end-to-end latency and cost. Served cells never count as the primary's.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from harness.config.routing import Policy, expand_classes
 from harness.errors import FailureClass
 from harness.graders.structured import parse_json_output
+
+Key = tuple[str, str, str, int]
+#: Plays every walk at once (`router_runtime.Runtime.player`): (cells by position, chain) per key -> served bodies.
+Play = Callable[[dict[Key, dict[int, dict[str, Any]]], dict[Key, list[str]]], dict[Key, dict[str, Any]]]
 
 REFUSAL = re.compile(
     r"^\s*(i('m| am) (sorry|unable)|i can(no|')t (help|assist|comply)|as an ai\b|i won't be able)", re.I
@@ -88,19 +92,30 @@ def served_records(
     routes: dict[tuple[str, str], dict[str, Any]],
     policies: dict[str, Policy],
     budgets: dict[str, float | None],
+    play: Play | None = None,
 ) -> list[dict[str, Any]]:
-    """One `served` record per (task, case, variant, sample) from the run's final cell records."""
+    """One `served` record per (task, case, variant, sample) from the run's final cell records; with `play` (the
+    routing table's cooldowns and balance groups), the walks are played as one request stream (`router_runtime`)."""
     groups: dict[tuple[str, str, str, int], dict[int, dict[str, Any]]] = {}
     for c in cells:
         if c.get("chain_position") is None:
             continue
         key = (c["task"], c["case_id"], c["variant"], int(c["sample"]))
         groups.setdefault(key, {})[int(c["chain_position"])] = c
+    chains = {}
+    for (task, case_id, variant, sample), by_pos in groups.items():
+        route = routes.get((task, case_id))
+        chains[(task, case_id, variant, sample)] = (
+            route["chain"] if route else [by_pos[p]["deployment"] for p in sorted(by_pos)]
+        )
+    played = play(groups, chains) if play else {}
     out = []
     for (task, case_id, variant, sample), by_pos in sorted(groups.items()):
         route = routes.get((task, case_id))
-        chain = route["chain"] if route else [by_pos[p]["deployment"] for p in sorted(by_pos)]
-        body = walk(by_pos, len(chain), policies[task], budgets.get(task))
+        chain = chains[(task, case_id, variant, sample)]
+        body = played.get((task, case_id, variant, sample)) or walk(
+            by_pos, len(chain), policies[task], budgets.get(task)
+        )
         tried = {p["position"] for p in body["path"]}
         body["simulated"] = any(bool(by_pos[p].get("simulated")) for p in tried)  # any simulated answer on the path
         out.append({"type": "served", "run_id": run_id, "task": task, "case_id": case_id, "variant": variant,
