@@ -126,7 +126,8 @@ def answer_keys(
 
 
 def sim_profile_hash(plan: Plan, deployment: str) -> str:
-    return short_hash(plan.project.models.deployments[deployment].sim.model_dump_json())
+    # exclude_none: profiles without the streaming fields (ttft_ms_*, tokens_per_s) keep their cached answers' keys
+    return short_hash(plan.project.models.deployments[deployment].sim.model_dump_json(exclude_none=True))
 
 
 def cell_record(
