@@ -132,7 +132,8 @@ def route(path: str) -> Route | None:
         return Route("openai", "azure", unquote(path.split("/")[2]))
     for end, streamed in (("/invoke", False), ("/invoke-with-response-stream", True)):
         if path.startswith("model/") and path.endswith(end):
-            return Route("anthropic", "bedrock", unquote(path.removeprefix("model/").removesuffix(end)), stream=streamed)
+            model = unquote(path.removeprefix("model/").removesuffix(end))
+            return Route("anthropic", "bedrock", model, stream=streamed)
     m = _VERTEX.match(path)
     if m:
         version, project, region, publisher, rest = m.groups()
