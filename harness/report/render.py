@@ -66,8 +66,8 @@ def markdown(report: dict[str, Any]) -> str:
         lines += ["> **SIMULATED**: rows marked SIM come from simulated twins; not evidence of model quality."]
         lines += [""]
     lines += [
-        "| task | deployment | role | cases | samples | score [95% CI] | pass | errors | p50 / p95 ms | TTFT p50 / p95 ms "
-        "| mode |",
+        "| task | deployment | role | cases | samples | score [95% CI] | pass | errors | p50 / p95 ms "
+        "| TTFT p50 / p95 ms | mode |",
         "|---" * 11 + "|",
     ]
     for r in report["overview"]:
