@@ -33,6 +33,7 @@ _STATUS_OF_TYPE = {
     "timeout_error": 504, "rate_limit_exceeded": 429, "insufficient_quota": 429, "server_error": 500,
     "throttlingexception": 429, "serviceunavailableexception": 503, "modeltimeoutexception": 504,
     "internalserverexception": 500, "modelstreamerrorexception": 500, "validationexception": 400,
+    "service_unavailable_error": 503, "unavailable": 503, "resource_exhausted": 429, "deadline_exceeded": 504,
 }  # fmt: skip
 
 
