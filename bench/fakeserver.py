@@ -8,7 +8,8 @@ The knobs: `delay` (latency of an answer), `ttft` (a streamed answer's first chu
 `p429` (a random share of 429s, with `Retry-After: <retry_after>` or bare when `retry_after` is null), `p500`,
 and `quota`: a true token bucket (tests/fakeprov/quota.py) whose rate steps as `[[at_s, requests_per_s], ...]` from
 the first request, bursting a quarter second, answering every request with OpenAI's `x-ratelimit-*` headers and a
-request beyond it with 429 and remaining 0. With a quota, `stats` adds a per-second `timeline` of [ok, quota 429s, random 429s, 500s].
+request beyond it with 429 and remaining 0. With a quota, `stats` adds a per-second `timeline` of [ok, quota 429s,
+random 429s, 500s].
 
 Random faults are drawn per (cell, attempt) from a hash, so every run sees the same ones; a cell's third request
 never gets one (the default retry policy allows 3 attempts), so every cell can end ok.

@@ -127,7 +127,7 @@ class OpenAIProvider:
                 )  # fmt: skip
                 async for sse in _events(client, response):
                     if sse.data.startswith("[DONE]"):
-                        break
+                        continue  # read on to the end of the body: a response closed early loses its connection
                     chunk = json.loads(sse.data)
                     if chunk.get("error"):
                         raise stream_error("openai", chunk, self._secrets, seen.request_id, acc.partial)
