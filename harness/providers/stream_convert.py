@@ -193,11 +193,13 @@ class AnthropicStream:
 
 
 class GoogleStream:
-    """GenerateContentResponse chunks merged into one: text parts joined (thought and answer apart), function calls
-    kept in order, the last chunk's finish reason, usage and grounding."""
+    """GenerateContentResponse chunks merged into one: adjacent text parts joined (thought and answer apart, the first
+    part of a run keeps its other fields), function calls kept in order, the last chunk's finish reason, usage and
+    grounding."""
 
     def __init__(self) -> None:
-        self.parts: list[gt.Part] = []
+        self.parts: list[tuple[gt.Part, list[str]]] = []
+        """Each part with the text pieces that follow it in its run (a function call's list stays empty)."""
         self.last: gt.GenerateContentResponse | None = None
         self.candidate: gt.Candidate | None = None
         self.grounding: gt.GroundingMetadata | None = None
@@ -205,7 +207,7 @@ class GoogleStream:
 
     @property
     def partial(self) -> str:
-        return "".join(p.text for p in self.parts if p.text and not p.thought)
+        return "".join("".join(pieces) for part, pieces in self.parts if part.text is not None and not part.thought)
 
     def feed(self, chunk: gt.GenerateContentResponse) -> bool:
         self.last = chunk
@@ -217,11 +219,11 @@ class GoogleStream:
         self.grounding = cand.grounding_metadata or self.grounding
         content = False
         for part in (cand.content.parts if cand.content else None) or ():
-            prev = self.parts[-1] if self.parts else None
+            prev = self.parts[-1][0] if self.parts else None
             if part.text is not None and prev is not None and prev.text is not None and prev.thought == part.thought:
-                self.parts[-1] = prev.model_copy(update={"text": prev.text + part.text})
+                self.parts[-1][1].append(part.text)
             else:
-                self.parts.append(part)
+                self.parts.append((part, [part.text] if part.text is not None else []))
             content = content or bool(part.text or part.function_call)
         return content
 
@@ -229,6 +231,8 @@ class GoogleStream:
         last = self.last or gt.GenerateContentResponse()
         if self.candidate is None:
             return last.model_copy(update={"usage_metadata": self.usage})
+        parts = [part if part.text is None else part.model_copy(update={"text": "".join(pieces)})
+                 for part, pieces in self.parts]  # fmt: skip
         cand = self.candidate.model_copy(update={
-            "content": gt.Content(role="model", parts=self.parts), "grounding_metadata": self.grounding})  # fmt: skip
+            "content": gt.Content(role="model", parts=parts), "grounding_metadata": self.grounding})  # fmt: skip
         return last.model_copy(update={"candidates": [cand], "usage_metadata": self.usage})

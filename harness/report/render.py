@@ -84,7 +84,7 @@ def markdown(report: dict[str, Any]) -> str:
             _f(r["mean"]) + ci,
             pass_rate,
             errs,
-            f"{_f(r['p50_ms'], '{:.0f}')} / {_f(r['p95_ms'], '{:.0f}')}",
+            f"{_f(r.get('p50_ms'), '{:.0f}')} / {_f(r.get('p95_ms'), '{:.0f}')}",
             f"{_f(r.get('ttft_p50_ms'), '{:.0f}')} / {_f(r.get('ttft_p95_ms'), '{:.0f}')}",
             mode,
         ]
