@@ -160,7 +160,8 @@ class Deployment(Strict):
     (`latency_budget_on: ttft | both`) drop slower deployments."""
     stream: bool = True
     """Call the live API streaming (each cell records time to first token, tokens per second and chunks); false:
-    one non-streaming call, as before. Providers without a streaming path here (Bedrock) ignore it."""
+    one non-streaming call, as before. Every live provider and infrastructure streams; local providers ignore it, and
+    a simulated twin records a simulated TTFT when it is true."""
     concurrency: int | None = Field(None, gt=0)
     """Maximum calls in flight to this deployment (default: the run's per-provider limit)."""
     sim: SimProfile = SimProfile()
