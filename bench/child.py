@@ -17,6 +17,8 @@ def main() -> None:
         from bench.sim import child
     elif kind == "sdk":
         from bench.sdk import child
+    elif kind == "stream":
+        from bench.stream import child
     elif kind == "store":
         from bench.store import child
     elif kind == "lake":

@@ -68,11 +68,13 @@ def sim_project(root: Path, cases: int, output_kb: int = 0) -> Path:
     return _suite(root, "generation" if output_kb else "classification")
 
 
-def live_project(root: Path, cases: int, base_url: str) -> Path:
-    """One deployment, `gpt`, on the real openai adapter pointed at the loopback server: `cases` cells."""
+def live_project(root: Path, cases: int, base_url: str, stream: bool = False) -> Path:
+    """One deployment, `gpt`, on the real openai adapter pointed at the loopback server: `cases` cells. Not streamed
+    unless asked (the sdk scenarios compare with a bare non-streaming SDK loop; bench/stream.py measures streaming)."""
     (root / "evals").mkdir(parents=True, exist_ok=True)
     (root / "evals/models.yaml").write_text(
         "deployments:\n  gpt:\n    provider: openai\n    model: gpt-bench\n    family: gpt\n"
+        f"    stream: {str(stream).lower()}\n"
         f"    base_url: {base_url}\n    credentials_env: BENCH_OPENAI_KEY\n"
         "    pricing: {input_per_mtok: 2.5, output_per_mtok: 10.0}\n"
     )

@@ -4,11 +4,12 @@
 `config {"delay": 0.1, "p429": 0.05, "p500": 0.02}` clears the request log and sets the schedule (answers `ok`);
 `stats` answers one JSON line about the requests since the last `config`. It stops when stdin closes.
 
-The knobs: `delay` (latency of an answer), `p429` (a random share of 429s, with `Retry-After: <retry_after>` or
-bare when `retry_after` is null), `p500`, and `quota`: a true token bucket (tests/fakeprov/quota.py) whose rate
-steps as `[[at_s, requests_per_s], ...]` from the first request, bursting a quarter second, answering every request
-with OpenAI's `x-ratelimit-*` headers and a request beyond it with 429 and remaining 0. With a quota, `stats` adds
-a per-second `timeline` of [ok, quota 429s, random 429s, 500s].
+The knobs: `delay` (latency of an answer), `ttft` (a streamed answer's first chunk this long after its headers),
+`p429` (a random share of 429s, with `Retry-After: <retry_after>` or bare when `retry_after` is null), `p500`,
+and `quota`: a true token bucket (tests/fakeprov/quota.py) whose rate steps as `[[at_s, requests_per_s], ...]` from
+the first request, bursting a quarter second, answering every request with OpenAI's `x-ratelimit-*` headers and a
+request beyond it with 429 and remaining 0. With a quota, `stats` adds a per-second `timeline` of [ok, quota 429s,
+random 429s, 500s].
 
 Random faults are drawn per (cell, attempt) from a hash, so every run sees the same ones; a cell's third request
 never gets one (the default retry policy allows 3 attempts), so every cell can end ok.
@@ -45,9 +46,9 @@ class Pick:
     """The schedule of one `config`: random faults first, then the quota (if any), then the latency."""
 
     def __init__(self, delay: float = 0.0, p429: float = 0.0, p500: float = 0.0, retry_after: str | None = "1",
-                 quota: list[list[float]] | None = None) -> None:  # fmt: skip
+                 quota: list[list[float]] | None = None, ttft: float = 0.0) -> None:  # fmt: skip
         self.p429, self.p500 = p429, p500
-        self.slow = Fault(delay=delay) if delay else None
+        self.slow = Fault(delay=delay, ttft=ttft) if delay or ttft else None
         self.limited, self.broken = http(429, retry_after), http(500)
         self.steps = sorted(quota or [])
         self.quota = Quota(self.steps[0][1], max(1.0, self.steps[0][1] / 4), delay=delay) if self.steps else None

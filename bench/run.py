@@ -12,7 +12,8 @@ runs are labelled `simulated`.
 Scenarios: overhead (1, start-up included), latency (2), sdk-zero and sdk-latency (3), faults (4), memory (5),
 cached (6), store (7), scaling (8), code (9: code_exec per sample, bwrap vs rlimits only), noise (10: random
 429s), quota-steps (11: a stepping quota), gate-stats (the gate's statistics, issue 28), view (`harness view`'s
-pages, issue 22), ray (code_exec grading on 1 and 2 Ray nodes, issue 21).
+pages, issue 22), ray (code_exec grading on 1 and 2 Ray nodes, issue 21), stream (streaming's CPU per cell and TTFT
+accuracy, issue 29).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import code, gatestudy, ray_cluster, sdk, sim, store, view  # noqa: E402
+from bench import code, gatestudy, ray_cluster, sdk, sim, store, stream, view  # noqa: E402
 from bench.common import ROOT, warm_bytecode  # noqa: E402
 
 Plan = dict[str, Callable[[], dict[str, Any]]]
@@ -48,6 +49,7 @@ def scenarios(repeats: int, quick: bool) -> Plan:
         "sdk-zero": lambda: sdk.sdk_zero(n(2000, 200), repeats),
         "sdk-latency": lambda: sdk.sdk_latency(n(3000, 100), repeats),
         "faults": lambda: sdk.faults(n(1000, 100), repeats),
+        "stream": lambda: stream.stream(n(2000, 200), repeats),
         "noise": lambda: sdk.noise(n(10_000, 300), repeats),
         "quota-steps": lambda: sdk.quota_steps(n(60, 10), 1),
         "memory": lambda: sim.memory(n(16_667, 500), repeats),

@@ -155,6 +155,7 @@ class ProviderError(HarnessError):
         status: int | None = None,
         request_id: str | None = None,
         rate: RateSignal | None = None,
+        partial: str | None = None,
     ) -> None:
         super().__init__(message)
         self.failure_class = failure_class
@@ -164,6 +165,8 @@ class ProviderError(HarnessError):
         self.request_id = request_id
         self.rate = rate
         """What the error response said about the rate limits (a 429 whose headers say the quota is spent)."""
+        self.partial = partial
+        """A stream that failed mid-way: the text it had delivered (kept in the attempt, never graded)."""
 
     @property
     def retryable(self) -> bool:

@@ -187,6 +187,11 @@ class Completion:
     """The response's rate-limit headers, read (live providers that send them)."""
     grounding: Grounding | None = None
     """A search-grounded answer's queries, sources and supported segments (deployments with `tools`)."""
+    ttft_ms: float | None = None
+    """Streamed answers: milliseconds from the call to its first content (text or tool-call) chunk; None: not
+    streamed. `latency_ms` is then the time to the last chunk."""
+    chunks: int | None = None
+    """Streamed answers: how many chunks (SSE events with content) the answer arrived in."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -252,6 +252,27 @@ def portability(run_id: str, tasks: list[dict[str, Any]]) -> None:
         plain(t["headline"])
 
 
+def latency(run_id: str, rows: Sequence[dict[str, Any]]) -> None:
+    """`harness show --latency`: per task and deployment, quality and cost beside TTFT and total latency p50/p95."""
+    if not rows:
+        note(f"run {run_id}: no cells match")
+        return
+    cols = ("task", "deployment", "variant", "mean", "pass rate", "$ / 1k", "TTFT p50", "TTFT p95", "total p50",
+            "total p95", "tok/s", "streamed", "mode")  # fmt: skip
+    table = Table(title=f"run {run_id}: latency (ms) beside quality and cost", title_justify="left")
+    for c in cols:
+        table.add_column(c, overflow="fold")
+    for r in rows:
+        ms = [_fmt(round(r[k])) if r.get(k) is not None else "-" for k in
+              ("ttft_p50_ms", "ttft_p95_ms", "p50_ms", "p95_ms")]  # fmt: skip
+        table.add_row(*(Text(str(v)) for v in (
+            r["task"], r["deployment"], r["variant"], _rate(r["mean"]),
+            "-" if r["pass_rate"] is None else f"{100 * r['pass_rate']:.1f}%", f"{r['cost_per_1k']:.4f}", *ms,
+            _rate(r.get("tokens_per_s")), f"{r.get('streamed', 0)}/{r['samples']}", "SIM" if r["simulated"] else "real",
+        )))  # fmt: skip
+    console.print(table)
+
+
 def _matrix_cell(c: dict[str, Any] | None) -> str:
     if c is None:
         return "-"
@@ -279,6 +300,9 @@ def _kv(cell: dict[str, Any]) -> Table:
         ("score / passed", f"{_fmt(cell['score'])} / {_fmt(cell['passed'])}"),
         ("tokens in / out", f"{_fmt(cell['input_tokens'])} / {_fmt(cell['output_tokens'])}"),
         ("cost / latency", f"${_fmt(cell['cost_usd'])} / {_fmt(cell['latency_ms'])} ms"),
+        ("streamed", "no" if cell.get("ttft_ms") is None else
+                     f"TTFT {_fmt(cell['ttft_ms'])} ms, {_fmt(cell['chunks'])} chunks, "
+                     f"{_fmt(cell['tokens_per_s'])} tokens/s"),
         ("finish / cache", f"{_fmt(cell['finish_reason'])} / {'hit' if cell['cache_hit'] else 'miss'}"),
         ("mode", cell["mode"] + (" — SIMULATED: not evidence of the model's quality" if cell["simulated"] else "")),
         ("template", f"{cell['template_path']} (prompt {str(cell['prompt_hash'] or '')[:16]})"),
@@ -338,8 +362,8 @@ def cell_detail(cell: dict[str, Any]) -> None:
         grades.add_row(*(Text(_fmt(v)) for v in (g["grader_id"], g["grader_version"], g["value"], g["passed"],
                                                  g["weight"], g["judge_deployment"], reason)))  # fmt: skip
     attempts = Table(title="attempts", title_justify="left")
-    wanted = ("n", "deployment", "status", "error_class", "http_status", "latency_ms", "retry_after", "wait_s",
-              "stop_reason", "error_message")  # fmt: skip
+    wanted = ("n", "deployment", "status", "error_class", "http_status", "latency_ms", "ttft_ms", "retry_after",
+              "wait_s", "stop_reason", "error_message", "partial_output")  # fmt: skip
     cols = [c for c in wanted if any(c in a for a in cell["attempt_rows"])]
     for c in cols:
         attempts.add_column(c, overflow="fold")

@@ -70,6 +70,9 @@ def show(
     portability: Annotated[
         bool, typer.Option("--portability", help="Deployment x template pass rates and own-prompt gains.")
     ] = False,
+    latency: Annotated[
+        bool, typer.Option("--latency", help="TTFT and total latency p50/p95 per task and deployment.")
+    ] = False,
     results_dir: ResultsOpt = Path("results"),
     store: StoreOpt = None,
     store_data: StoreDataOpt = None,
@@ -83,6 +86,14 @@ def show(
     if lanes:
         run_row, rows = lane_history(source(results_dir, store, store_data), run)
         display.lane_history(run_row["run_id"], rows)
+        return
+    if latency:
+        from harness.report.show import latency as latency_rows
+
+        run_row, rows = latency_rows(source(results_dir, store, store_data), run, task, deployment)
+        display.latency(run_row["run_id"], rows)
+        if run_row["simulated"]:
+            display.banner(display.SIM_BANNER)
         return
     if portability:
         from harness.report.show import portability as matrix

@@ -68,6 +68,13 @@ class SimProfile(Strict):
     """Used for task classes not listed in `accuracy`."""
     latency_ms_p50: float = Field(600.0, gt=0)
     latency_ms_p95: float = Field(1800.0, gt=0)
+    ttft_ms_p50: float | None = Field(None, gt=0)
+    """Streaming: median time to the first token (default: a quarter of `latency_ms_p50`)."""
+    ttft_ms_p95: float | None = Field(None, gt=0)
+    """Streaming: p95 time to the first token (default: `ttft_ms_p50` × latency_ms_p95 / latency_ms_p50)."""
+    tokens_per_s: float | None = Field(None, gt=0)
+    """Streaming: output tokens per second after the first (default: drawn so the whole answer takes the drawn
+    latency)."""
     rate_limited: float = Field(0.0, ge=0, le=1)
     """Share of attempts answered with a 429."""
     server_error: float = Field(0.0, ge=0, le=1)
@@ -86,6 +93,8 @@ class SimProfile(Strict):
                 raise ValueError(f"accuracy.{k} must be between 0 and 1, got {v}")
         if self.latency_ms_p95 < self.latency_ms_p50:
             raise ValueError("latency_ms_p95 must be at least latency_ms_p50")
+        if self.ttft_ms_p50 and self.ttft_ms_p95 and self.ttft_ms_p95 < self.ttft_ms_p50:
+            raise ValueError("ttft_ms_p95 must be at least ttft_ms_p50")
         return self
 
 
@@ -144,7 +153,15 @@ class Deployment(Strict):
     an optional OAuth access token instead of Application Default Credentials; `bedrock`: not used, AWS's own
     variables are). The key itself is never written anywhere."""
     latency_p95_ms: float | None = Field(None, gt=0)
-    """Observed p95 latency from your monitoring; routes with a latency budget drop slower deployments."""
+    """Observed p95 latency (to the last token) from your monitoring; routes with a latency budget drop slower
+    deployments."""
+    ttft_p95_ms: float | None = Field(None, gt=0)
+    """Observed p95 time to first token from your monitoring; routes whose latency budget bounds TTFT
+    (`latency_budget_on: ttft | both`) drop slower deployments."""
+    stream: bool = True
+    """Call the live API streaming (each cell records time to first token, tokens per second and chunks); false:
+    one non-streaming call, as before. Every live provider and infrastructure streams; local providers ignore it, and
+    a simulated twin records a simulated TTFT when it is true."""
     concurrency: int | None = Field(None, gt=0)
     """Maximum calls in flight to this deployment (default: the run's per-provider limit)."""
     sim: SimProfile = SimProfile()

@@ -121,11 +121,31 @@ class RiskLevel(Strict):
         return None
 
 
+LatencyOn = Literal["total", "ttft", "both"]
+
+
+def over_latency_budget(budget_ms: float | None, on: str, total_ms: float | None, ttft_ms: float | None) -> str | None:
+    """Which measure (`ttft`, `total`) is over a latency budget bounding `on`, or None. A measure not known does not
+    count against the budget; an answer that was not streamed has its first token with its last (pass total as both
+    where that holds)."""
+    if budget_ms is None:
+        return None
+    if on in ("ttft", "both") and ttft_ms is not None and ttft_ms > budget_ms:
+        return "ttft"
+    if on in ("total", "both") and total_ms is not None and total_ms > budget_ms:
+        return "total"
+    return None
+
+
 class Constraints(Strict):
     max_input_tokens: int | None = Field(None, gt=0)
     """Cases estimated above this are rejected unless a route takes them (never silently truncated)."""
     latency_budget_ms: float | None = Field(None, gt=0)
-    """Deployments whose `latency_p95_ms` exceeds this are dropped."""
+    """Deployments whose declared p95 (see `latency_budget_on`) exceeds this are dropped; in routed play an answer
+    slower than this is a timeout."""
+    latency_budget_on: LatencyOn = "total"
+    """What `latency_budget_ms` bounds: `total` (time to the last token, `latency_p95_ms`), `ttft` (time to first
+    token, `ttft_p95_ms`; a non-streamed answer's first token comes with its last) or `both`."""
     cost_ceiling_usd: float | None = Field(None, gt=0)
     """Per request, estimated from input tokens and max output tokens."""
     required_capabilities: list[Capability] = []
@@ -285,7 +305,10 @@ def static_drop(table: RoutingTable, task: str, route: Route | None, dep_id: str
         missing = [c for c in cons.required_capabilities if c not in dep.capabilities]
         if missing:
             return f"capability: lacks {', '.join(missing)}"
-        if cons.latency_budget_ms and dep.latency_p95_ms and dep.latency_p95_ms > cons.latency_budget_ms:
+        over = over_latency_budget(cons.latency_budget_ms, cons.latency_budget_on, dep.latency_p95_ms, dep.ttft_p95_ms)
+        if over == "ttft":
+            return f"latency: TTFT p95 {dep.ttft_p95_ms:g} ms over the {cons.latency_budget_ms:g} ms budget"
+        if over == "total":
             return f"latency: p95 {dep.latency_p95_ms:g} ms over the {cons.latency_budget_ms:g} ms budget"
     return None
 

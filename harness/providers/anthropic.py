@@ -1,7 +1,7 @@
 """Claude through the anthropic SDK's own clients: Anthropic's Messages API (`client: direct`), Amazon Bedrock
 (`bedrock`: `AsyncAnthropicBedrock`, SigV4-signed or a Bedrock API key) and Google Vertex AI (`vertex`:
 `AsyncAnthropicVertex`, an OAuth bearer token). One request shape for all three: the SDK moves the model into
-the URL for the clouds. Async, non-streaming, SDK retries off.
+the URL for the clouds. Async, streaming unless the deployment says `stream: false`, SDK retries off.
 
 Credentials are read once, at construction, from the variables `cloud.py` documents. One client per event loop,
 created on first use (so building a provider to validate a plan opens nothing) and closed by `aclose`.
@@ -9,24 +9,33 @@ created on first use (so building a provider to validate a plan opens nothing) a
 The call goes through the client's `post` for custom requests rather than the typed `messages.create`: the same
 request on the wire (the clouds' URL rewriting and signing, auth, headers, timeouts, status errors are the SDK's),
 without the pydantic model of the response and the SDK's per-call telemetry: 2.5 -> 1.6 ms of CPU per call
-against the loopback server (see the openai adapter for why that CPU matters).
+against the loopback server (see the openai adapter for why that CPU matters). Streamed, the same `post` with
+`stream=True` (the SDK sends Bedrock's to `invoke-with-response-stream` and decodes AWS event-stream frames, Vertex's to
+`streamRawPredict`) answers the response unread (`cast_to` httpx's Response), read through the client's own decoder
+(`_make_sse_decoder`: SSE, or AWS event-stream frames); `stream_convert.AnthropicStream` folds the events into the
+body the non-streaming call answers.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
 
 import anthropic
 import httpx2
+from anthropic._streaming import ServerSentEvent
 
 from harness.config.models import CLIENTS, Deployment
+from harness.errors import ProviderError
 from harness.providers.anthropic_convert import to_completion, to_error, to_params
 from harness.providers.base import ProviderSettings
 from harness.providers.cloud import aws_auth, quiet_signing_logs, vertex_auth
 from harness.providers.http_convert import (
     CONNECT_TIMEOUT_S,
     api_key,
+    body_error,
     rate_signal,
     require_client,
     sdk_http_client,
@@ -34,6 +43,7 @@ from harness.providers.http_convert import (
     watching,
 )
 from harness.providers.loop_client import LoopClient
+from harness.providers.stream_convert import AnthropicStream, Clock, stream_error
 from harness.types import Completion, Request
 
 Client = anthropic.AsyncAnthropic | anthropic.AsyncAnthropicBedrock | anthropic.AsyncAnthropicVertex
@@ -47,6 +57,7 @@ class AnthropicProvider:
         self.id = deployment_id
         self.client = deployment.client
         self.base_url = deployment.base_url
+        self.stream = deployment.stream
         self._timeout = sdk_timeout(settings)
         self._auth: dict[str, Any]
         if deployment.client == "bedrock":
@@ -94,6 +105,8 @@ class AnthropicProvider:
         return client
 
     async def complete(self, request: Request) -> Completion:
+        if self.stream:
+            return await self._streamed(request)
         client = self._clients.get()
         with watching() as seen:
             try:
@@ -106,8 +119,50 @@ class AnthropicProvider:
         rate = rate_signal(response.headers)  # proactive: the lane slows before the quota answers 429
         return completion if rate is None else replace(completion, rate=rate)
 
+    async def _streamed(self, request: Request) -> Completion:
+        client, clock, acc = self._clients.get(), Clock(), AnthropicStream()
+        with watching() as seen:
+            try:
+                # cast_to Response: the SDK answers the response unread (the stream class goes unused)
+                response: httpx2.Response = await client.post(  # type: ignore[assignment]
+                    "/v1/messages", body={**to_params(request), "stream": True}, cast_to=httpx2.Response, stream=True,
+                    stream_cls=anthropic.AsyncStream,
+                )  # fmt: skip
+                headers = response.headers
+                async for sse in _events(client, response):
+                    if sse.event == "ping" or not sse.data:
+                        continue
+                    data = json.loads(sse.data)
+                    if sse.event == "error" or data.get("type") == "error":
+                        rid = headers.get("request-id") or seen.request_id
+                        raise stream_error("anthropic", data, self._secrets, rid, acc.partial)
+                    if acc.feed(sse.event, data):
+                        clock.content()
+                if not acc.ended:
+                    raise ValueError("the stream ended before message_stop")
+                body = acc.body()
+            except ProviderError:
+                raise
+            except ValueError as e:  # an event that is not JSON, or a tool call's pieces that do not make JSON
+                raise body_error("anthropic Messages stream", e, 200, seen.request_id) from None
+            except Exception as e:  # the call is all that runs here; to_error tells status, transport and body apart
+                err = to_error(e, self._secrets, seen)
+                err.partial = acc.partial or None
+                raise err from e
+        completion = clock.stamp(to_completion(body, headers.get("request-id") or seen.request_id, 200))
+        rate = rate_signal(headers)
+        return completion if rate is None else replace(completion, rate=rate)
+
     async def aclose(self) -> None:
         await self._clients.aclose()
+
+
+async def _events(client: Client, response: httpx2.Response) -> AsyncIterator[ServerSentEvent]:
+    try:
+        async for sse in client._make_sse_decoder().aiter_bytes(response.aiter_bytes()):
+            yield sse
+    finally:
+        await response.aclose()
 
 
 async def _close(client: Client) -> None:

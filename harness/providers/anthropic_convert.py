@@ -83,11 +83,11 @@ def to_params(request: Request) -> dict[str, Any]:
     return params
 
 
-def to_completion(body: bytes, request_id: str | None = None, status: int | None = 200) -> Completion:
-    """A Messages API JSON body (Bedrock and Vertex answer with the same); a body of another shape is an
-    `invalid_response`, not a crash."""
+def to_completion(body: bytes | dict[str, Any], request_id: str | None = None, status: int | None = 200) -> Completion:
+    """A Messages API JSON body (Bedrock and Vertex answer with the same, and a stream's events fold into one, see
+    `stream_convert`); a body of another shape is an `invalid_response`, not a crash."""
     try:
-        data = json.loads(body)
+        data = json.loads(body) if isinstance(body, bytes) else body
         blocks = data.get("content") or []
         text = "".join(b["text"] for b in blocks if b.get("type") == "text")
         calls = tuple(ToolCall(b["name"], dict(b.get("input") or {})) for b in blocks if b.get("type") == "tool_use")

@@ -1,5 +1,5 @@
 """Gemini through google-genai: the Gemini API (`client: direct`) or Vertex AI (`client: vertex`). Async client,
-non-streaming, SDK retries off, an explicit timeout.
+streaming (`generate_content_stream`) unless the deployment says `stream: false`, SDK retries off, an explicit timeout.
 
 google-genai has no timeout by default (a stalled call would hang for ever) and retries only when asked; we
 set both explicitly. Direct: the key comes only from the env var the model table names and travels in the
@@ -22,6 +22,7 @@ from harness.providers.cloud import vertex_auth
 from harness.providers.google_convert import to_completion, to_error, to_params
 from harness.providers.http_convert import api_key, require_client, response_hook, sdk_timeout, watching
 from harness.providers.loop_client import LoopClient
+from harness.providers.stream_convert import Clock, GoogleStream
 from harness.types import Completion, Request
 
 
@@ -33,6 +34,7 @@ class GoogleProvider:
         self.id = deployment_id
         self.client = deployment.client
         self.base_url = deployment.base_url
+        self.stream = deployment.stream
         self._auth: dict[str, Any]
         if deployment.client == "vertex":
             gcp = vertex_auth(deployment_id, deployment)
@@ -64,6 +66,8 @@ class GoogleProvider:
         return client
 
     async def complete(self, request: Request) -> Completion:
+        if self.stream:
+            return await self._streamed(request)
         client = self._clients.get()
         with watching() as seen:
             try:
@@ -71,6 +75,20 @@ class GoogleProvider:
             except Exception as e:  # the call is all that runs here; to_error tells status, transport and body apart
                 raise to_error(e, self._secrets, seen) from e
         return to_completion(response, seen.request_id)
+
+    async def _streamed(self, request: Request) -> Completion:
+        """google-genai raises an error chunk in the middle of a stream as the same APIError (its `code`) as before."""
+        client, clock, acc = self._clients.get(), Clock(), GoogleStream()
+        with watching() as seen:
+            try:
+                async for chunk in await client.aio.models.generate_content_stream(**to_params(request)):
+                    if acc.feed(chunk):
+                        clock.content()
+            except Exception as e:  # the call is all that runs here; to_error tells status, transport and body apart
+                err = to_error(e, self._secrets, seen)
+                err.partial = acc.partial or None
+                raise err from e
+        return clock.stamp(to_completion(acc.response(), seen.request_id))
 
     async def aclose(self) -> None:
         await self._clients.aclose()

@@ -87,10 +87,11 @@ def parse_arguments(raw: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {"_unparsed": raw}
 
 
-def to_completion(body: bytes, request_id: str | None = None, status: int | None = 200) -> Completion:
-    """A chat completion's JSON body; a body of another shape is an `invalid_response`, not a crash."""
+def to_completion(body: bytes | dict[str, Any], request_id: str | None = None, status: int | None = 200) -> Completion:
+    """A chat completion's JSON body (or a stream's chunks folded into one, see `stream_convert`); a body of another
+    shape is an `invalid_response`, not a crash."""
     try:
-        data = json.loads(body)
+        data = json.loads(body) if isinstance(body, bytes) else body
         usage = data.get("usage") or {}
         tokens = Usage(usage.get("prompt_tokens") or 0, usage.get("completion_tokens") or 0)
         model, choices = data.get("model"), data.get("choices") or []

@@ -55,6 +55,10 @@ class SimProvider:
         self.bytes_per_token = settings.models.family(deployment.family).bytes_per_token
         p50, p95 = self.profile.latency_ms_p50, self.profile.latency_ms_p95
         self.mu, self.sigma = math.log(p50), (math.log(p95) - math.log(p50)) / Z95
+        self.stream = deployment.stream
+        t50 = self.profile.ttft_ms_p50 or p50 / 4
+        t95 = self.profile.ttft_ms_p95 or t50 * p95 / p50
+        self.ttft_mu, self.ttft_sigma = math.log(t50), (math.log(t95) - math.log(t50)) / Z95
 
     def accuracy(self, task_class: str) -> float:
         return self.profile.accuracy.get(task_class, self.profile.default_accuracy)
@@ -67,8 +71,6 @@ class SimProvider:
         per_attempt = seeded(self.seed, self.id, case_id, request.prompt_hash, request.sample, request.attempt)
         latency = min(per_attempt.lognormvariate(self.mu, self.sigma), 120_000.0)
         self._maybe_fail(per_attempt, latency)
-        if self.scale > 0:
-            await asyncio.sleep(latency / 1000 * self.scale)
         per_case = seeded(self.seed, self.id, case_id, request.prompt_hash, request.sample)
         calls: tuple[ToolCall, ...] = ()
         prompt = "".join(m.content for m in request.messages)
@@ -85,6 +87,9 @@ class SimProvider:
         images = sum(image_tokens(image) for m in request.messages for image in m.images)
         out_tokens = estimate_tokens(text or json.dumps([call.arguments for call in calls]), self.bytes_per_token)
         usage = Usage(estimate_tokens(prompt, self.bytes_per_token) + images, max(out_tokens, 1))
+        ttft, latency, chunks = self._streamed(request, case_id, latency, usage.output_tokens)
+        if self.scale > 0:
+            await asyncio.sleep(latency / 1000 * self.scale)
         return Completion(
             text=text,
             usage=usage,
@@ -95,7 +100,25 @@ class SimProvider:
             served_model=f"sim:{self.model}",
             simulated=True,
             grounding=grounding,
+            ttft_ms=ttft,
+            chunks=chunks,
         )
+
+    def _streamed(
+        self, request: Request, case_id: str, latency: float, out_tokens: int
+    ) -> tuple[float | None, float, int | None]:
+        """(TTFT, time to the last token, chunks) of a simulated stream; not streaming: (None, latency, None). TTFT
+        is drawn from its own lognormal (its own seed: the other draws stay as they were); with `tokens_per_s` the
+        answer then takes its tokens at that rate (±10%), else it ends at the drawn latency. One chunk per 3 tokens."""
+        if not self.stream:
+            return None, latency, None
+        rng = seeded(self.seed, self.id, case_id, request.prompt_hash, request.sample, request.attempt, "stream")
+        ttft = min(rng.lognormvariate(self.ttft_mu, self.ttft_sigma), 120_000.0)
+        rate = self.profile.tokens_per_s
+        if rate:
+            latency = ttft + out_tokens / (rate * rng.uniform(0.9, 1.1)) * 1000
+        ttft = min(ttft, latency)
+        return round(ttft, 3), latency, max(1, math.ceil(out_tokens / 3))
 
     def _draw(self, case_id: str, request: Request, per_case: random.Random) -> float:
         """The uniform draw that decides right or wrong: the prompt's own for a `prompt_sensitivity` share of

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness import stats
-from harness.config.routing import Policy
+from harness.config.routing import Policy, over_latency_budget
 from harness.report import chains, scenarios
 from harness.report.compare import Case, case_scores, paired_cases
 
@@ -48,6 +48,8 @@ class TaskRouting:
     bars: Mapping[str, float]
     policy: Policy | None = None
     budget_ms: float | None = None
+    budget_on: str = "total"
+    """What `budget_ms` bounds: total (time to the last token) | ttft | both (the task's `latency_budget_on`)."""
     scenarios: Mapping[str, Any] = field(default_factory=dict)
     """name -> `config.scenarios.Scenario` (the suite's)."""
     excluded: Mapping[str, str] = field(default_factory=dict)
@@ -115,14 +117,20 @@ def _candidate(dep: str, scope: chains.Scope, spec: TaskRouting, drops: Mapping[
     s = stats.summarise([stats.Observation(r["case_id"], r["score"], r["passed"], r["cluster"]) for r in cells],
                         resamples=2000)  # fmt: skip
     latency = [float(r["latency_ms"]) for r in cells if r["latency_ms"] is not None]
-    p95 = stats.quantile(latency, 0.95)
+    # a cell that was not streamed had its first token with its last
+    ttft = [float(r["ttft_ms"] if r.get("ttft_ms") is not None else r["latency_ms"])
+            for r in cells if r["latency_ms"] is not None]  # fmt: skip
+    p95, ttft_p95 = stats.quantile(latency, 0.95), stats.quantile(ttft, 0.95)
     excluded = spec.excluded.get(dep)
-    if excluded is None and spec.budget_ms is not None and p95 is not None and p95 > spec.budget_ms:
-        excluded = f"latency: measured p95 {p95:.0f} ms over the {spec.budget_ms:g} ms budget"
+    over = over_latency_budget(spec.budget_ms, spec.budget_on, p95, ttft_p95)
+    if excluded is None and over:
+        measured = f"TTFT p95 {ttft_p95:.0f}" if over == "ttft" else f"p95 {p95:.0f}"
+        excluded = f"latency: measured {measured} ms over the {spec.budget_ms:g} ms budget"
     return {"deployment": dep, "position": spec.chain.index(dep) if dep in spec.chain else None,
             "cases": s.n_cases, "samples": len(cells), "mean": s.mean,
             "mean_ci": [s.mean_ci.low, s.mean_ci.high] if s.mean_ci else None,
             "p50_ms": stats.quantile(latency, 0.5), "p95_ms": p95,
+            "ttft_p50_ms": stats.quantile(ttft, 0.5), "ttft_p95_ms": ttft_p95,
             "cost_per_1k": stats.mean([scope.cost[id(r)] for r in cells]) * 1000 if cells else 0.0,
             "excluded": excluded, "canned": dep in spec.canned, "dropped": dict(drops.get(dep, {})),
             "simulated": any(r["simulated"] for r in cells)}  # fmt: skip
@@ -155,7 +163,7 @@ def _options(scope: chains.Scope, spec: TaskRouting, candidates: list[Row], faul
     Chains are walked in the order of a bound on their cost (what their primary charges on the requests it serves
     as measured: a chain costs at least that), and no further once one meets the bars and every chain left is
     bound to cost more: those can be neither the advice nor a cheaper undecided one (`costlier`, not walked)."""
-    steps = chains.steps(scope, scenarios.Walk(spec.policy, spec.budget_ms), faults)
+    steps = chains.steps(scope, scenarios.Walk(spec.policy, spec.budget_ms, spec.budget_on), faults)
     today = chains.evaluate(spec.chain, scope, steps)
     excluded = {c["deployment"] for c in candidates if c["excluded"]}
     tried = [_proposal(c["deployment"], spec, excluded) for c in candidates if not (c["excluded"] or c["canned"])]

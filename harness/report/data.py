@@ -27,7 +27,8 @@ CELL_COLS = (
     "task", "task_class", "deployment", "provider", "model", "family", "role", "chain_position", "variant",
     "case_id", "cluster", "sample", "status", "error_class", "score", "passed", "cost_usd", "latency_ms",
     "simulated", "mode", "output", "tool_calls", "finish_reason", "dataset", "dataset_version", "dataset_sha256",
-    "template_path", "template_hash", "cell_key", "input_tokens", "output_tokens", "attempts",
+    "template_path", "template_hash", "cell_key", "input_tokens", "output_tokens", "attempts", "ttft_ms",
+    "tokens_per_s", "chunks",
 )  # fmt: skip
 MAX_CASES = 40
 """At most this many cases are embedded per section (flipped cases, flaky cases per group); the rest through
@@ -56,6 +57,8 @@ class SuiteContext:
     policies: dict[str, Any] = field(default_factory=dict)
     """task -> `routing.Policy`."""
     budgets: dict[str, float | None] = field(default_factory=dict)
+    budget_on: dict[str, str] = field(default_factory=dict)
+    """task -> what its latency budget bounds (total | ttft | both)."""
     datasets_dir: Path | None = None
     note: str = ""
     project: Any = None
@@ -90,6 +93,8 @@ def overview(cells: Cells) -> list[dict[str, Any]]:
         s = stats.summarise(obs, resamples=2000)
         n_cases = len({r["case_id"] for r in rows})
         lat = [r["latency_ms"] for r in rows if r["latency_ms"] is not None]
+        ttft = [r["ttft_ms"] for r in rows if r.get("ttft_ms") is not None]
+        rates = [r["tokens_per_s"] for r in rows if r.get("tokens_per_s") is not None]
         errors = Counter(r["error_class"] for r in rows if r["error_class"])
         out.append({
             "task": task, "deployment": dep, "variant": variant, "role": rows[0]["role"],
@@ -99,6 +104,8 @@ def overview(cells: Cells) -> list[dict[str, Any]]:
             "errors": dict(errors.most_common()), "error_rate": s.error_rate,
             "cost_per_1k": sum(r["cost_usd"] or 0.0 for r in rows) / n_cases * 1000 if n_cases else 0.0,
             "p50_ms": stats.quantile(lat, 0.5), "p95_ms": stats.quantile(lat, 0.95),
+            "ttft_p50_ms": stats.quantile(ttft, 0.5), "ttft_p95_ms": stats.quantile(ttft, 0.95),
+            "tokens_per_s": stats.quantile(rates, 0.5), "streamed": len(ttft),
             "simulated": any(r["simulated"] for r in rows), "flaky": list(s.flaky[:MAX_CASES]),
             "pass_at_k": s.pass_at_k,
         })  # fmt: skip
@@ -220,7 +227,9 @@ def build(source: Path | Lake, run_id: str | None = None, baseline: str | None =
             "provenance": provenance(run, cells, judges["judges"], selection),
             "overview": view,
             "ladders": ladders(cells.rows, ctx.bars, ctx.base_models, pairwise_wins(pairwise)),
-            "scenarios": scenarios.expectations(cells.rows, ctx.policies, ctx.budgets, ctx.scenarios, served),
+            "scenarios": scenarios.expectations(
+                cells.rows, ctx.policies, ctx.budgets, ctx.scenarios, served, ctx.budget_on
+            ),
             "routed": routed(served),
             "drift": change,
             "baseline": base["run"] if base else None,
@@ -358,6 +367,7 @@ def suite_context(run: dict[str, Any], results_dir: Path | None = None) -> Suite
         scenarios=dict(project.suite.scenarios),
         policies={t: table.policy(t) for t in table.tasks},
         budgets={t: r.constraints.latency_budget_ms for t, r in table.tasks.items()},
+        budget_on={t: r.constraints.latency_budget_on for t, r in table.tasks.items()},
         datasets_dir=project.datasets_dir,
         project=project,
     )

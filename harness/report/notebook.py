@@ -79,6 +79,12 @@ PORTABILITY_GAINS: dict[str, Dtype] = {
     "diff": "float64", "ci_low": "float64", "ci_high": "float64", "p": "float64", "method": "category",
     "verdict": ("pays", "unclear", "costs"), "simulated": "bool",
 }  # fmt: skip
+LATENCY: dict[str, Dtype] = {
+    "task": "category", "deployment": "category", "variant": "category", "role": "category", "cases": "int64",
+    "samples": "int64", "mean": "float64", "pass_rate": "float64", "cost_per_1k": "float64", "p50_ms": "float64",
+    "p95_ms": "float64", "ttft_p50_ms": "float64", "ttft_p95_ms": "float64", "tokens_per_s": "float64",
+    "streamed": "int64", "simulated": "bool",
+}  # fmt: skip
 
 ADVICE: dict[str, Dtype] = {
     "task": "category", "variant": "category", "status": STATUSES, "summary": "str", "cases": "Int64",
@@ -233,6 +239,15 @@ class Results:
         rows, _, _ = self._read(lambda con: _one_run(con, run, self.path))
         cells, paid = flat(matrix(rows))
         return _typed(paid, PORTABILITY_GAINS) if gains else _typed(cells, PORTABILITY)
+
+    def latency(self, run: str | None = None) -> pd.DataFrame:
+        """Per (task, deployment, variant) of a run (default: the latest): quality and cost beside total latency and
+        time to first token p50/p95 (ms) and median output tokens per second, the report's overview. `streamed`:
+        cells with a TTFT (a deployment with `stream: false`, or a cached non-streamed answer, has none)."""
+        from harness.report.data import Cells, overview
+
+        rows, _, _ = self._read(lambda con: _one_run(con, run, self.path))
+        return _typed([{k: r.get(k) for k in LATENCY} for r in overview(Cells(rows))], LATENCY)
 
     def advise(self, run: str | None = None, *, suite: str | Path | None = None) -> pd.DataFrame:
         """Routing advice for a run (default: the latest) against today's suite (default: the run's): one row per

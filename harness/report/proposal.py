@@ -32,7 +32,8 @@ def task_routings(project: Project, evaluated: Mapping[str, Iterable[str]]) -> d
                 excluded[dep] = why
         out[task] = TaskRouting(
             chain=tuple(route.chain), bars=project.suite.tasks[task].quality.model_dump(), policy=table.policy(task),
-            budget_ms=route.constraints.latency_budget_ms, scenarios=dict(project.suite.scenarios),
+            budget_ms=route.constraints.latency_budget_ms, budget_on=route.constraints.latency_budget_on,
+            scenarios=dict(project.suite.scenarios),
             excluded=excluded, own_routes=frozenset(f"route {i}" for i, r in enumerate(route.routes, start=1)
                                                     if r.chain is not None),
             canned=frozenset(d for d, dep in models.deployments.items() if dep.provider == "canned"),

@@ -66,8 +66,9 @@ def markdown(report: dict[str, Any]) -> str:
         lines += ["> **SIMULATED**: rows marked SIM come from simulated twins; not evidence of model quality."]
         lines += [""]
     lines += [
-        "| task | deployment | role | cases | samples | score [95% CI] | pass | errors | mode |",
-        "|---" * 9 + "|",
+        "| task | deployment | role | cases | samples | score [95% CI] | pass | errors | p50 / p95 ms "
+        "| TTFT p50 / p95 ms | mode |",
+        "|---" * 11 + "|",
     ]
     for r in report["overview"]:
         ci = f" [{r['mean_ci'][0]:.3f}, {r['mean_ci'][1]:.3f}]" if r["mean_ci"] else ""
@@ -83,6 +84,8 @@ def markdown(report: dict[str, Any]) -> str:
             _f(r["mean"]) + ci,
             pass_rate,
             errs,
+            f"{_f(r.get('p50_ms'), '{:.0f}')} / {_f(r.get('p95_ms'), '{:.0f}')}",
+            f"{_f(r.get('ttft_p50_ms'), '{:.0f}')} / {_f(r.get('ttft_p95_ms'), '{:.0f}')}",
             mode,
         ]
         lines.append("| " + " | ".join(cols) + " |")

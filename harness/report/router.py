@@ -98,7 +98,8 @@ def _scenarios(scenarios: Mapping[str, Any], deps: set[str]) -> list[tuple[str, 
 
 
 def cooldowns(cells: Sequence[Row], table: Any, scenarios: Mapping[str, Any], policies: Mapping[str, Policy],
-              budgets: Mapping[str, float | None]) -> list[Row]:  # fmt: skip
+              budgets: Mapping[str, float | None],
+              budget_on: Mapping[str, str] | None = None) -> list[Row]:  # fmt: skip
     """Per scenario (as measured first): the played stream with cooldowns beside the same stream without."""
     with_cd = Runtime.of(table)
     if with_cd is None or table.router.cooldown is None:
@@ -112,8 +113,8 @@ def cooldowns(cells: Sequence[Row], table: Any, scenarios: Mapping[str, Any], po
         ]
         reqs = requests(hit)
         scores = {c["cell_key"]: float(c.get("score") or 0.0) for c in hit}
-        on, health = play(reqs, with_cd, policies, budgets)
-        off, _ = play(reqs, without, policies, budgets)
+        on, health = play(reqs, with_cd, policies, budgets, budget_on)
+        off, _ = play(reqs, without, policies, budgets, budget_on)
         cooled: dict[str, int] = defaultdict(int)
         for dep, _, _ in health.cooled:
             cooled[dep] += 1
@@ -122,13 +123,13 @@ def cooldowns(cells: Sequence[Row], table: Any, scenarios: Mapping[str, Any], po
     return out
 
 
-def balance(cells: Sequence[Row], table: Any, policies: Mapping[str, Policy], budgets: Mapping[str, float | None]
-            ) -> list[Row]:  # fmt: skip
+def balance(cells: Sequence[Row], table: Any, policies: Mapping[str, Policy], budgets: Mapping[str, float | None],
+            budget_on: Mapping[str, str] | None = None) -> list[Row]:  # fmt: skip
     """Per task and balance group: each member's share of picks and what it served, and the mix's totals."""
     runtime = Runtime.of(table, cooldowns=False)
     if runtime is None or not runtime.balance:
         return []
-    bodies, _ = play(requests(cells), runtime, policies, budgets)
+    bodies, _ = play(requests(cells), runtime, policies, budgets, budget_on)
     scores = {c["cell_key"]: float(c.get("score") or 0.0) for c in cells}
     out = []
     for task, groups in sorted(runtime.balance.items()):
@@ -190,8 +191,9 @@ def section(cells: Sequence[Row], ctx: Any) -> Row:
         semantic_view = semantic(cells, ctx, table.router.semantic.holdout, table.router.seed)
         semantic_view.pop("cases", None)
     return {"note": "", "cooldown": table.router.cooldown.model_dump() if table.router.cooldown else None,
-            "cooldowns": cooldowns(cells, table, ctx.scenarios, ctx.policies, ctx.budgets),
-            "balance": balance(cells, table, ctx.policies, ctx.budgets), "semantic": semantic_view}  # fmt: skip
+            "cooldowns": cooldowns(cells, table, ctx.scenarios, ctx.policies, ctx.budgets, ctx.budget_on),
+            "balance": balance(cells, table, ctx.policies, ctx.budgets, ctx.budget_on),
+            "semantic": semantic_view}  # fmt: skip
 
 
 def markdown_lines(view: Row) -> list[str]:

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from harness import stats
-from harness.config.routing import Policy, expand_classes
+from harness.config.routing import Policy, expand_classes, over_latency_budget
 from harness.config.scenarios import SEMANTIC
 from harness.errors import FailureClass
 from harness.run.routed import semantic_failure
@@ -32,12 +32,14 @@ MEASURED = "as measured"
 class Walk:
     """The classes a task's policy retries, falls back on and stops at."""
 
-    def __init__(self, policy: Policy | None, budget: float | None) -> None:
+    def __init__(self, policy: Policy | None, budget: float | None, budget_on: str = "total") -> None:
         policy = policy or Policy()
         self.retry = expand_classes(policy.retry.retry_on)
         self.attempts = policy.retry.max_attempts
         self.through = expand_classes(policy.fallback_on) - expand_classes(policy.never_fallback_on)
         self.budget = budget
+        self.budget_on = budget_on
+        """What the budget bounds: total | ttft | both (the task's `latency_budget_on`)."""
         # Both are asked once per cell and scenario (100,000 cells: a third of the report's time); the rows and
         # the faults outlive the walk, so their ids are stable keys.
         self._measured: dict[int, tuple[str | None, float]] = {}
@@ -53,7 +55,9 @@ class Walk:
     def _measure(self, cell: Row) -> tuple[str | None, float]:
         latency = float(cell["latency_ms"] or 0.0)
         failure = cell["error_class"] or semantic_failure(cell)
-        if failure is None and self.budget is not None and latency > self.budget:
+        ttft = float(cell["ttft_ms"]) if cell.get("ttft_ms") is not None else latency  # not streamed: first = last
+        if failure is None and self.budget is not None and over_latency_budget(self.budget, self.budget_on, latency,
+                                                                               ttft):  # fmt: skip
             return str(FailureClass.timeout), self.budget  # production gives up at the budget
         return (str(failure) if failure else None), latency
 
@@ -153,6 +157,7 @@ def expectations(
     budgets: Mapping[str, float | None],
     scenarios: Mapping[str, Any],
     served: list[Row],
+    budget_on: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """Per task and variant: positions as measured, then the expectation as measured and under each suite scenario
     whose faults touch the chain, with the routed run's measured numbers when there is one."""
@@ -165,7 +170,7 @@ def expectations(
         walked[(s["task"], s["variant"])].append(s)
     out = []
     for (task, variant), by_unit in sorted(units.items()):
-        walk = Walk(policies.get(task), budgets.get(task))
+        walk = Walk(policies.get(task), budgets.get(task), (budget_on or {}).get(task, "total"))
         chain = {r["deployment"] for u in by_unit.values() for r in u.values()}
         unit_list = [by_unit[k] for k in sorted(by_unit)]
         rows_out = [{"scenario": MEASURED, "description": "the fan-out's own failures, nothing injected", "faults": [],

@@ -5,7 +5,9 @@ portability matrix and the own-prompt gains (`report.portability`).
 A filter matching exactly one cell prints it whole: input and reference (from the dataset version the run
 recorded), output, tool calls, search grounding (queries, sources, supported segments), grades with their reasons,
 attempts with their error classes, and whether it was simulated. Otherwise a table of the matching cells (at most
-`--limit`). RUN is a run id or `latest`.
+`--limit`). RUN is a run id or `latest`. `--latency`: per task and deployment, time to first token and total latency
+p50/p95 (streamed cells; a cell that was not streamed has no TTFT) beside mean score, pass rate and cost, as the
+report's overview computes them.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ LIST_COLS = ("task", "deployment", "variant", "case_id", "sample", "status", "er
 DETAIL_COLS = (
     "run_id", "task", "task_class", "dataset", "dataset_version", "case_id", "cluster", "deployment", "provider",
     "model", "role", "variant", "sample", "status", "error_class", "output", "tool_calls", "finish_reason", "score",
-    "passed", "input_tokens", "output_tokens", "cost_usd", "latency_ms", "attempts", "cache_hit", "mode",
+    "passed", "input_tokens", "output_tokens", "cost_usd", "latency_ms", "ttft_ms", "tokens_per_s", "chunks",
+    "attempts", "cache_hit", "mode",
     "simulated", "template_path", "prompt_hash", "chain_position", "cell_key",
 )  # fmt: skip
 
@@ -173,3 +176,21 @@ def portability(
     finally:
         con.close()
     return run, [t for t in matrix(rows) if task is None or t["task"] == task]
+
+
+def latency(
+    source: Path | Lake, run_id: str, task: str | None = None, deployment: str | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The report's overview rows (quality, cost, total and TTFT p50/p95, tokens per second) of the run, filtered."""
+    from harness.report.data import load_cells, overview, resolve_run
+    from harness.store.lake import open_read
+
+    con = open_read(source)
+    try:
+        run = resolve_run(con, None if run_id == "latest" else run_id)
+        cells = load_cells(con, run["run_id"])
+    finally:
+        con.close()
+    rows = [r for r in overview(cells) if (task is None or r["task"] == task)
+            and (deployment is None or r["deployment"] == deployment)]  # fmt: skip
+    return run, rows

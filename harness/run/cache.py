@@ -40,8 +40,10 @@ def sim_key(request_hash: str, sim_seed: int, profile_hash: str) -> str:
 
 def to_record(c: Completion) -> dict[str, Any]:
     grounded = {"grounding": c.grounding.record()} if c.grounding else {}  # entries without it stay as they were
+    streamed = {"ttft_ms": c.ttft_ms, "chunks": c.chunks} if c.ttft_ms is not None else {}
     return {
         **grounded,
+        **streamed,
         "text": c.text,
         "tool_calls": [{"name": t.name, "arguments": t.arguments} for t in c.tool_calls],
         "input_tokens": c.usage.input_tokens,
@@ -65,6 +67,8 @@ def from_record(r: dict[str, Any]) -> Completion:
         served_model=r.get("served_model"),
         simulated=bool(r.get("simulated", False)),
         grounding=Grounding.from_record(r.get("grounding")),
+        ttft_ms=r.get("ttft_ms"),
+        chunks=r.get("chunks"),
     )
 
 

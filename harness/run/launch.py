@@ -194,9 +194,11 @@ class _Session:
         table, suite = self.plan.project.routing, self.plan.project.suite
         policies = {t: table.policy(t) for t in suite.tasks if t in table.tasks}
         budgets = {t: table.tasks[t].constraints.latency_budget_ms for t in policies}
+        budget_on = {t: table.tasks[t].constraints.latency_budget_on for t in policies}
         runtime = Runtime.of(table)  # cooldowns and balance groups, when the table has them
-        play = runtime.player(policies, budgets) if runtime else None
-        records = served_records(self.plan.run_id, state.done.values(), state.routes, policies, budgets, play)
+        play = runtime.player(policies, budgets, budget_on) if runtime else None
+        records = served_records(self.plan.run_id, state.done.values(), state.routes, policies, budgets, budget_on,
+                                 play)  # fmt: skip
         for rec in records:
             score, passed = (None, None)
             if rec["served_cell"]:

@@ -126,7 +126,8 @@ def answer_keys(
 
 
 def sim_profile_hash(plan: Plan, deployment: str) -> str:
-    return short_hash(plan.project.models.deployments[deployment].sim.model_dump_json())
+    # exclude_none: profiles without the streaming fields (ttft_ms_*, tokens_per_s) keep their cached answers' keys
+    return short_hash(plan.project.models.deployments[deployment].sim.model_dump_json(exclude_none=True))
 
 
 def cell_record(
@@ -159,11 +160,21 @@ def cell_record(
         "error_class": failure.value if failure else None, "error_message": message,
         "input_tokens": c.usage.input_tokens if c else None, "output_tokens": c.usage.output_tokens if c else None,
         "cost_usd": cost, "latency_ms": c.latency_ms if c else None, "attempts": attempts,
+        "ttft_ms": c.ttft_ms if c else None, "tokens_per_s": tokens_per_s(c) if c else None,
+        "chunks": c.chunks if c else None,
         "cache_hit": cached, "mode": mode, "simulated": mode == "sim" or bool(c and c.simulated),
         "served_deployment": cell.deployment if c else None, "chain_position": cell.position,
         "est_input_tokens": cell.est_input_tokens,
         "pass_threshold": plan.project.suite.tasks[cell.task].pass_threshold, "finished_at": now(),
     }  # fmt: skip
+
+
+def tokens_per_s(c: Completion) -> float | None:
+    """A streamed answer's output tokens per second between its first and last chunk (None: not streamed, one
+    chunk, or no time between them)."""
+    if c.ttft_ms is None or not c.chunks or c.chunks < 2 or c.latency_ms <= c.ttft_ms:
+        return None
+    return round(c.usage.output_tokens * 1000 / (c.latency_ms - c.ttft_ms), 3)
 
 
 def _calls(cell: Cell, completion: Completion) -> tuple[ToolCall, ...]:
@@ -215,6 +226,9 @@ def attempt_record(
         "wait_s": round(decision.wait_s, 3) if decision and decision.wait_s is not None else None,
         "stop_reason": decision.reason if decision else None,
         "latency_ms": round(latency_ms, 3),
+        "ttft_ms": completion.ttft_ms if completion else None,
+        "chunks": completion.chunks if completion else None,
+        "partial_output": error.partial if error else None,
         "input_tokens": usage.input_tokens if usage else None,
         "output_tokens": usage.output_tokens if usage else None,
         "cost_usd": cost_of(dep, usage.input_tokens, usage.output_tokens) if usage else None,

@@ -13,10 +13,10 @@ failed, end-to-end latency and cost. Served cells never count as the primary's.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from harness.config.routing import Policy, expand_classes
+from harness.config.routing import Policy, expand_classes, over_latency_budget
 from harness.errors import FailureClass
 from harness.graders.structured import parse_json_output
 
@@ -53,8 +53,10 @@ def walk(
     chain_length: int,
     policy: Policy,
     latency_budget_ms: float | None,
+    latency_budget_on: str = "total",
 ) -> dict[str, Any]:
-    """Walk one case's chain; return the served record's body."""
+    """Walk one case's chain; return the served record's body. The budget bounds the measure the task names (a cell
+    without a TTFT was not streamed: its first token came with its last)."""
     fallback_on = expand_classes(policy.fallback_on)
     never = expand_classes(policy.never_fallback_on)
     path: list[dict[str, Any]] = []
@@ -68,9 +70,10 @@ def walk(
         failure = FailureClass(cell["error_class"]) if cell.get("error_class") else semantic_failure(cell)
         cell_latency = float(cell.get("latency_ms") or 0.0)
         cost += float(cell.get("cost_usd") or 0.0)
-        if failure is None and latency_budget_ms is not None and cell_latency > latency_budget_ms:
+        ttft = float(cell["ttft_ms"]) if cell.get("ttft_ms") is not None else cell_latency
+        if failure is None and over_latency_budget(latency_budget_ms, latency_budget_on, cell_latency, ttft):
             failure = FailureClass.timeout
-            cell_latency = latency_budget_ms  # production gives up at the budget
+            cell_latency = latency_budget_ms or cell_latency  # production gives up at the budget
         latency += cell_latency
         path.append({"deployment": cell["deployment"], "position": position,
                      "outcome": "ok" if failure is None else str(failure)})  # fmt: skip
@@ -92,6 +95,7 @@ def served_records(
     routes: dict[tuple[str, str], dict[str, Any]],
     policies: dict[str, Policy],
     budgets: dict[str, float | None],
+    budget_on: Mapping[str, str] | None = None,
     play: Play | None = None,
 ) -> list[dict[str, Any]]:
     """One `served` record per (task, case, variant, sample) from the run's final cell records; with `play` (the
@@ -114,7 +118,7 @@ def served_records(
         route = routes.get((task, case_id))
         chain = chains[(task, case_id, variant, sample)]
         body = played.get((task, case_id, variant, sample)) or walk(
-            by_pos, len(chain), policies[task], budgets.get(task)
+            by_pos, len(chain), policies[task], budgets.get(task), (budget_on or {}).get(task, "total")
         )
         tried = {p["position"] for p in body["path"]}
         body["simulated"] = any(bool(by_pos[p].get("simulated")) for p in tried)  # any simulated answer on the path

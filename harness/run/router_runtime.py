@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.config.router import Balance, Cooldown, RouterSettings, fits
-from harness.config.routing import Policy, RoutingTable, expand_classes
+from harness.config.routing import Policy, RoutingTable, expand_classes, over_latency_budget
 from harness.errors import FailureClass
 from harness.run.routed import Key, Play, semantic_failure
 
@@ -55,11 +55,13 @@ class Runtime:
             return None
         return cls(settings, balance)
 
-    def player(self, policies: Mapping[str, Policy], budgets: Mapping[str, float | None]) -> Play:
+    def player(self, policies: Mapping[str, Policy], budgets: Mapping[str, float | None],
+               budget_on: Mapping[str, str] | None = None) -> Play:  # fmt: skip
         """`routed.served_records`' hook: every walk of the run played on this runtime."""
 
         def run(groups: dict[Key, dict[int, Row]], chains: dict[Key, list[str]]) -> dict[Key, Row]:
-            bodies, _ = play([Request(k, by_pos, chains[k]) for k, by_pos in groups.items()], self, policies, budgets)
+            reqs = [Request(k, by_pos, chains[k]) for k, by_pos in groups.items()]
+            bodies, _ = play(reqs, self, policies, budgets, budget_on)
             return bodies
 
         return run
@@ -158,12 +160,14 @@ def order(chain: Sequence[str], groups: Sequence[Balance], key: Key, t: float, l
     return positions, picks
 
 
-def _verdict(cell: Row, budget: float | None) -> tuple[str | None, str | None, float]:
-    """(failure the walk sees, failure the router sees, charged latency) of one cell."""
+def _verdict(cell: Row, budget: float | None, on: str = "total") -> tuple[str | None, str | None, float]:
+    """(failure the walk sees, failure the router sees, charged latency) of one cell; the budget bounds the
+    measure the task names (`latency_budget_on`; a cell without a TTFT was not streamed)."""
     latency = float(cell.get("latency_ms") or 0.0)
     if cell.get("error_class"):
         return str(cell["error_class"]), str(cell["error_class"]), latency
-    if budget is not None and latency > budget:
+    ttft = float(cell["ttft_ms"]) if cell.get("ttft_ms") is not None else latency
+    if budget is not None and over_latency_budget(budget, on, latency, ttft):
         return str(FailureClass.timeout), str(FailureClass.timeout), budget  # production gives up at the budget
     semantic = semantic_failure(cell)
     return (str(semantic) if semantic else None), None, latency
@@ -177,7 +181,7 @@ class Request:
 
 
 def walk_request(req: Request, t: float, policy: Policy, budget: float | None, groups: Sequence[Balance],
-                 health: Health, load: Load, seed: int) -> Row:  # fmt: skip
+                 health: Health, load: Load, seed: int, budget_on: str = "total") -> Row:  # fmt: skip
     """One request's walk at time `t`: the served record's body, with the cooled positions it skipped."""
     through = expand_classes(policy.fallback_on) - expand_classes(policy.never_fallback_on)
     positions, picks = order(req.chain, groups, req.key, t, load, seed)
@@ -193,7 +197,7 @@ def walk_request(req: Request, t: float, policy: Policy, budget: float | None, g
             path.append({"deployment": dep, "position": position, "outcome": COOLDOWN})
             final = final or COOLDOWN
             continue
-        failure, seen, charged = _verdict(cell, budget)
+        failure, seen, charged = _verdict(cell, budget, budget_on)
         start = t + latency / 1000
         health.record(dep, start, seen, int(cell.get("attempts") or 1))
         load.add(dep, start, charged)
@@ -213,7 +217,8 @@ def walk_request(req: Request, t: float, policy: Policy, budget: float | None, g
 
 
 def play(requests: Sequence[Request], runtime: Runtime, policies: Mapping[str, Policy],
-         budgets: Mapping[str, float | None]) -> tuple[dict[Key, Row], Health]:  # fmt: skip
+         budgets: Mapping[str, float | None], budget_on: Mapping[str, str] | None = None
+         ) -> tuple[dict[Key, Row], Health]:  # fmt: skip
     """Every request walked in arrival order on one clock; the bodies by key, and the deployments' health (its
     `cooled` list says when each cooldown began and why)."""
     s = runtime.settings
@@ -224,5 +229,6 @@ def play(requests: Sequence[Request], runtime: Runtime, policies: Mapping[str, P
         req = by_key[key]
         task = key[0]
         out[key] = walk_request(req, i / s.requests_per_s, policies.get(task) or Policy(), budgets.get(task),
-                                runtime.balance.get(task, []), health, load, s.seed)  # fmt: skip
+                                runtime.balance.get(task, []), health, load, s.seed,
+                                (budget_on or {}).get(task, "total"))  # fmt: skip
     return out, health

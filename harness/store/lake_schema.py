@@ -73,7 +73,13 @@ def _runs_view(con: Any) -> None:
 
 
 def _other_views(con: Any) -> None:
-    todo = {name: sql for name, sql in _views(con, "local").items() if name not in _views(con, "lake")}
+    """Views the lake lacks are created; a view a local migration redefined (e.g. `results` gaining columns) is
+    replaced by the local definition."""
+    lake = _views(con, "lake")
+    todo = {name: sql for name, sql in _views(con, "local").items() if name not in lake}
+    for name, sql in _views(con, "local").items():
+        if name in lake and lake[name] != sql:
+            con.execute(sql.replace("CREATE VIEW", "CREATE OR REPLACE VIEW", 1))
     while todo:  # a view may read another: create what can be created until nothing is left
         done = []
         for name, sql in todo.items():

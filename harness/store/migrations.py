@@ -238,6 +238,32 @@ M012_GROUNDING = """
 ALTER TABLE cells ADD COLUMN grounding VARCHAR;  -- NULL: no grounding tool sent, or the answer was not grounded
 """
 
+# Issue 29: streamed answers record time to first token, tokens per second and chunks; an attempt whose stream failed
+# mid-way keeps the text it had delivered.
+M013_STREAMING = """
+ALTER TABLE cells ADD COLUMN ttft_ms DOUBLE;          -- ms from the call to its first content chunk; NULL: not streamed
+ALTER TABLE cells ADD COLUMN tokens_per_s DOUBLE;     -- output tokens per second between the first and last chunk
+ALTER TABLE cells ADD COLUMN chunks INTEGER;          -- chunks (events with content) the answer arrived in
+ALTER TABLE attempts ADD COLUMN ttft_ms DOUBLE;
+ALTER TABLE attempts ADD COLUMN chunks INTEGER;
+ALTER TABLE attempts ADD COLUMN partial_output VARCHAR;  -- a stream that failed mid-way: the text delivered before
+CREATE OR REPLACE VIEW results AS
+SELECT c.run_id, r.suite, c.task, c.task_class, c.dataset, c.dataset_version, c.case_id, c.cluster, c.tags,
+       c.deployment, c.provider, c.model, c.family, c.role, c.variant, c.sample,
+       c.status, c.error_class, c.output, c.tool_calls, c.finish_reason,
+       CASE WHEN s.grade_errors > 0 THEN NULL ELSE s.score END AS score,
+       CASE WHEN s.grade_errors > 0 OR s.graders IS NULL THEN NULL
+            ELSE s.all_passed AND s.score >= c.pass_threshold - 1e-9 END AS passed,
+       s.grade_errors,
+       c.input_tokens, c.output_tokens, c.cost_usd, c.latency_ms, c.attempts, c.cache_hit,
+       c.mode, c.simulated, c.template_path, c.template_hash, c.prompt_hash, c.dataset_sha256,
+       c.served_deployment, c.chain_position, c.cell_key, c.finished_at,
+       c.ttft_ms, c.tokens_per_s, c.chunks
+FROM cells c
+LEFT JOIN cell_scores s USING (cell_key)
+LEFT JOIN runs r USING (run_id);
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "initial", M001_INITIAL),
     (2, "routes", M002_ROUTES),
@@ -251,4 +277,5 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (10, "tool_schema", M010_TOOL_SCHEMA),
     (11, "lanes", M011_LANES),
     (12, "grounding", M012_GROUNDING),
+    (13, "streaming", M013_STREAMING),
 ]

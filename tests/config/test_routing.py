@@ -213,3 +213,24 @@ def test_explain_takes_the_suite_as_every_command_does(project: Path, how: str) 
     assert both.exit_code == 2 and "given twice" in both.output
     help_text = CliRunner().invoke(app, ["routing", "explain", "--help"]).output
     assert "SUITE" in help_text and "--suite" in help_text
+
+
+@pytest.mark.parametrize(("on", "dropped"), [("total", {"slow_end"}), ("ttft", {"slow_start"}),
+                                             ("both", {"slow_end", "slow_start"})])  # fmt: skip
+def test_latency_budget_bounds_the_declared_measure(on: str, dropped: set[str]) -> None:
+    """`latency_budget_on` picks the declared p95 a deployment is held to: latency_p95_ms (total), ttft_p95_ms, or
+    both; a measure a deployment does not declare never drops it."""
+    from harness.config.models import Deployment, ModelTable
+    from harness.config.routing import RoutingTable, static_drop
+
+    deps = {
+        "slow_end": Deployment(provider="openai", model="m", latency_p95_ms=5000, ttft_p95_ms=300),
+        "slow_start": Deployment(provider="openai", model="m", latency_p95_ms=1500, ttft_p95_ms=2500),
+        "undeclared": Deployment(provider="openai", model="m"),
+    }
+    table = RoutingTable.model_validate({"schema_version": 1, "tasks": {"t": {
+        "chain": list(deps), "constraints": {"latency_budget_ms": 2000, "latency_budget_on": on}}}})  # fmt: skip
+    reasons = {d: static_drop(table, "t", None, d, ModelTable(deployments=deps)) for d in deps}
+    assert {d for d, why in reasons.items() if why} == dropped
+    if "slow_start" in dropped:
+        assert reasons["slow_start"] == "latency: TTFT p95 2500 ms over the 2000 ms budget"

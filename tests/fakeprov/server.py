@@ -23,6 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+from tests.fakeprov import stream
 from tests.fakeprov.cloud import authenticate, token_response
 from tests.fakeprov.wire import (
     Api,
@@ -149,7 +150,7 @@ class Handler(BaseHTTPRequestHandler):
         auth = authenticate(r, "POST", full_url, url.query, self.headers, raw, self.state.aws_keys)
         hit = Hit(lane, api, cell, n, time.monotonic(), 200, "ok", request_id=rid, credential=auth.credential,
                   body=body, infra=r.infra, auth=auth.kind, path=url.path, query=url.query,
-                  images=prompt.images)  # fmt: skip
+                  images=prompt.images, streamed=r.stream or body.get("stream") is True)  # fmt: skip
         self.state.record(hit)
         if auth.status != 200:  # refused before any answer, as the cloud would
             hit.status, hit.outcome = auth.status, "unauthenticated"
@@ -201,12 +202,69 @@ class Handler(BaseHTTPRequestHandler):
         payload = success_body(api, prompt, reply, finish, hit)
         if fault and fault.body:
             hit.outcome = fault.body
+        if hit.streamed:
+            self._stream(api, infra, payload, fault or Fault(), headers, hit)
+            return
         if fault and fault.body == "truncated":
             hit.input_tokens = hit.output_tokens = 0  # a body the client cannot read reports nothing
             data = json.dumps(payload).encode()
             self._send_raw(200, data[: len(data) // 2], headers)
             return
         self._send(200, payload, {**headers, **(fault.headers if fault else {})})
+
+    def _stream(self, api: Api, infra: Infra, payload: dict[str, Any], fault: Fault, headers: dict[str, str],
+                hit: Hit) -> None:  # fmt: skip
+        """The answer as the vendor streams it (chunked transfer), with the fault's timing and mid-stream failure."""
+        self.send_response(200)
+        kind = "application/vnd.amazon.eventstream" if infra == "bedrock" else "text/event-stream"
+        self.send_header("content-type", kind)
+        self.send_header("transfer-encoding", "chunked")
+        for k, v in {**headers, **fault.headers}.items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.flush()
+        if fault.ttft:
+            time.sleep(fault.ttft)
+        self._write(stream.keep_alive(api, infra), fault.split)
+        started, frames = False, stream.events(api, payload)
+        if fault.body == "truncated":  # half the events, then half of one: the stream ends mid-object
+            hit.input_tokens = hit.output_tokens = 0
+            cut = frames[len(frames) // 2]
+            for event, data, _ in frames[: len(frames) // 2]:
+                self._write(stream.frame(api, infra, event, data), fault.split)
+            whole = stream.frame(api, infra, cut[0], cut[1])
+            self._write(whole[: len(whole) // 2] + b"\n\n", fault.split)
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+            return
+        for event, data, content in frames:
+            if started and fault.mid_stream:
+                hit.outcome = "mid_stream"
+                self._write(stream.error_frame(api, infra, Fault(fault.mid_stream, message="injected mid-stream")),
+                            fault.split)  # fmt: skip
+                break
+            if started and fault.stall:
+                hit.outcome = "stall"
+                while not self._client_gone():
+                    time.sleep(0.02)
+                self.close_connection = True
+                return
+            self._write(stream.frame(api, infra, event, data), fault.split)
+            started = started or content
+        else:
+            self._write(stream.done(api), fault.split)
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+
+    def _write(self, data: bytes, split: int | None) -> None:
+        """One HTTP chunk per piece: with `split`, pieces of that many bytes, a moment apart so each is read alone."""
+        step = split or len(data)
+        for i in range(0, len(data), step or 1):
+            piece = data[i : i + step]
+            self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+            self.wfile.flush()
+            if split:
+                time.sleep(0.001)
 
     def _send(self, status: int, payload: Any, headers: dict[str, str]) -> None:
         self._send_raw(status, json.dumps(payload).encode(), headers)

@@ -10,6 +10,8 @@ POST /<lane>/v1/projects/<p>/locations/<r>/publishers/anthropic/models/<m>:rawPr
 POST /<lane>/v1[beta]/models/<model>:generateContent                   Gemini API
 POST /<lane>/v1[beta1]/projects/<p>/locations/<r>/publishers/google/models/<m>:generateContent   Gemini on Vertex
 ```
+Streamed: OpenAI and Anthropic with `"stream": true` in the body, Bedrock's `invoke-with-response-stream`, Vertex's
+`:streamRawPredict` (Anthropic) and `:streamGenerateContent` (Gemini, both clients): see `stream.py`.
 """
 
 from __future__ import annotations
@@ -44,6 +46,14 @@ class Fault:
     message: str = "injected fault"
     details: list[dict[str, Any]] | None = None
     """Gemini: the error's `details` (QuotaFailure, RetryInfo)."""
+    ttft: float = 0.0
+    """Streamed answers: seconds between the response headers and the first chunk."""
+    mid_stream: int | None = None
+    """Streamed answers: after the first content chunk, end with an error event of this HTTP status's kind."""
+    stall: bool = False
+    """Streamed answers: after the first content chunk, send nothing more (until the client hangs up)."""
+    split: int | None = None
+    """Streamed answers: write the stream in pieces of this many bytes (cutting UTF-8 characters and JSON)."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +104,8 @@ class Hit:
     path: str = ""
     query: str = ""
     images: tuple[tuple[str, bytes], ...] = field(default=(), repr=False)
+    streamed: bool = False
+    """The answer went out as a stream (SSE or AWS event-stream frames)."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +115,8 @@ class Route:
     model: str | None = None
     project: str | None = None
     region: str | None = None
+    stream: bool = False
+    """The path asks for a streamed answer (Bedrock, Vertex, Gemini; OpenAI and Anthropic say it in the body)."""
 
 
 _VERTEX = re.compile(r"^(v1|v1beta1)/projects/([^/]+)/locations/([^/]+)/publishers/(anthropic|google)/models/(.+)$")
@@ -116,19 +130,23 @@ def route(path: str) -> Route | None:
         return Route("anthropic", "direct")
     if path.startswith("openai/deployments/") and path.endswith("/chat/completions"):
         return Route("openai", "azure", unquote(path.split("/")[2]))
-    if path.startswith("model/") and path.endswith("/invoke"):
-        return Route("anthropic", "bedrock", unquote(path.removeprefix("model/").removesuffix("/invoke")))
+    for end, streamed in (("/invoke", False), ("/invoke-with-response-stream", True)):
+        if path.startswith("model/") and path.endswith(end):
+            model = unquote(path.removeprefix("model/").removesuffix(end))
+            return Route("anthropic", "bedrock", model, stream=streamed)
     m = _VERTEX.match(path)
     if m:
         version, project, region, publisher, rest = m.groups()
-        if publisher == "anthropic" and version == "v1" and rest.endswith(":rawPredict"):
-            return Route("anthropic", "vertex", unquote(rest.removesuffix(":rawPredict")), project, region)
-        if publisher == "google" and rest.endswith(":generateContent"):
-            return Route("google", "vertex", unquote(rest.removesuffix(":generateContent")), project, region)
+        model, _, method = rest.rpartition(":")
+        if publisher == "anthropic" and version == "v1" and method in ("rawPredict", "streamRawPredict"):
+            return Route("anthropic", "vertex", unquote(model), project, region, method == "streamRawPredict")
+        if publisher == "google" and method in ("generateContent", "streamGenerateContent"):
+            return Route("google", "vertex", unquote(model), project, region, method == "streamGenerateContent")
         return None
     version, _, tail = path.partition("/models/")
-    if version in ("v1", "v1beta") and tail.endswith(":generateContent"):
-        return Route("google", "direct", tail.removesuffix(":generateContent"))
+    model, _, method = tail.rpartition(":")
+    if version in ("v1", "v1beta") and method in ("generateContent", "streamGenerateContent"):
+        return Route("google", "direct", model, stream=method == "streamGenerateContent")
     return None
 
 

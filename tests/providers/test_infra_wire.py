@@ -91,27 +91,31 @@ def call_lane(server: Server, lane: str, user: str, **options: Any) -> Completio
     return call(provider(server, lane), deployment(server, lane).model, user, **options)
 
 
+@pytest.mark.parametrize("stream", [True, False], ids=["streamed", "whole"])
 @pytest.mark.parametrize("lane", list(INFRA_LANES))
-def test_plain_answer_through_the_infrastructure_route(server: Server, lane: str) -> None:
-    c = call_lane(server, lane, f"hello {lane}", max_tokens=50)
+def test_plain_answer_through_the_infrastructure_route(server: Server, lane: str, stream: bool) -> None:
+    """Streamed (the default) through each cloud's streaming route, or whole through its plain one."""
+    c = call(provider(server, lane, stream=stream), deployment(server, lane).model, f"hello {lane}", max_tokens=50)
     hit = server.lane(lane)[-1]
     api, infra, model, _ = INFRA_LANES[lane]
     assert (c.text, c.finish_reason, hit.status, hit.infra) == (f"echo: hello {lane}", "stop", 200, infra)
+    assert hit.streamed == stream and (c.ttft_ms is not None) == stream
     assert (c.usage.input_tokens, c.usage.output_tokens) == (hit.input_tokens, hit.output_tokens)
     assert c.request_id == hit.request_id and c.served_model == f"{model}-served"
     assert (hit.auth, hit.credential) == (EXPECTED_AUTH[lane], CREDENTIAL[lane])
     if infra == "bedrock":
-        assert hit.path == f"/{lane}/model/{model}/invoke" and "model" not in hit.body
+        method = "invoke-with-response-stream" if stream else "invoke"
+        assert hit.path == f"/{lane}/model/{model}/{method}" and "model" not in hit.body
         assert hit.body["anthropic_version"] and hit.body["system"] == "Be brief."
     elif lane == "claude-vertex":
-        assert (
-            hit.path
-            == f"/{lane}/v1/projects/hx-project/locations/us-east5/publishers/anthropic/models/{model}:rawPredict"
+        assert hit.path == f"/{lane}/v1/projects/hx-project/locations/us-east5/publishers/anthropic/models/{model}:" + (
+            "streamRawPredict" if stream else "rawPredict"
         )
         assert "model" not in hit.body and hit.body["anthropic_version"]
     elif lane == "gemini-vertex":
         assert hit.path.endswith(
-            f"/projects/hx-project/locations/europe-west4/publishers/google/models/{model}:generateContent"
+            f"/projects/hx-project/locations/europe-west4/publishers/google/models/{model}:"
+            + ("streamGenerateContent" if stream else "generateContent")
         )
     else:
         assert (hit.path, hit.query) == (

@@ -134,3 +134,24 @@ def test_numeric_answers_are_the_number_or_a_near_miss_and_images_cost_tokens() 
     plain = Request("m@x", "m", (Message("user", "p"),), RequestOptions(), "h", 0, 1, None)
     seen = Request("m@x", "m", (Message("user", "p", (chart,)),), RequestOptions(), "h", 0, 1, None)
     assert run(provider(), seen).usage.input_tokens == run(provider(), plain).usage.input_tokens + 100
+
+
+def test_simulated_stream_profile() -> None:
+    """TTFT follows its own profile (default: a quarter of the latency), the answer ends at the drawn latency (or at
+    `tokens_per_s` after the first token), chunks are counted; `stream: false` records no TTFT; other draws stay."""
+    p = provider(latency_ms_p50=800, latency_ms_p95=2000)
+    outs = [run(p, request(f"c{i}", "billing")) for i in range(600)]
+    ttft = sorted(c.ttft_ms for c in outs)
+    assert 150 < ttft[300] < 250 and all(c.ttft_ms <= c.latency_ms and c.chunks >= 1 and c.simulated for c in outs)
+    dep = Deployment(provider="anthropic", model="m", family="claude", stream=False,
+                     sim=SimProfile(latency_ms_p50=800, latency_ms_p95=2000))  # fmt: skip
+    whole = SimProvider("m@x", dep, ProviderSettings(ModelTable(deployments={"m@x": dep})))
+    same = [run(whole, request(f"c{i}", "billing")) for i in range(600)]
+    assert all(c.ttft_ms is None and c.chunks is None for c in same)
+    assert [(c.text, c.latency_ms) for c in same] == [(c.text, c.latency_ms) for c in outs]
+    rated = provider(ttft_ms_p50=100, ttft_ms_p95=200, tokens_per_s=50)
+    c = run(rated, request("r", "billing", prompt="p" * 400))
+    rate = c.usage.output_tokens * 1000 / (c.latency_ms - c.ttft_ms)
+    assert 50 * 0.9 - 1e-6 <= rate <= 50 * 1.1 + 1e-6
+    with pytest.raises(ValueError):
+        SimProfile(ttft_ms_p50=300, ttft_ms_p95=100)

@@ -186,3 +186,20 @@ def test_sql_command(results: Path) -> None:
     assert r.output.strip() == '{"one": 1}'
     r = runner.invoke(app, ["sql", "SELEC nonsense", "--results-dir", str(results)])
     assert r.exit_code == 2 and "SQL error" in r.output
+
+
+def test_latency_frame_and_streaming_columns(results: Path) -> None:
+    """Simulated twins stream: cells carry TTFT, tokens/s and chunks; `latency()` is the report's overview numbers
+    (TTFT and total p50/p95 beside quality and cost); the canned deployment streams nothing."""
+    db = harness.open(results)
+    cells = db.cells(task="intents")
+    assert {"ttft_ms", "tokens_per_s", "chunks"} <= set(cells.columns)
+    assert (cells["ttft_ms"] <= cells["latency_ms"]).all() and (cells["chunks"] >= 1).all()
+    frame = db.latency()
+    assert str(frame["ttft_p95_ms"].dtype) == "float64" and str(frame["deployment"].dtype) == "category"
+    alpha = frame[(frame["task"] == "intents") & (frame["deployment"] == "alpha")].iloc[0]
+    mine = sorted(cells[cells["deployment"] == "alpha"]["ttft_ms"])
+    assert alpha["ttft_p50_ms"] == mine[len(mine) // 2] and alpha["ttft_p95_ms"] <= alpha["p95_ms"]
+    assert alpha["streamed"] == alpha["samples"] and alpha["simulated"]
+    canned = frame[frame["deployment"] == "fallback-canned"].iloc[0]
+    assert canned["streamed"] == 0 and same(canned["ttft_p50_ms"], None)

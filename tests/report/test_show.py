@@ -111,3 +111,10 @@ def test_tool_call_cells_list_their_calls(tmp_path: Path, monkeypatch: pytest.Mo
     code, out = harness_show(tmp_path / "res", "latest", "--deployment", dep.group(1), "--case", "t0")
     assert code == 0 and "tools as sent" in out, out
     assert "tools[0].name: math.factorial -> math_factorial" in out and "dict -> object" in out
+
+
+def test_latency_table(results: Path) -> None:
+    code, out = harness_show(results, "latest", "--latency", "--task", "intents")
+    assert code == 0, out
+    assert "TTFT p50" in out and "total p95" in out and "alpha" in out and "beta" in out
+    assert "invoices" not in out and "SIM" in out

@@ -81,3 +81,17 @@ def test_routed_run_with_a_failing_primary(project: Path, tmp_path: Path) -> Non
     assert served == [("intents", "alpha", "beta", 12), ("invoices", "alpha", "beta", 6)]
     assert paths == [("server_error",)]
     assert simulated == (True,)  # simulated answers on the path are labelled in the served table
+
+
+def test_latency_budget_on_ttft_bounds_the_first_token_not_the_last() -> None:
+    """A slow-to-finish answer whose first token came early serves under a TTFT budget; one whose first token came
+    late falls back; a cell that was not streamed (no TTFT) had its first token with its last."""
+    fast_start = {0: cell("a", 0, latency_ms=9000.0, ttft_ms=300.0), 1: cell("b", 1)}
+    assert walk(fast_start, 2, Policy(), 3000.0, "ttft")["served_deployment"] == "a"
+    assert walk(fast_start, 2, Policy(), 3000.0, "total")["served_deployment"] == "b"
+    assert walk(fast_start, 2, Policy(), 3000.0, "both")["served_deployment"] == "b"
+    slow_start = {0: cell("a", 0, latency_ms=3500.0, ttft_ms=3200.0), 1: cell("b", 1, latency_ms=200.0)}
+    rec = walk(slow_start, 2, Policy(), 3000.0, "ttft")
+    assert rec["served_deployment"] == "b" and rec["latency_ms"] == 3200.0  # gave up at the budget
+    whole = {0: cell("a", 0, latency_ms=3500.0), 1: cell("b", 1)}
+    assert walk(whole, 2, Policy(), 3000.0, "ttft")["path"][0]["outcome"] == "timeout"

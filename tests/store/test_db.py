@@ -139,12 +139,13 @@ def test_migrations_recorded_once(tmp_path: Path) -> None:
     db.load(tmp_path)
     db.load(tmp_path)
     versions = db.query(tmp_path, "SELECT version, name FROM schema_version ORDER BY 1")
-    assert [v for v, _ in versions] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] and versions[2] == (3, "served")
+    assert [v for v, _ in versions] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13] and versions[2] == (3, "served")
     assert versions[5] == (6, "judges") and versions[6] == (7, "journal_checks") and versions[7] == (8, "run_selection")
     assert versions[8] == (9, "grade_sandbox")
     assert versions[9] == (10, "tool_schema")
     assert versions[10] == (11, "lanes")
     assert versions[11] == (12, "grounding")
+    assert versions[12] == (13, "streaming")
 
 
 def test_forward_migration_keeps_rows(tmp_path: Path) -> None:

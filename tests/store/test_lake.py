@@ -249,3 +249,20 @@ def test_an_empty_lake_says_so_by_its_name(tmp_path: Path, file_lake: lake.Lake)
     lake.push(results, file_lake, [])  # creates the lake's tables and views, no run
     with pytest.raises(InputError, match=r"no runs in ducklake:"):
         harness.open(file_lake.catalog).latest()
+
+
+def test_a_view_a_migration_redefined_is_replaced_in_the_lake(project: Path, tmp_path: Path,
+                                                               file_lake: lake.Lake) -> None:  # fmt: skip
+    """A lake made before migration 13 holds the `results` view without the streaming columns: the next push replaces
+    it with the local definition, so reports and notebooks read ttft_ms from the lake too."""
+    results = tmp_path / "results"
+    run_id = run(project, results)
+    lake.push(results, file_lake, [run_id])
+    con = lake.connect(file_lake)
+    try:
+        con.execute("CREATE OR REPLACE VIEW results AS SELECT run_id, task, deployment FROM cells")
+    finally:
+        con.close()
+    lake.push(results, file_lake, [run_id])
+    cells = harness.open(file_lake.catalog).cells(run=run_id)
+    assert {"ttft_ms", "tokens_per_s", "chunks"} <= set(cells.columns) and cells["ttft_ms"].notna().any()
