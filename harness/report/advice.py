@@ -309,3 +309,16 @@ def advise(ev: Evidence, tasks: Mapping[str, TaskRouting]) -> list[Row]:
     for r in ev.rows:
         by_task[r["task"]].append(r)
     return [advise_task(task, by_task.get(task, []), ev, spec) for task, spec in tasks.items()]
+
+
+def flat_row(t: dict[str, Any]) -> dict[str, Any]:
+    """One task's advice as a flat row (`harness.open(...).advise()`): today's chain beside the proposed one."""
+    out: dict[str, Any] = {k: t.get(k) for k in ("task", "variant", "status", "summary", "cases", "saving_per_1k",
+                                      "saving_share", "need", "simulated")}  # fmt: skip
+    for side in ("today", "proposed"):
+        c = t.get(side) or {}
+        low, high = c.get("quality_ci") or (None, None)
+        out.update({f"{side}": " → ".join(c["chain"]) if c else None, f"{side}_quality": c.get("quality"),
+                    f"{side}_ci_low": low, f"{side}_ci_high": high, f"{side}_p50_ms": c.get("p50_ms"),
+                    f"{side}_p95_ms": c.get("p95_ms"), f"{side}_cost_per_1k": c.get("cost_per_1k")})  # fmt: skip
+    return out

@@ -252,11 +252,12 @@ class Results:
     def advise(self, run: str | None = None, *, suite: str | Path | None = None) -> pd.DataFrame:
         """Routing advice for a run (default: the latest) against today's suite (default: the run's): one row per
         task, today's chain and the proposed one side by side, `harness routing advise`'s numbers."""
+        from harness.report.advice import flat_row
         from harness.report.data import advice_on
 
         where = None if self.lake else self.path
         advice, _ = self._read(lambda con: advice_on(con, run, where, Path(suite) if suite else None))
-        return _typed([_advice_row(t) for t in advice["tasks"]], ADVICE)
+        return _typed([flat_row(t) for t in advice["tasks"]], ADVICE)
 
     def router(self, run: str | None = None, *, suite: str | Path | None = None, holdout: float | None = None,
                seed: int | None = None, summary: bool = False) -> pd.DataFrame:  # fmt: skip
@@ -274,18 +275,6 @@ class Results:
                      "recall_ci_high": t["recall_ci"][1], "simulated": sim} for t in result["tasks"]]  # fmt: skip
             return _typed(rows, ROUTER_TASKS)
         return _typed([{**r, "simulated": sim} for r in result["cases"]], ROUTER)
-
-
-def _advice_row(t: Row) -> Row:
-    out: Row = {k: t.get(k) for k in ("task", "variant", "status", "summary", "cases", "saving_per_1k",
-                                      "saving_share", "need", "simulated")}  # fmt: skip
-    for side in ("today", "proposed"):
-        c = t.get(side) or {}
-        low, high = c.get("quality_ci") or (None, None)
-        out.update({f"{side}": " → ".join(c["chain"]) if c else None, f"{side}_quality": c.get("quality"),
-                    f"{side}_ci_low": low, f"{side}_ci_high": high, f"{side}_p50_ms": c.get("p50_ms"),
-                    f"{side}_p95_ms": c.get("p95_ms"), f"{side}_cost_per_1k": c.get("cost_per_1k")})  # fmt: skip
-    return out
 
 
 def _filters(prefix: str = "", **values: str | None) -> tuple[str, list[Any]]:

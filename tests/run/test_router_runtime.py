@@ -130,7 +130,7 @@ def test_least_busy_spreads_long_calls_and_favours_the_faster_member() -> None:
 def test_served_records_take_the_runtime() -> None:
     cells = [c for req in _stream(50, 0.9) for c in req.by_pos.values()]
     runtime = Runtime(RouterSettings(cooldown=Cooldown()))
-    recs = served_records("r", cells, {}, {"t": Policy()}, {}, runtime.player({"t": Policy()}, {}))
+    recs = served_records("r", cells, {}, {"t": Policy()}, {}, play=runtime.player({"t": Policy()}, {}))
     assert len(recs) == 50 and any(p["outcome"] == "cooldown" for r in recs for p in r["path"])
     assert [r["case_id"] for r in recs] == sorted(r["case_id"] for r in recs)
 
