@@ -368,6 +368,18 @@ def _difference(v: dict[str, np.ndarray], pr: int, q: int) -> Any:
                                   float(v["df"][pr, q]))  # fmt: skip
 
 
+def extension_needed(base: np.ndarray, clusters: int | None) -> np.ndarray:
+    """Per PR: does the gate keep α for an extension look? `harness.gate.sequential.extension_needed` in bulk (any
+    pair whose baseline bounds its full-dataset MDE above the bar; clustered cases always)."""
+    from harness import stats
+
+    prs, _, n = base.shape
+    if clusters:
+        return np.ones(prs, dtype=bool)
+    bound = stats.mde(1.0, n - 1) * np.sqrt(2 * base.var(-1, ddof=1) / n)
+    return (bound > BARS["min_detectable_effect"]).any(-1)
+
+
 def sequential_study(s: Setting, prs: int, design: Any, seed: int = 0, chunk: int = 250) -> dict[str, Any]:
     """Fixed-n and sequential gate on the same draws: false fails, power, inconclusive share, coverage (the
     sequential gate's repeated intervals) and the mean share of the fixed-n cells the sequential gate used; with
@@ -390,7 +402,10 @@ def sequential_study(s: Setting, prs: int, design: Any, seed: int = 0, chunk: in
                 "seq": sequential(base, head, cid, s.clusters, design)}  # fmt: skip
         if extend:
             more = more_samples(head_p, s.outcome, seq.MOST_EXTRA, seed * 1_000_003 + start + 7)
-            runs["ext"] = sequential_extended(base, head, more, cid, s.clusters, ext_design)
+            ext = sequential_extended(base, head, more, cid, s.clusters, ext_design)
+            keep = extension_needed(base, s.clusters)[:, None]  # per PR, from its baseline: `seq.extension_needed`
+            runs["ext"] = {name: np.where(keep, ext[name], runs["seq"][name] if name != "extra" else 0)
+                           for name in ("verdict", "used", "low", "high", "extra")}  # fmt: skip
         for name, r in runs.items():
             acc[f"{name}_fail"] += int((r["verdict"][:, others] == 1).any(-1).sum())
             acc[f"{name}_power"] += int((r["verdict"][:, 0] == 1).sum())

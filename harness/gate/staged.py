@@ -70,7 +70,7 @@ def run_staged(suite: Path, head: Project, wanted: set[changes.PairKey], baselin
     from harness.run.resume import read_state
 
     budget = getattr(opts, "max_extra_cost", None)
-    design = design or (seq.Design().with_extension() if budget is not None else seq.Design())
+    design = design or _design(baseline, wanted, head, budget, notes)
     seed = int(baseline.header.get("sim_seed") or 0)
     thresholds = {t: s.pass_threshold for t, s in head.suite.tasks.items()}
     bars = {k: head.suite.tasks[k[0]].quality.model_dump() for k in wanted}
@@ -117,6 +117,23 @@ def run_staged(suite: Path, head: Project, wanted: set[changes.PairKey], baselin
         m = len(wanted) - sum(o.decision == "degraded" for o in out.outcomes.values())
         _extend(suite, baseline, opts, notes, run_pairs, out, rows, thresholds, bars, design, m, budget)
     return out
+
+
+def _design(baseline: bl.Baseline, wanted: set[changes.PairKey], head: Project, budget: float | None,
+            notes: list[str]) -> seq.Design:  # fmt: skip
+    """The plain design, or with `--max-extra-cost` the one that keeps a share of α for an extension look, when
+    the baseline predicts some pair underpowered on the full dataset (`seq.extension_needed`)."""
+    if budget is None:
+        return seq.Design()
+    for k in sorted(wanted):
+        cases = case_scores(baseline.rows.get(k, []))
+        means = [c[0] for c in cases.values()]
+        clustered = any(c[2] is not None for c in cases.values())
+        if seq.extension_needed(means, head.suite.tasks[k[0]].quality.min_detectable_effect, clustered):
+            return seq.Design().with_extension()
+    notes.append("no extension planned: the baseline predicts every changed pair decided by its full dataset, so the "
+                 "main looks keep all of alpha (--max-extra-cost unused)")  # fmt: skip
+    return seq.Design()
 
 
 Plans = dict[changes.PairKey, tuple[int, int, int]]

@@ -102,3 +102,15 @@ def test_the_extension_equals_the_library_and_buys_power() -> None:
     drop = gs.sequential_study(gs.Setting(500, None, "k1", "ushape", 0.05, pairs=1), 400, seq.Design())
     assert drop["ext_power"] > drop["fixed_power"] >= drop["seq_power"] - 0.02, drop
     assert drop["ext_extended"] > 0.1 and drop["ext_cells"] > drop["seq_cells"], drop
+
+
+def test_the_studys_extension_rule_is_the_gates() -> None:
+    from harness.gate import sequential as seq
+
+    for n in (300, 800, 2000):
+        base, _, _ = gs.draw(gs.Setting(n, None, "k1", "beta21", 0.0), 40, seed=n)
+        bulk = gs.extension_needed(base, None)
+        one = [any(seq.extension_needed(base[pr, q].tolist(), gs.BARS["min_detectable_effect"])
+                   for q in range(base.shape[1])) for pr in range(base.shape[0])]  # fmt: skip
+        assert bulk.tolist() == one
+    assert gs.extension_needed(base, 10).all()

@@ -198,3 +198,38 @@ def test_extension_fraction_and_note() -> None:
     o = seq.Outcome("pass", 6, 6, 400, 400, (0.2, 0.4, 0.6, 0.8, 1.0, t), (-0.01, 0.02), ext)
     assert o.note().startswith("sequential: stopped at the extension look (2 more samples per case on top of 1: 800 "
                                "cells, $0.0123): decided with the extra samples")  # fmt: skip
+
+
+def test_an_extension_is_planned_only_where_the_baseline_predicts_an_underpowered_pair() -> None:
+    rng = np.random.default_rng(3)
+    p = rng.beta(2, 1, 2000)
+    binary = (rng.random(2000) < p).astype(float).tolist()  # one pass/fail sample per case: Var ~ 0.22
+    assert not seq.extension_needed(binary, 0.05)  # 2,000 cases: MDE at most ~0.037, the full dataset decides
+    assert seq.extension_needed(binary[:500], 0.05)  # 500 cases: the bound is ~0.075, over the bar
+    assert seq.extension_needed(binary, 0.05, clustered=True)  # the bound does not cover a clustered SE
+    assert seq.extension_needed([1.0, 0.0], 0.05)  # too few cases to tell
+    certain = [1.0] * 1999 + [0.0]  # near-certain cases: even 300 of them decide
+    assert not seq.extension_needed(certain[-300:], 0.05)
+
+
+def test_the_staged_gate_keeps_alpha_for_an_extension_only_when_a_pair_needs_it() -> None:
+    from types import SimpleNamespace
+
+    from harness.gate import baseline as bl
+    from harness.gate.staged import _design
+
+    rng = np.random.default_rng(5)
+
+    def rows(n: int) -> list[dict[str, object]]:
+        scores = (rng.random(n) < rng.beta(2, 1, n)).astype(float)
+        return [{"case_id": f"c{i}", "score": s, "passed": s == 1.0, "cluster": None} for i, s in enumerate(scores)]
+
+    quality = SimpleNamespace(min_detectable_effect=0.05)
+    head = SimpleNamespace(suite=SimpleNamespace(tasks={"t": SimpleNamespace(quality=quality)}))
+    big, small = ("t", "a", "base"), ("t", "b", "base")
+    baseline = bl.Baseline({}, {}, {}, {big: rows(2000), small: rows(400)})
+    notes: list[str] = []
+    assert _design(baseline, {big}, head, None, notes).extension_share == 0  # no --max-extra-cost
+    assert _design(baseline, {big}, head, 5.0, notes).extension_share == 0
+    assert notes and "no extension planned" in notes[0]
+    assert _design(baseline, {big, small}, head, 5.0, []).extension_share == 0.25  # the small pair needs one
