@@ -172,10 +172,12 @@ def child(args: dict[str, Any], t0: float) -> Iterator[dict[str, Any]]:
         suite = live_project(tmp / "p", args["cases"], server.url)
         texts = [f"message {i} about {LABELS[i % 4]}" for i in range(args["cases"])]
         conc = args["concurrency"]
-        for phase in args["phases"]:
-            schedule = {k: phase.get(k, 0.0) for k in ("delay", "p429", "p500")}
-            schedule |= {k: phase[k] for k in ("retry_after", "quota") if k in phase}
-            for rep in range(args["repeats"]):
+        # Repeat-major: every phase once, then again, so a load that drifts over minutes (other work on the
+        # machine) falls on every phase alike instead of on the last ones.
+        for rep in range(args["repeats"]):
+            for phase in args["phases"]:
+                schedule = {k: phase.get(k, 0.0) for k in ("delay", "p429", "p500")}
+                schedule |= {k: phase[k] for k in ("retry_after", "quota") if k in phase}
                 for kind in phase["kinds"]:
                     server.config(**schedule)
                     if kind == "bare":
@@ -306,13 +308,17 @@ def noise(cases: int, repeats: int, concurrency: int = 32) -> dict[str, Any]:
                          "retry_after": ra} for p, ra in NOISE]  # fmt: skip
     rows = run_child("sdk", {"cases": cases, "concurrency": concurrency, "repeats": repeats, "phases": phases})
     base = _rate(_runs(rows, "clean", "harness"))
+    clean_rates = [r["cells"] / r["wall"] for r in _runs(rows, "clean", "harness")]
     per = {}
     for ph in phases[1:]:
         runs = _runs(rows, ph["name"], "harness")
+        # each repeat against the clean run of the same round (the phases interleave), the median of those ratios
+        paired = [r["cells"] / r["wall"] / c for r, c in zip(runs, clean_rates, strict=True)]
         status: Counter[str] = Counter()
         for r in runs:
             status.update(r["server"]["status"])
-        per[ph["name"]] = {"cells_per_s": round(_rate(runs), 1), "ratio_to_clean": round(_rate(runs) / base, 3),
+        per[ph["name"]] = {"cells_per_s": round(_rate(runs), 1), "ratio_to_clean": round(statistics.median(paired), 3),
+                           "ratios_per_round": [round(x, 3) for x in paired],
                            "cuts": max(sum(1 for e in r["lane"] if e[0] == "cut") for r in runs),
                            "share_429": round(status.get("429", 0) / max(1, sum(status.values())), 4),
                            "cpu_ms_per_cell": median_of([{"x": r["cpu"] / r["cells"] * 1000} for r in runs], "x"),

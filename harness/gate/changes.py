@@ -105,6 +105,19 @@ def _deployment(project: Project, dep_id: str) -> Signature:
     return out
 
 
+#: Constraint fields added after baselines recorded the constraints whole: left out while at their default, so a
+#: baseline made before them stays current (set to anything else, they are a change like any other).
+LATER_CONSTRAINTS = {"latency_budget_on": "total"}
+
+
+def _constraints(cons: Any) -> Signature:
+    out = dict(cons.model_dump())
+    for name, default in LATER_CONSTRAINTS.items():
+        if out.get(name) == default:
+            del out[name]
+    return out
+
+
 def _routing(project: Project, task: str, dep_id: str) -> Signature:
     """What decides which cases reach `dep_id`: every route's condition (order matters), and for the chains that
     hold the deployment, their risk level and constraints. The position in the chain does not change scores."""
@@ -115,7 +128,7 @@ def _routing(project: Project, task: str, dep_id: str) -> Signature:
         if dep_id not in chain:
             return {"reaches": False}
         level = table.risk_levels[risk].model_dump() if risk else None
-        return {"reaches": True, "risk_level": level, "constraints": cons.model_dump()}
+        return {"reaches": True, "risk_level": level, "constraints": _constraints(cons)}
 
     out = [{"route": "chain", **entry(spec.chain, spec.risk_level, spec.constraints)}]
     for r in spec.routes:

@@ -301,6 +301,22 @@ def test_judge_prompt_change_regrades_without_new_calls(project: Path) -> None:
                        for d in ("alpha", "beta", "fallback-canned")}  # fmt: skip
 
 
+def test_a_constraint_added_later_changes_no_signature_at_its_default(project: Path) -> None:
+    """`latency_budget_on` came after baselines recorded constraints whole: at its default ("total") a baseline made
+    before it stays current; set, it is a change like any other."""
+    routing = project.parent / "routing.yaml"
+    edit(routing, "  intents:\n    chain: [alpha, beta]", "  intents:\n    chain: [alpha, beta]\n"
+         "    constraints: {latency_budget_ms: 900}")  # fmt: skip
+    before = sigs(project)
+    assert all("latency_budget_on" not in r.get("constraints", {}) for s in before.values()
+               for r in s["routing"]["routes"])  # fmt: skip
+    edit(routing, "{latency_budget_ms: 900}", "{latency_budget_ms: 900, latency_budget_on: total}")
+    assert all(p.action == "reuse" for p in detect(before, project))
+    edit(routing, "latency_budget_on: total", "latency_budget_on: ttft")
+    changed = {p.key for p in detect(before, project) if p.action != "reuse"}
+    assert changed == {("intents", "alpha", "base"), ("intents", "beta", "base")}
+
+
 # --- Verdicts (pure) ----------------------------------------------------------------------------------------------
 
 BARS = {"alpha": 0.05, "non_inferiority_margin": 0.05, "equivalence_margin": 0.02, "regression_margin": 0.03,
