@@ -293,7 +293,7 @@ def start_run(
     session.journal.flush()
     crash_point("after-run-record")
     status, tally = session.execute(plan.cells, [])
-    loaded, note = try_load(results_dir, wait=FINAL_LOAD_WAIT, run_id=run_id)
+    loaded, note = try_load(results_dir, wait=FINAL_LOAD_WAIT, run_id=run_id, cells=len(plan.cells))
     return RunResult(run_id, plan, tally, status, path, loaded, note, session.events, 0, session.served)
 
 
@@ -390,6 +390,6 @@ def resume_run(
     session.journal.flush()
     crash_point("after-resume-record")
     status, tally = session.execute(remaining, regrade)
-    loaded, note = try_load(results_dir, wait=FINAL_LOAD_WAIT, run_id=run_id)
+    loaded, note = try_load(results_dir, wait=FINAL_LOAD_WAIT, run_id=run_id, cells=len(plan.cells))
     result = RunResult(run_id, plan, tally, status, path, loaded, note, session.events, len(state.done), session.served)
     return result

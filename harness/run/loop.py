@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from harness.run.plan import Cell
 from harness.run.runner import Runner
 from harness.store import db
 from harness.store.journal import JournalWriter
+from harness.store.load_child import BUSY
 
 GRACE_SECONDS = 10.0
 #: How often a running run loads its journal into DuckDB (`HARNESS_LOAD_EVERY`, seconds; the end of a run always loads).
@@ -23,12 +26,21 @@ LOAD_EVERY_SECONDS = float(os.environ.get("HARNESS_LOAD_EVERY", "5"))
 FINAL_LOAD_WAIT = float(os.environ.get("HARNESS_LOAD_WAIT", "30"))
 
 
-def try_load(results_dir: Path, wait: float, run_id: str | None = None) -> tuple[bool, str]:
+#: From this many planned cells a run's final load goes to a child process (`HARNESS_CHILD_LOAD_CELLS`): the run's
+#: process then never holds DuckDB (~45 MiB imported) and its working memory (~50 MiB at 3,000 cells), so its peak
+#: stays that of the fan-out; below it the child's start-up (~0.3 s) would cost more than the memory is worth.
+CHILD_LOAD_CELLS = int(os.environ.get("HARNESS_CHILD_LOAD_CELLS", "2000"))
+
+
+def try_load(results_dir: Path, wait: float, run_id: str | None = None, cells: int = 0) -> tuple[bool, str]:
     """Load the journals into DuckDB; the note says what was loaded in cells (the unit a run prints), with the
     records (cells, attempts, grades, ...) behind them, and how many of the run's cells the database now holds
-    (loads during the run took the rest)."""
+    (loads during the run took the rest). A run of `cells` >= CHILD_LOAD_CELLS loads in a child process; a child
+    that fails for any reason but a busy database leaves the load to this process, whose error is the one to see."""
     try:
-        stats = db.load(results_dir, wait=wait, memory_limit=db.RUN_LOAD_MEMORY_LIMIT, run_id=run_id)
+        stats = _load_in_child_now(results_dir, wait, run_id) if cells >= CHILD_LOAD_CELLS else None
+        if stats is None:
+            stats = db.load(results_dir, wait=wait, memory_limit=db.RUN_LOAD_MEMORY_LIMIT, run_id=run_id)
     except DatabaseLockedError as e:
         return False, f"database busy, journal kept for a later load (`harness db load`): {e}"
     note = (
@@ -37,6 +49,19 @@ def try_load(results_dir: Path, wait: float, run_id: str | None = None) -> tuple
     if stats.run_cells is not None:
         note += f", which now holds {stats.run_cells} cells of run {run_id}"
     return True, f"{stats.note}; {note}" if stats.note else note
+
+
+def _load_in_child_now(results_dir: Path, wait: float, run_id: str | None) -> db.LoadStats | None:
+    """A run's final load in a child process (`harness.store.load_child`); None when the child failed (not busy)."""
+    args = [sys.executable, "-m", "harness.store.load_child", str(results_dir), str(wait)]
+    args += [run_id] if run_id else []
+    done = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False)
+    lines = done.stdout.strip().splitlines()
+    if done.returncode == BUSY and lines:
+        raise DatabaseLockedError(json.loads(lines[-1])["busy"])
+    if done.returncode != 0 or not lines:
+        return None
+    return db.LoadStats(**json.loads(lines[-1]))
 
 
 async def _load_in_child(results_dir: Path) -> None:

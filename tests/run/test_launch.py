@@ -61,6 +61,38 @@ def test_the_load_child_says_when_the_database_is_busy(
     assert json.loads(capsys.readouterr().out)["records"] == 0  # everything was loaded at the end of the run
 
 
+def test_a_large_runs_final_load_happens_in_a_child(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From CHILD_LOAD_CELLS planned cells the final load runs in `harness.store.load_child` (the run's process never
+    imports DuckDB's working set); its note is the in-process load's. The child's failure falls back to this process."""
+    monkeypatch.setattr(loop, "CHILD_LOAD_CELLS", 1)
+    children: list[list[str]] = []
+    real = loop.subprocess.run
+
+    def spy(args: list[str], **kw: object) -> object:
+        if "harness.store.load_child" in args:
+            children.append(args)
+        return real(args, **kw)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(loop.subprocess, "run", spy)
+    run = launch.start_run(project, Selection(mode="sim"), results_dir=tmp_path / "r", run_id="big-1")
+    assert [a[2:4] for a in children] == [["harness.store.load_child", str(tmp_path / "r")]]
+    assert children[0][-1] == "big-1"
+    assert run.loaded and f"which now holds {len(run.plan.cells)} cells of run big-1" in run.load_note
+    ((cells,),) = db.query(tmp_path / "r", "SELECT count(*) FROM cells")
+    assert cells == len(run.plan.cells)
+
+    def failing(args: list[str], **kw: object) -> object:
+        if "harness.store.load_child" in args:
+            return loop.subprocess.CompletedProcess(args, 1, "", "boom")
+        return real(args, **kw)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(loop.subprocess, "run", failing)
+    again = launch.start_run(project, Selection(mode="sim"), results_dir=tmp_path / "r2", run_id="big-2")
+    assert again.loaded and f"which now holds {len(again.plan.cells)} cells of run big-2" in again.load_note
+
+
 def test_now_is_iso_utc_with_microseconds() -> None:
     stamp = now()
     parsed = dt.datetime.fromisoformat(stamp)
