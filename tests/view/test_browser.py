@@ -6,6 +6,7 @@ is text: no script runs, no element comes from data."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -50,8 +51,12 @@ def base_url(results: Results) -> Iterator[str]:
 def check_page(d: Any, title: str, status: int = 200) -> str:
     """The page's title holds `title`; nothing from data became an element or ran; no console errors (but the
     page's own status when it is an error page). The page's text."""
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
+    with contextlib.suppress(TimeoutException):  # a click returns before the next page has loaded
+        WebDriverWait(d, 10).until(lambda d: title in d.title)
     assert title in d.title, (title, d.title)
     assert d.find_elements(By.CSS_SELECTOR, INJECTED) == []
     assert d.execute_script("return document.scripts.length") == 0
