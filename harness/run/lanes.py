@@ -36,7 +36,7 @@ Every cut is recorded (`Lane.history`, with its cause and the window that caused
 so a run can say how its limits moved.
 """
 
-# Longer than 400 lines because a lane's controller is one state machine: its buckets, windows, cuts, growth and the
+# longer than 400 lines because a lane's controller is one state machine: its buckets, windows, cuts, growth and the
 # cuts it follows from the run's other processes (`follow`) read and write the same state.
 
 from __future__ import annotations

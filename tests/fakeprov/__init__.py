@@ -6,6 +6,7 @@ from tests.fakeprov.project import (
     LANES,
     aws_env,
     deployment_yaml,
+    lane_deployment,
     live_project,
     query,
     route_by_keyword,
@@ -15,5 +16,6 @@ from tests.fakeprov.server import Fault, Hit, Prompt, Reply, Server, always, fir
 
 __all__ = [
     "INFRA_LANES", "KEY_ENVS", "LANES", "Fault", "Hit", "Prompt", "Reply", "Server", "always", "aws_env",
-    "deployment_yaml", "first", "http", "live_project", "query", "route_by_keyword", "run_live", "serve",
+    "deployment_yaml", "first", "http", "lane_deployment", "live_project", "query", "route_by_keyword", "run_live",
+    "serve",
 ]  # fmt: skip

@@ -10,6 +10,7 @@ from typing import Any
 
 import duckdb
 
+from harness.config.models import Deployment
 from harness.run.launch import RunResult, start_run
 from harness.run.plan import Selection
 from harness.run.runner import RunOptions
@@ -117,3 +118,15 @@ def query(results: Path, sql: str) -> list[tuple[Any, ...]]:
         return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+def lane_deployment(server: Server, lane: str, **overrides: Any) -> Deployment:
+    """The deployment of one of the loopback server's lanes: an API lane (`LANES`, its key from `KEY_ENVS`) or an
+    infrastructure lane (`INFRA_LANES`: Bedrock, Vertex, Azure, with their own credentials)."""
+    if lane in LANES:
+        return Deployment(provider=LANES[lane], model=f"{lane}-test", base_url=server.base_url(lane, LANES[lane]),
+                          credentials_env=KEY_ENVS[lane], **overrides)  # fmt: skip
+    api, infra, model, extra = INFRA_LANES[lane]
+    fields: dict[str, Any] = {"provider": api, "client": infra, "model": model,
+                              "base_url": server.base_url(lane, api, infra), **extra, **overrides}  # fmt: skip
+    return Deployment(**fields)  # an override may replace one of the lane's extra fields

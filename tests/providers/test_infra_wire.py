@@ -14,12 +14,24 @@ from typing import Any
 
 import pytest
 
-from harness.config.models import Deployment, ModelTable
+from harness.config.models import ModelTable
 from harness.errors import FailureClass, InputError, ProviderError
 from harness.providers.base import Provider, ProviderSettings, make_provider
 from harness.types import Completion, Image, Message, Request, RequestOptions
 from tests.canary import AWS_ACCESS_KEY, fake_key
-from tests.fakeprov import INFRA_LANES, KEY_ENVS, LANES, Prompt, Reply, Server, always, aws_env, http, serve
+from tests.fakeprov import (
+    INFRA_LANES,
+    KEY_ENVS,
+    LANES,
+    Prompt,
+    Reply,
+    Server,
+    always,
+    aws_env,
+    http,
+    lane_deployment,
+    serve,
+)
 from tests.pngs import png
 
 F = FailureClass
@@ -59,18 +71,8 @@ def _credentials(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(env, f"key-{lane}-CANARY0123456789")
 
 
-def deployment(server: Server, lane: str, **overrides: Any) -> Deployment:
-    if lane in LANES:
-        return Deployment(provider=LANES[lane], model=f"{lane}-test", base_url=server.base_url(lane, LANES[lane]),
-                          credentials_env=KEY_ENVS[lane], **overrides)  # fmt: skip
-    api, infra, model, extra = INFRA_LANES[lane]
-    fields: dict[str, Any] = {"provider": api, "client": infra, "model": model,
-                              "base_url": server.base_url(lane, api, infra), **extra, **overrides}  # fmt: skip
-    return Deployment(**fields)
-
-
 def provider(server: Server, lane: str, **overrides: Any) -> Provider:
-    dep = deployment(server, lane, **overrides)
+    dep = lane_deployment(server, lane, **overrides)
     return make_provider(dep.provider, lane, dep, ProviderSettings(ModelTable(deployments={lane: dep})))
 
 
@@ -88,14 +90,14 @@ def call(p: Provider, model: str, user: str, images: tuple[Image, ...] = (), **o
 
 
 def call_lane(server: Server, lane: str, user: str, **options: Any) -> Completion:
-    return call(provider(server, lane), deployment(server, lane).model, user, **options)
+    return call(provider(server, lane), lane_deployment(server, lane).model, user, **options)
 
 
 @pytest.mark.parametrize("stream", [True, False], ids=["streamed", "whole"])
 @pytest.mark.parametrize("lane", list(INFRA_LANES))
 def test_plain_answer_through_the_infrastructure_route(server: Server, lane: str, stream: bool) -> None:
     """Streamed (the default) through each cloud's streaming route, or whole through its plain one."""
-    c = call(provider(server, lane, stream=stream), deployment(server, lane).model, f"hello {lane}", max_tokens=50)
+    c = call(provider(server, lane, stream=stream), lane_deployment(server, lane).model, f"hello {lane}", max_tokens=50)
     hit = server.lane(lane)[-1]
     api, infra, model, _ = INFRA_LANES[lane]
     assert (c.text, c.finish_reason, hit.status, hit.infra) == (f"echo: hello {lane}", "stop", 200, infra)
@@ -253,7 +255,7 @@ def _sent_images(hit_body: dict[str, Any], api: str) -> list[tuple[str, bytes]]:
 @pytest.mark.parametrize("lane", [*LANES, *INFRA_LANES])
 def test_image_bytes_arrive_in_each_vendors_shape(server: Server, lane: str) -> None:
     images = (image(10), image(200))
-    model = deployment(server, lane).model
+    model = lane_deployment(server, lane).model
     c = call(provider(server, lane), model, "what does the chart say", images)
     hit = server.lane(lane)[-1]
     api = LANES.get(lane) or INFRA_LANES[lane][0]

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from harness.config.models import Deployment, ModelTable
+from harness.config.models import ModelTable
 from harness.errors import FailureClass, ProviderError
 from harness.providers.base import Provider, ProviderSettings, make_provider
 from harness.types import Completion, Message, Request, RequestOptions
@@ -30,6 +30,7 @@ from tests.fakeprov import (
     aws_env,
     first,
     http,
+    lane_deployment,
     live_project,
     query,
     run_live,
@@ -70,17 +71,8 @@ def _credentials(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(env, f"key-{lane}-CANARY0123456789")
 
 
-def deployment(server: Server, lane: str, **overrides: Any) -> Deployment:
-    if lane in LANES:
-        return Deployment(provider=LANES[lane], model=f"{lane}-test", base_url=server.base_url(lane, LANES[lane]),
-                          credentials_env=KEY_ENVS[lane], **overrides)  # fmt: skip
-    api, infra, model, extra = INFRA_LANES[lane]
-    return Deployment(provider=api, client=infra, model=model, base_url=server.base_url(lane, api, infra),
-                      **extra, **overrides)  # fmt: skip
-
-
 def call(server: Server, lane: str, user: str, stream: bool = True, **options: Any) -> Completion:
-    dep = deployment(server, lane, stream=stream)
+    dep = lane_deployment(server, lane, stream=stream)
     p: Provider = make_provider(dep.provider, lane, dep, ProviderSettings(ModelTable(deployments={lane: dep})))
     req = Request(lane, dep.model, (Message("system", "Be brief."), Message("user", user)), RequestOptions(**options),
                   "h")  # fmt: skip
