@@ -51,6 +51,8 @@ class FailureClass(StrEnum):
     skipped_budget = "skipped_budget"
     skipped_auth = "skipped_auth"
     cancelled = "cancelled"
+    latency_exceeded = "latency_exceeded"
+    """An attempt cancelled at its deadline (`attempt_deadline`: no first token, or not finished, in time)."""
 
 
 #: Classes worth another attempt on the same deployment.
@@ -167,6 +169,8 @@ class ProviderError(HarnessError):
         """What the error response said about the rate limits (a 429 whose headers say the quota is spent)."""
         self.partial = partial
         """A stream that failed mid-way: the text it had delivered (kept in the attempt, never graded)."""
+        self.cut_ms: float | None = None
+        """An attempt cancelled at its deadline (`latency_exceeded`): when, in ms from its start."""
 
     @property
     def retryable(self) -> bool:

@@ -26,6 +26,7 @@ from typing import Literal
 from pydantic import Field, ValidationError, model_validator
 
 from harness.config.base import Strict
+from harness.config.latency import Deadline, Hedge
 from harness.config.models import Capability, Deployment, DeploymentId, ModelTable
 from harness.config.router import Balance, RouterSettings, check_groups
 from harness.config.yamlfile import KeyPath, load_yaml, validation_error
@@ -33,7 +34,7 @@ from harness.errors import RETRYABLE, ConfigError, FailureClass, Where
 
 FAILURE_GROUPS: dict[str, list[str]] = {
     "transient": sorted(RETRYABLE),
-    "deployment": ["auth_error", "not_found", "quota_exhausted"],
+    "deployment": ["auth_error", "not_found", "quota_exhausted", "latency_exceeded"],
     "request_fit": ["context_overflow", "unsupported_param"],
     "policy": ["content_policy"],
     "semantic": ["empty_output", "truncated_output", "schema_invalid", "refusal", "invalid_response"],
@@ -86,6 +87,11 @@ class Policy(Strict):
     never_fallback_on: list[str] = ["unsupported_param"]
     deadline_ms: float = Field(30000, gt=0)
     """Total budget for one case across retries and fallbacks."""
+    attempt_deadline: Deadline | None = None
+    """Per attempt: no first token by `ttft_ms` or unfinished by `total_ms` -> cancelled, `latency_exceeded`
+    (`config/latency.py`). A task's `deadlines` replace it for their chain steps."""
+    hedge: Hedge | None = None
+    """Routed play: start the next position when this one is slow to its first token; the first token wins."""
 
     @model_validator(mode="after")
     def _classes(self) -> Policy:
@@ -199,6 +205,8 @@ class TaskRoute(Strict):
     """Overrides `defaults` for this task."""
     balance: list[Balance] = []
     """Adjacent chain entries load-balanced as one step in routed play (see `router.py`)."""
+    deadlines: dict[DeploymentId, Deadline] = {}
+    """Per chain step: this deployment's attempt deadline on this task (replaces the policy's `attempt_deadline`)."""
 
 
 class RoutingTable(Strict):
@@ -225,6 +233,12 @@ class RoutingTable(Strict):
         """The task's policy; the table's defaults for a task it does not route (e.g. a judge call: task "")."""
         route = self.tasks.get(task)
         return (route.policy if route else None) or self.defaults
+
+    def deadline(self, task: str, deployment: str) -> Deadline | None:
+        """The attempt deadline of `deployment`'s calls for `task`: its chain step's, else the task's policy's."""
+        route = self.tasks.get(task)
+        step = route.deadlines.get(deployment) if route else None
+        return step or self.policy(task).attempt_deadline
 
     def role(self, task: str, deployment: str) -> str:
         route = self.tasks[task]
@@ -264,6 +278,11 @@ def load_routing(path: Path, models: ModelTable) -> RoutingTable:
                     )  # fmt: skip
         if route.risk_level is not None and route.risk_level not in table.risk_levels:
             raise ConfigError(f"unknown risk level {route.risk_level!r}", Where(path, lines.get(("tasks", task))))
+        for dep in route.deadlines:
+            if dep not in table.candidates(task):
+                where = Where(path, lines.get(("tasks", task, "deadlines", dep)), f"tasks.{task}.deadlines.{dep}")
+                raise ConfigError(f"deadline for {dep!r}, which is not in the task's chains", where,
+                                  f"use one of: {', '.join(table.candidates(task))}")  # fmt: skip
         _check_reachable(table, task, models, path, lines)
     return table
 

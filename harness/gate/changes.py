@@ -108,6 +108,8 @@ def _deployment(project: Project, dep_id: str) -> Signature:
 #: Constraint fields added after baselines recorded the constraints whole: left out while at their default, so a
 #: baseline made before them stays current (set to anything else, they are a change like any other).
 LATER_CONSTRAINTS = {"latency_budget_on": "total"}
+#: The same for the policy's fields.
+LATER_POLICY = {"attempt_deadline": None, "hedge": None}
 
 
 def _constraints(cons: Any) -> Signature:
@@ -135,7 +137,9 @@ def _routing(project: Project, task: str, dep_id: str) -> Signature:
         chain = r.chain or spec.chain
         e = entry(chain, r.risk_level or spec.risk_level, r.constraints or spec.constraints)
         out.append({"route": r.when.model_dump(), **e})
-    return {"routes": out, "policy": table.policy(task).model_dump()}
+    policy = {k: v for k, v in table.policy(task).model_dump().items() if k not in LATER_POLICY or v != LATER_POLICY[k]}
+    step = spec.deadlines.get(dep_id)  # a deadline cancels slow answers: it changes what the deployment scores
+    return {"routes": out, "policy": policy} | ({"deadline": step.model_dump()} if step else {})
 
 
 def _template(library: PromptLibrary, task_dir: str, dep_id: str, family: str, variant: str) -> Signature:

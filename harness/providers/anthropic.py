@@ -120,7 +120,8 @@ class AnthropicProvider:
         return completion if rate is None else replace(completion, rate=rate)
 
     async def _streamed(self, request: Request) -> Completion:
-        client, clock, acc = self._clients.get(), Clock(), AnthropicStream()
+        client, acc = self._clients.get(), AnthropicStream()
+        clock = Clock(acc)
         with watching() as seen:
             try:
                 # cast_to Response: the SDK answers the response unread (the stream class goes unused)

@@ -78,7 +78,8 @@ class GoogleProvider:
 
     async def _streamed(self, request: Request) -> Completion:
         """google-genai raises an error chunk in the middle of a stream as the same APIError (its `code`) as before."""
-        client, clock, acc = self._clients.get(), Clock(), GoogleStream()
+        client, acc = self._clients.get(), GoogleStream()
+        clock = Clock(acc)
         with watching() as seen:
             try:
                 async for chunk in await client.aio.models.generate_content_stream(**to_params(request)):

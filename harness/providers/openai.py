@@ -116,7 +116,8 @@ class OpenAIProvider:
         return completion if rate is None else replace(completion, rate=rate)
 
     async def _streamed(self, request: Request) -> Completion:
-        client, clock, acc = self._clients.get(), Clock(), OpenAIStream()
+        client, acc = self._clients.get(), OpenAIStream()
+        clock = Clock(acc)
         params = {**to_params(request, self.compatible), "stream": True, "stream_options": {"include_usage": True}}
         with watching() as seen:
             try:

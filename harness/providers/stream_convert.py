@@ -10,13 +10,16 @@ non-streaming call would have answered, so one `to_completion` reads both and th
 
 An error event in the middle of a stream (OpenAI's `{"error": ...}` chunk, Anthropic's `event: error`, a Bedrock
 exception frame) is classified as the same error before the stream would be (an overloaded error is `overloaded`),
-and carries the text delivered so far (`ProviderError.partial`). `Clock` stamps time to first content and chunks.
+and carries the text delivered so far (`ProviderError.partial`). `Clock` stamps time to first content and chunks;
+`Watch` lets the runner's deadlines see the first token and the partial text of a call it cancels.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any
 
@@ -37,19 +40,57 @@ _STATUS_OF_TYPE = {
 }  # fmt: skip
 
 
+class Watch:
+    """What a caller timing an attempt sees of it while it runs (`run/deadlines.py`): a hook called at the first
+    content chunk, and the text delivered so far. Set in `WATCH` around a provider call; providers reach it through
+    their `Clock`, so a provider never imports the runner."""
+
+    __slots__ = ("first_at", "on_first", "source")
+
+    def __init__(self, on_first: Callable[[], None] | None = None) -> None:
+        self.on_first = on_first
+        self.first_at: float | None = None
+        self.source: Any = None
+        """The stream's accumulator (anything with a `partial` text), registered by the provider's `Clock`."""
+
+    def first(self) -> None:
+        self.first_at = time.perf_counter()
+        if self.on_first is not None:
+            self.on_first()
+
+    def partial(self) -> str:
+        return str(getattr(self.source, "partial", "") or "")
+
+
+WATCH: ContextVar[Watch | None] = ContextVar("harness_attempt_watch", default=None)
+
+
+def first_content() -> None:
+    """For a provider that has no `Clock` (the simulator): its first token is out now."""
+    watch = WATCH.get()
+    if watch is not None:
+        watch.first()
+
+
 class Clock:
-    """When a call started, when its first content arrived, and how many events carried content."""
+    """When a call started, when its first content arrived, and how many events carried content. `source` (the
+    stream's accumulator) lets a deadline that cancels the call keep the text delivered so far."""
 
-    __slots__ = ("chunks", "first", "t0")
+    __slots__ = ("chunks", "first", "t0", "watch")
 
-    def __init__(self) -> None:
+    def __init__(self, source: Any = None) -> None:
         self.t0 = time.perf_counter()
         self.first = 0.0
         self.chunks = 0
+        self.watch = WATCH.get()
+        if self.watch is not None:
+            self.watch.source = source
 
     def content(self) -> None:
         if not self.chunks:
             self.first = time.perf_counter()
+            if self.watch is not None:
+                self.watch.first()
         self.chunks += 1
 
     def stamp(self, completion: Completion) -> Completion:

@@ -63,4 +63,6 @@ class FaultyProvider:
         answer = await self.inner.complete(request)
         if extra_ms and answer.latency_ms:  # providers that report their own latency (simulators) include it
             answer = replace(answer, latency_ms=answer.latency_ms + extra_ms)
+        if extra_ms and answer.ttft_ms is not None:  # the delay came before the first token too
+            answer = replace(answer, ttft_ms=round(answer.ttft_ms + extra_ms, 3))
         return answer

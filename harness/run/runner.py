@@ -17,13 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from harness.config.latency import Deadline
 from harness.errors import FailureClass, ProviderError
 from harness.providers.base import Provider
-from harness.run import grading
+from harness.run import deadlines, grading, model_calls
 from harness.run.budget import Budget
-from harness.run.cache import ResponseCache, request_key
+from harness.run.cache import ResponseCache
 from harness.run.lanes import Cut, Lane, kind_of
-from harness.run.plan import Cell, Plan, short_hash
+from harness.run.plan import Cell, Plan
 from harness.run.records import (
     CellFinished,
     RunOptions,
@@ -61,6 +62,9 @@ class Runner:
     cache: ResponseCache | None = None
     breakers: dict[str, AuthBreaker] = field(default_factory=dict, init=False, repr=False)
     policies: dict[str, RetryPolicy] = field(default_factory=dict, init=False, repr=False)
+    deadlines: dict[tuple[str, str], Deadline | None] = field(default_factory=dict, init=False, repr=False)
+    cut_ms: dict[str, float] = field(default_factory=dict, init=False, repr=False)
+    """Cells whose last attempt was cancelled at its deadline: when (their latency, for routed play)."""
 
     def __post_init__(self) -> None:
         suite = self.plan.project.suite
@@ -212,40 +216,8 @@ class Runner:
         cell_key: str = "",
         purpose: str = "judge",
     ) -> Completion:
-        """A grader's model call (see `graders.base.ModelCaller`): same cache, retries, limits and accounting as
-        cells. Each answer used is journaled (`model_call`) with its cache key, so `harness cache export` carries
-        judge answers too and a replayed run can re-grade without a call."""
-        dep = self.plan.project.models.deployments[deployment]
-        prompt_hash = short_hash(*[(m.role, m.content) for m in messages])
-        request = Request(deployment, dep.model, messages, options or RequestOptions(), prompt_hash, sim=sim)
-        key = f"{cell_key}:{purpose}:{deployment}:{prompt_hash}"
-        rhash = request_key(dep.provider, dep.client, dep.base_url or dep.region, dep.model, prompt_hash,
-                            short_hash(repr(request.options)), 0)  # fmt: skip
-        keys = self._cache_keys(deployment, rhash)
-        hit = self.cache.first(keys) if self.cache and self.options.cache != "off" else None
-        if hit is not None:
-            self._model_call(key, deployment, purpose, hit[0], True)
-            return hit[1]
-        if deployment not in self.providers:
-            why = "not in the response cache (--mode replay)" if self._mode(deployment) == "replay" else "not callable"
-            raise ProviderError(FailureClass.not_found, f"{purpose} deployment {deployment!r}: {why}")
-        est = sum(len(m.content) for m in messages) // 3
-        asked = self._asked[key] = self._asked.get(key, 0) + 1  # the same prompt twice: pairwise orders alike
-        attempts_key = key if asked == 1 else f"{key}#{asked}"
-        completion, failure, message, _ = await self._call(attempts_key, "", deployment, request, est, keys[:1])
-        if completion is None:
-            raise ProviderError(failure or FailureClass.invalid_response, message or "no answer")
-        if keys and self.options.cache == "rw" and flag(completion) is None:
-            self._model_call(key, deployment, purpose, keys[0], False)
-        usage = completion.usage
-        cost = cost_of(dep, usage.input_tokens, usage.output_tokens)
-        self.tally.cost_usd += cost
-        self.budget.spent_usd += cost
-        return completion
-
-    def _model_call(self, key: str, deployment: str, purpose: str, cache_key: str, hit: bool) -> None:
-        self.journal.write({"type": "model_call", "run_id": self.plan.run_id, "call_key": key, "deployment": deployment,
-                            "purpose": purpose, "cache_key": cache_key, "cache_hit": hit})  # fmt: skip
+        """A grader's model call (see `graders.base.ModelCaller` and `model_calls.call_model`)."""
+        return await model_calls.call_model(self, deployment, messages, options, sim, cell_key, purpose)
 
     async def _call(
         self, key: str, task: str, deployment: str, request: Request, est_tokens: int = 0, store: Sequence[str] = ()
@@ -268,12 +240,14 @@ class Runner:
                     return None, FailureClass.skipped_auth, breaker.reason, attempt - 1
                 this = request if attempt == 1 else replace(request, attempt=attempt)
                 started, t0 = now(), time.perf_counter()
-                completion, err = await self._once(provider, this)
+                completion, err = await self._once(provider, this, self._deadline(task, deployment))
                 latency = (time.perf_counter() - t0) * 1000
                 breaker.record(err.failure_class if err else None, err.message if err else None)
             if completion is not None:  # simulators report their own (scaled) latency
                 completion = replace(completion, latency_ms=completion.latency_ms or round(latency, 3))
                 latency = completion.latency_ms
+            elif err is not None and err.cut_ms is not None:  # cancelled at its deadline: the cell's latency too
+                latency = self.cut_ms[key] = err.cut_ms
             signal = err.rate if err else completion.rate if completion else None
             if adapt:
                 cut = lane.record(err.failure_class if err else None, (err.retry_after or 0) * scale if err else None,
@@ -290,10 +264,17 @@ class Runner:
                 return outcome(completion, err, decision, attempt)
             await asyncio.sleep((decision.wait_s or 0.0) * scale)
 
-    async def _once(self, provider: Provider, request: Request) -> tuple[Completion | None, ProviderError | None]:
+    async def _once(self, provider: Provider, request: Request, deadline: Deadline | None = None
+                    ) -> tuple[Completion | None, ProviderError | None]:  # fmt: skip
         try:
-            async with asyncio.timeout(self.options.timeout_s):  # no extra task per attempt, unlike wait_for
-                return await provider.complete(request), None
+            if deadline is None:
+                async with asyncio.timeout(self.options.timeout_s):  # no extra task per attempt, unlike wait_for
+                    return await provider.complete(request), None
+            if not provider.simulated:  # live: cancelled at the deadline; simulated: judged on its drawn times
+                return await deadlines.within(provider.complete(request), deadline, self.options.timeout_s), None
+            completion = await provider.complete(request)
+            deadlines.check(completion, deadline)
+            return completion, None
         except ProviderError as e:  # its tracebacks hold the SDK's frames in cycles: dropped, the GC has less to chase
             e.__traceback__ = e.__cause__ = e.__context__ = None
             return None, e
@@ -301,6 +282,14 @@ class Runner:
             return None, ProviderError(FailureClass.timeout, f"no answer within {self.options.timeout_s:g} s")
         except Exception as e:  # a provider bug must not stop the fan-out: record it
             return None, ProviderError(FailureClass.invalid_response, f"{type(e).__name__}: {e}")
+
+    def _deadline(self, task: str, deployment: str) -> Deadline | None:
+        """The attempt deadline of a routed task's calls to `deployment` (a judge's calls have none)."""
+        key = (task, deployment)
+        if key not in self.deadlines:
+            routing = self.plan.project.routing
+            self.deadlines[key] = routing.deadline(task, deployment) if task in routing.tasks else None
+        return self.deadlines[key]
 
     def _policy(self, task: str) -> RetryPolicy:
         if task not in self.policies:
@@ -378,6 +367,7 @@ class Runner:
         self.journal.write(
             cell_record(self.plan, cell, dep, mode, status, completion, failure, message, attempts, cost, cached)
             | ({"cache_key": cache_key} if cache_key else {})
+            | ({"latency_ms": cut} if (cut := self.cut_ms.pop(cell.key, None)) is not None and not completion else {})
         )
         score = passed = None
         if completion is not None:

@@ -1,0 +1,118 @@
+"""Per-attempt deadlines: live calls through the real SDKs cancelled at their TTFT or total deadline (the partial text
+kept, the cell `latency_exceeded` at the cut, no retry on the same deployment), simulated answers judged on their
+drawn times, and the routing table's `attempt_deadline` / per-step `deadlines` with their errors."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from harness.config.latency import Deadline
+from harness.config.suite import load_suite
+from harness.errors import ConfigError, FailureClass, ProviderError
+from harness.run import deadlines
+from harness.types import Completion, Usage
+from tests.fakeprov import KEY_ENVS, Fault, Prompt, Reply, Server, always, live_project, query, run_live, serve
+
+TEXT = "the quick brown fox jumps over the lazy dog, streamed in many small pieces"
+
+
+def answer(_p: Prompt) -> Reply:
+    return Reply(text=TEXT)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    with serve(answer) as s:
+        yield s
+
+
+@pytest.fixture(autouse=True)
+def keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    for lane, env in KEY_ENVS.items():
+        monkeypatch.setenv(env, f"key-{lane}-CANARY0123456789")
+
+
+def with_deadlines(suite: Path, block: str) -> None:
+    routing = suite.parent / "routing.yaml"
+    routing.write_text(routing.read_text() + textwrap.indent(textwrap.dedent(block), "    "))
+
+
+def test_live_attempts_are_cancelled_at_their_ttft_and_total_deadlines(server: Server, tmp_path: Path) -> None:
+    """gpt's first chunk comes 1.5 s after the headers (TTFT deadline 300 ms); claude's stream stalls after its
+    first chunk (total deadline 500 ms); gemini answers at once, within its deadline. The run's own timeout (5 s)
+    would have fired much later: the deadlines decide."""
+    suite = live_project(tmp_path, server, cases=3, lanes=("gpt", "claude", "gemini"), retry_on=("transient",))
+    with_deadlines(
+        suite,
+        """
+        deadlines:
+          gpt: {ttft_ms: 300}
+          claude: {total_ms: 500}
+          gemini: {ttft_ms: 2000, total_ms: 4000}
+    """,
+    )
+    server.schedules["gpt"] = always(Fault(ttft=1.5))
+    server.schedules["claude"] = always(Fault(stall=True))
+    try:
+        run = run_live(suite, tmp_path / "results")
+    finally:
+        server.schedules.pop("gpt")
+        server.schedules.pop("claude")
+    cells = query(tmp_path / "results", f"SELECT deployment, status, error_class, latency_ms, attempts FROM cells "
+                                       f"WHERE run_id = '{run.run_id}'")  # fmt: skip
+    by_dep = {d: [c for c in cells if c[0] == d] for d in ("gpt", "claude", "gemini")}
+    assert all(len(v) == 3 for v in by_dep.values())
+    assert {c[1:] for c in by_dep["gpt"]} == {("error", "latency_exceeded", 300.0, 1)}  # cut, not retried
+    assert {c[1:] for c in by_dep["claude"]} == {("error", "latency_exceeded", 500.0, 1)}
+    assert {c[1:3] for c in by_dep["gemini"]} == {("ok", None)}
+    attempts = query(tmp_path / "results", f"SELECT deployment, error_class, error_message, partial_output, latency_ms "
+                                          f"FROM attempts WHERE run_id = '{run.run_id}'")  # fmt: skip
+    gpt = [a for a in attempts if a[0] == "gpt"]
+    assert all(a[1] == "latency_exceeded" and "no first token within the 300 ms deadline" in a[2] and a[3] is None
+               for a in gpt)  # fmt: skip
+    claude = [a for a in attempts if a[0] == "claude"]
+    assert all("not finished within the 500 ms deadline" in a[2] for a in claude)
+    assert all(a[3] and TEXT.startswith(a[3]) and len(a[3]) < len(TEXT) for a in claude)  # the text delivered
+
+
+def check(ttft: float | None, total: float, deadline: Deadline, text: str = "abcdefghij") -> ProviderError | None:
+    completion = Completion(text=text, usage=Usage(10, 10), latency_ms=total, ttft_ms=ttft)
+    try:
+        deadlines.check(completion, deadline)
+    except ProviderError as e:
+        return e
+    return None
+
+
+def test_simulated_answers_are_judged_on_their_drawn_times() -> None:
+    d = Deadline(ttft_ms=100, total_ms=1000)
+    assert check(90, 900, d) is None
+    late = check(150, 400, d)
+    assert late and late.failure_class is FailureClass.latency_exceeded and late.cut_ms == 100 and late.partial is None
+    slow = check(100, 1900, d)  # streaming 1,800 ms; cut 900 ms in: half the text
+    assert slow and slow.cut_ms == 1000 and slow.partial == "abcde"
+    assert check(None, 150, d).cut_ms == 100  # type: ignore[union-attr]  # not streamed: first token with the last
+    assert check(None, 90, Deadline(total_ms=100)) is None
+
+
+def test_deadline_config_errors_name_the_key(tmp_path: Path, server: Server) -> None:
+    with pytest.raises(ValueError, match="ttft_ms 500 is over total_ms 200"):
+        Deadline(ttft_ms=500, total_ms=200)
+    with pytest.raises(ValueError, match="needs ttft_ms, total_ms or both"):
+        Deadline()
+    suite = live_project(tmp_path, server, cases=2, lanes=("gpt",))
+    with_deadlines(
+        suite,
+        """
+        deadlines:
+          claude: {ttft_ms: 300}
+    """,
+    )
+    with pytest.raises(ConfigError) as e:
+        load_suite(suite)
+    assert "routing.yaml" in str(e.value) and "tasks.intents.deadlines.claude" in str(e.value)
+    assert "not in the task's chains" in str(e.value)
