@@ -13,7 +13,7 @@ Scenarios: overhead (1, start-up included), latency (2), sdk-zero and sdk-latenc
 cached (6), store (7), scaling (8), code (9: code_exec per sample, bwrap vs rlimits only), noise (10: random
 429s), quota-steps (11: a stepping quota), gate-stats (the gate's statistics, issue 28), view (`harness view`'s
 pages, issue 22), ray (code_exec grading on 1 and 2 Ray nodes, issue 21), stream (streaming's CPU per cell and TTFT
-accuracy, issue 29).
+accuracy, issue 29), deadlines (routed play with deadlines and hedging against a stalling primary, issue 29).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import code, gatestudy, ray_cluster, sdk, sim, store, stream, view  # noqa: E402
+from bench import code, deadlines, gatestudy, ray_cluster, sdk, sim, store, stream, view  # noqa: E402
 from bench.common import ROOT, warm_bytecode  # noqa: E402
 
 Plan = dict[str, Callable[[], dict[str, Any]]]
@@ -62,6 +62,7 @@ def scenarios(repeats: int, quick: bool) -> Plan:
         "gate-stats": lambda: gatestudy.scenario(quick),
         "view": lambda: view.view(n(50_001, 1002), repeats),
         "ray": lambda: ray_cluster.scenario(n(2000, 100)),
+        "deadlines": lambda: deadlines.scenario(n(2000, 200)),
     }
 
 

@@ -144,7 +144,8 @@ def routed_table(served: Iterable[dict[str, Any]]) -> Table:
     for rec in served:
         by_task[rec["task"]].append(rec)
     table = Table(title="Routed play: each case through its chain", title_justify="left")
-    for c in ("task", "cases", "served by", "unserved", "served score", "p50 ms", "p95 ms", "cost $/1k", "mode"):
+    for c in ("task", "cases", "served by", "unserved", "served score", "p50 ms", "p95 ms", "TTFT p95", "cost $/1k",
+              "mode"):  # fmt: skip
         table.add_column(c, justify="left" if c in ("task", "served by") else "right")
     for task, recs in sorted(by_task.items()):
         n = len(recs)
@@ -152,12 +153,15 @@ def routed_table(served: Iterable[dict[str, Any]]) -> Table:
         share = ", ".join(f"{d} {k / n:.0%}" for d, k in who.most_common())
         scores = [r["score"] for r in recs if r.get("score") is not None]
         lat = sorted(r["latency_ms"] for r in recs)
+        firsts = sorted(r["ttft_ms"] for r in recs if r.get("ttft_ms") is not None)
         failed = Counter(r["failure_class"] for r in recs if r["status"] != "ok")
         unserved = ", ".join(f"{k} {v}" for k, v in failed.most_common()) or "0"
+        hedge = sum(r.get("hedge_cost_usd") or 0.0 for r in recs) / n * 1000
         table.add_row(
             task, str(n), share, unserved, f"{statistics.fmean(scores):.3f}" if scores else "-",
             f"{lat[len(lat) // 2]:.0f}", f"{lat[min(len(lat) - 1, int(len(lat) * 0.95))]:.0f}",
-            f"{sum(r['cost_usd'] for r in recs) / n * 1000:.3f}",
+            f"{firsts[min(len(firsts) - 1, int(len(firsts) * 0.95))]:.0f}" if firsts else "-",
+            f"{sum(r['cost_usd'] for r in recs) / n * 1000:.3f}" + (f" (hedges {hedge:.3f})" if hedge else ""),
             "SIM" if any(r.get("simulated") for r in recs) else "real",
         )  # fmt: skip
     return table

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
-from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any
 
@@ -27,6 +25,7 @@ from google.genai import types as gt
 
 from harness.errors import ProviderError
 from harness.providers.http_convert import Secrets, status_error
+from harness.providers.watch import WATCH
 from harness.types import Completion
 
 #: Error types of a stream's error event -> the HTTP status the same error has before a stream starts.
@@ -38,38 +37,6 @@ _STATUS_OF_TYPE = {
     "internalserverexception": 500, "modelstreamerrorexception": 500, "validationexception": 400,
     "service_unavailable_error": 503, "unavailable": 503, "resource_exhausted": 429, "deadline_exceeded": 504,
 }  # fmt: skip
-
-
-class Watch:
-    """What a caller timing an attempt sees of it while it runs (`run/deadlines.py`): a hook called at the first
-    content chunk, and the text delivered so far. Set in `WATCH` around a provider call; providers reach it through
-    their `Clock`, so a provider never imports the runner."""
-
-    __slots__ = ("first_at", "on_first", "source")
-
-    def __init__(self, on_first: Callable[[], None] | None = None) -> None:
-        self.on_first = on_first
-        self.first_at: float | None = None
-        self.source: Any = None
-        """The stream's accumulator (anything with a `partial` text), registered by the provider's `Clock`."""
-
-    def first(self) -> None:
-        self.first_at = time.perf_counter()
-        if self.on_first is not None:
-            self.on_first()
-
-    def partial(self) -> str:
-        return str(getattr(self.source, "partial", "") or "")
-
-
-WATCH: ContextVar[Watch | None] = ContextVar("harness_attempt_watch", default=None)
-
-
-def first_content() -> None:
-    """For a provider that has no `Clock` (the simulator): its first token is out now."""
-    watch = WATCH.get()
-    if watch is not None:
-        watch.first()
 
 
 class Clock:

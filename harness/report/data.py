@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -150,15 +151,26 @@ def provenance(run: dict[str, Any], cells: Cells, judges: list[str], selection: 
     }  # fmt: skip
 
 
-def routed(served: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Routed play per task: who served how often, why earlier positions were passed over, served numbers."""
+def routed(served: list[dict[str, Any]], budgets: Mapping[str, float | None] | None = None,
+           budget_on: Mapping[str, str] | None = None) -> list[dict[str, Any]]:  # fmt: skip
+    """Routed play per task: who served how often and how well, why earlier positions were passed over, served
+    numbers, and latency as the user felt it: time to the served first token against the task's budget, attempts
+    cut at their deadline, hedges sent and what they cost."""
     out = []
     for task, recs in sorted(_group(served, "task").items()):
         n = len(recs)
         who = Counter(r["served_deployment"] or "(none)" for r in recs)
         scores = [r["score"] for r in recs if r["score"] is not None]
         lat = [r["latency_ms"] for r in recs]
+        firsts = [r["ttft_ms"] for r in recs if r.get("ttft_ms") is not None]
+        by_server = _group([r for r in recs if r["served_deployment"]], "served_deployment")
         out.append({
+            "ttft_p50_ms": stats.quantile(firsts, 0.5), "ttft_p95_ms": stats.quantile(firsts, 0.95),
+            "budget_ms": (budgets or {}).get(task), "budget_on": (budget_on or {}).get(task, "total"),
+            "quality_by_server": {d: statistics.fmean(x["score"] or 0.0 for x in rs) for d, rs in by_server.items()},
+            "cut": sum(_outcomes(r).count("latency_exceeded") for r in recs),
+            "hedged": sum(bool(r.get("hedged")) for r in recs) / n,
+            "hedge_cost_per_1k": sum(r.get("hedge_cost_usd") or 0.0 for r in recs) / n * 1000,
             "task": task, "cases": n, "share": {k: v / n for k, v in who.most_common()},
             "unserved": dict(Counter(r["failure_class"] for r in recs if r["status"] != "ok")),
             "fell_back": dict(_fell_back(recs).most_common()),
@@ -168,6 +180,14 @@ def routed(served: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "simulated": any(r.get("simulated") for r in recs),
         })  # fmt: skip
     return out
+
+
+def _outcomes(rec: dict[str, Any]) -> list[str]:
+    path = rec.get("path") or "[]"
+    try:
+        return [str(p.get("outcome")) for p in (json.loads(path) if isinstance(path, str) else path)]
+    except ValueError:
+        return []
 
 
 def _fell_back(recs: list[dict[str, Any]]) -> Counter[str]:
@@ -230,7 +250,7 @@ def build(source: Path | Lake, run_id: str | None = None, baseline: str | None =
             "scenarios": scenarios.expectations(
                 cells.rows, ctx.policies, ctx.budgets, ctx.scenarios, served, ctx.budget_on
             ),
-            "routed": routed(served),
+            "routed": routed(served, ctx.budgets, ctx.budget_on),
             "drift": change,
             "baseline": base["run"] if base else None,
             "variants": quality.variants(cells.rows, view),

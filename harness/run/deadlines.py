@@ -15,7 +15,7 @@ from collections.abc import Awaitable
 
 from harness.config.latency import Deadline
 from harness.errors import FailureClass, ProviderError
-from harness.providers.stream_convert import WATCH, Watch
+from harness.providers.watch import WATCH, Watch
 from harness.types import Completion
 
 

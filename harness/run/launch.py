@@ -23,6 +23,7 @@ from harness.config.base import ID_PATTERN
 from harness.config.suite import load_suite
 from harness.errors import InputError, StoreError
 from harness.providers.base import Provider, ProviderSettings, make_provider
+from harness.run import hedging
 from harness.run.cache import ResponseCache
 from harness.run.faults import FaultyProvider
 from harness.run.loop import FINAL_LOAD_WAIT, execute, try_load
@@ -197,6 +198,9 @@ class _Session:
         budget_on = {t: table.tasks[t].constraints.latency_budget_on for t in policies}
         runtime = Runtime.of(table)  # cooldowns and balance groups, when the table has them
         play = runtime.player(policies, budgets, budget_on) if runtime else None
+        deployments = self.plan.project.models.deployments
+        prices = {d: (p.pricing.input_per_mtok / 1e6, p.pricing.output_per_mtok / 1e6) for d, p in deployments.items()}
+        play = hedging.player(state.done.values(), policies, budgets, budget_on, prices, play)  # hedged tasks race
         records = served_records(self.plan.run_id, state.done.values(), state.routes, policies, budgets, budget_on,
                                  play)  # fmt: skip
         for rec in records:

@@ -80,13 +80,14 @@ def walk(
         if failure is None:
             return {"served_deployment": cell["deployment"], "served_position": position,
                     "served_cell": cell["cell_key"], "status": "ok", "failure_class": None, "path": path,
-                    "latency_ms": round(latency, 3), "cost_usd": cost}  # fmt: skip
+                    "latency_ms": round(latency, 3), "ttft_ms": round(latency - cell_latency + ttft, 3),
+                    "cost_usd": cost}  # fmt: skip
         final_class = str(failure)
         if failure in never or failure not in fallback_on:
             break
     return {"served_deployment": None, "served_position": None, "served_cell": None, "status": "error",
             "failure_class": final_class or "skipped_budget", "path": path, "latency_ms": round(latency, 3),
-            "cost_usd": cost}  # fmt: skip
+            "ttft_ms": None, "cost_usd": cost}  # fmt: skip
 
 
 def served_records(
@@ -99,7 +100,8 @@ def served_records(
     play: Play | None = None,
 ) -> list[dict[str, Any]]:
     """One `served` record per (task, case, variant, sample) from the run's final cell records; with `play` (the
-    routing table's cooldowns and balance groups), the walks are played as one request stream (`router_runtime`)."""
+    routing table's cooldowns and balance groups: `router_runtime`; hedged tasks: `hedging`), the walks it answers
+    are played by it, the others walked here."""
     groups: dict[tuple[str, str, str, int], dict[int, dict[str, Any]]] = {}
     for c in cells:
         if c.get("chain_position") is None:

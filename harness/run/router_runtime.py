@@ -173,6 +173,11 @@ def _verdict(cell: Row, budget: float | None, on: str = "total") -> tuple[str | 
     return (str(semantic) if semantic else None), None, latency
 
 
+def _first(cell: Row) -> float:
+    """A served cell's time to first token (not streamed: with its last)."""
+    return float(cell["ttft_ms"] if cell.get("ttft_ms") is not None else cell.get("latency_ms") or 0.0)
+
+
 @dataclass
 class Request:
     key: Key
@@ -198,7 +203,7 @@ def walk_request(req: Request, t: float, policy: Policy, budget: float | None, g
             final = final or COOLDOWN
             continue
         failure, seen, charged = _verdict(cell, budget, budget_on)
-        start = t + latency / 1000
+        before, start = latency, t + latency / 1000
         health.record(dep, start, seen, int(cell.get("attempts") or 1))
         load.add(dep, start, charged)
         latency += charged
@@ -207,13 +212,14 @@ def walk_request(req: Request, t: float, policy: Policy, budget: float | None, g
         if failure is None:
             return {"served_deployment": dep, "served_position": position, "served_cell": cell["cell_key"],
                     "status": "ok", "failure_class": None, "path": path, "latency_ms": round(latency, 3),
-                    "cost_usd": cost, "at_s": round(t, 3), "picks": picks}  # fmt: skip
+                    "ttft_ms": round(before + _first(cell), 3), "cost_usd": cost, "at_s": round(t, 3),
+                    "picks": picks}  # fmt: skip
         final = failure
         if FailureClass(failure) not in through:
             break
     return {"served_deployment": None, "served_position": None, "served_cell": None, "status": "error",
             "failure_class": final or "skipped_budget", "path": path, "latency_ms": round(latency, 3),
-            "cost_usd": cost, "at_s": round(t, 3), "picks": picks}  # fmt: skip
+            "ttft_ms": None, "cost_usd": cost, "at_s": round(t, 3), "picks": picks}  # fmt: skip
 
 
 def play(requests: Sequence[Request], runtime: Runtime, policies: Mapping[str, Policy],

@@ -264,6 +264,13 @@ LEFT JOIN cell_scores s USING (cell_key)
 LEFT JOIN runs r USING (run_id);
 """
 
+# Issue 29: routed play with deadlines and hedging: when the served request saw its first token, and what hedging cost.
+M014_SERVED_LATENCY = """
+ALTER TABLE served ADD COLUMN ttft_ms DOUBLE;         -- ms from the request to the served answer's first token
+ALTER TABLE served ADD COLUMN hedged BOOLEAN;         -- a hedge (the next position started early) was sent
+ALTER TABLE served ADD COLUMN hedge_cost_usd DOUBLE;  -- what the cancelled racers had cost (in cost_usd too)
+"""
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "initial", M001_INITIAL),
     (2, "routes", M002_ROUTES),
@@ -278,4 +285,5 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (11, "lanes", M011_LANES),
     (12, "grounding", M012_GROUNDING),
     (13, "streaming", M013_STREAMING),
+    (14, "served_latency", M014_SERVED_LATENCY),
 ]

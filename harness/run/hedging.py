@@ -1,0 +1,166 @@
+"""Hedged requests in routed play: a slow position's next one starts early, and the first token serves.
+
+With a task's `hedge` policy (`config/latency.py`), one request's walk becomes a race on its own clock (ms from the
+request). Each position's fan-out cell says how that call went: an answer that serves delivers its first token at
+`start + TTFT` (a non-streamed answer, with its last) and ends at `start + latency`; a call that fails (an error
+class, a semantic failure, a latency over the task's budget; `routed.walk`'s verdicts) fails at `start + its charged
+latency`. When the running position has no first token `after` ms from its start and the chain has another
+position, that position starts too (at most two in flight, as routers hedge). The first answer to deliver a token
+serves; the other is cancelled then, and what it had cost by that moment is the hedge's extra cost: its input tokens
+once it started, and the share of its output streamed before the cut. A failure lets the other racer run on (and
+hedge again); with none left, the walk moves on from the failure as the plain walk does, or stops on a class it must
+not fall back on.
+
+The race judges a failure when the call fails, so a semantic failure (an empty or refused answer) loses even if its
+first chunk came first: the idealisation is a router that validates before it commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from harness import stats
+from harness.config.latency import Hedge
+from harness.config.routing import Policy, expand_classes, over_latency_budget
+from harness.errors import FailureClass
+from harness.run.routed import Key, Play, semantic_failure
+
+Row = dict[str, Any]
+#: Prices of a deployment: dollars per input token and per output token.
+Prices = Mapping[str, tuple[float, float]]
+CANCELLED = "hedge_cancelled"
+
+
+def verdict(cell: Row, budget: float | None, on: str) -> tuple[str | None, float, float]:
+    """(failure, charged latency, TTFT) of a fan-out cell as the walk meets it (`routed.walk`'s rules)."""
+    latency = float(cell.get("latency_ms") or 0.0)
+    failure = cell.get("error_class") or semantic_failure(cell)
+    ttft = float(cell["ttft_ms"]) if cell.get("ttft_ms") is not None else latency
+    if failure is None and over_latency_budget(budget, on, latency, ttft):
+        return str(FailureClass.timeout), float(budget or latency), ttft
+    return (str(failure) if failure else None), latency, ttft
+
+
+def delays(cells: Iterable[Row], hedges: Mapping[str, Hedge]) -> dict[tuple[str, str], float]:
+    """Per (task, deployment) of a hedged task: when to hedge, in ms after its start. `p95_ttft`: the deployment's
+    p95 time to first token on the task among its answers in this run (a non-streamed answer: its latency)."""
+    seen: dict[tuple[str, str], list[float]] = {}
+    for c in cells:
+        if c.get("task") in hedges and c.get("status") == "ok":
+            first = c.get("ttft_ms") if c.get("ttft_ms") is not None else c.get("latency_ms")
+            if first is not None:
+                seen.setdefault((c["task"], c["deployment"]), []).append(float(first))
+    out: dict[tuple[str, str], float] = {}
+    for (task, dep), firsts in seen.items():
+        after = hedges[task].after
+        out[(task, dep)] = stats.quantile(firsts, 0.95) if after == "p95_ttft" else float(after)
+    return out
+
+
+def partial_cost(cell: Row, elapsed_ms: float, prices: Prices) -> float:
+    """What a call cancelled `elapsed_ms` after its start had cost: its input once sent, and the share of its output
+    streamed by then."""
+    per_in, per_out = prices.get(cell["deployment"], (0.0, 0.0))
+    cost = float(cell.get("input_tokens") or 0) * per_in
+    latency = float(cell.get("latency_ms") or 0.0)
+    ttft = float(cell["ttft_ms"]) if cell.get("ttft_ms") is not None else latency
+    if elapsed_ms > ttft and latency > ttft:
+        cost += float(cell.get("output_tokens") or 0) * per_out * min(1.0, (elapsed_ms - ttft) / (latency - ttft))
+    return cost
+
+
+@dataclass
+class _Racer:
+    position: int
+    cell: Row
+    start: float
+    failure: str | None
+    charged: float
+    ttft: float
+
+    @property
+    def event(self) -> float:
+        """When it serves (its first token) or fails."""
+        return self.start + (self.ttft if self.failure is None else self.charged)
+
+
+def hedged_walk(by_pos: Mapping[int, Row], chain_length: int, policy: Policy, budget: float | None, on: str,
+                after: Callable[[str], float | None], prices: Prices) -> Row:  # fmt: skip
+    """One request's hedged walk; the served record's body (`routed.walk`'s, plus `ttft_ms`, `hedged` and
+    `hedge_cost_usd`)."""
+    through = expand_classes(policy.fallback_on) - expand_classes(policy.never_fallback_on)
+    waiting = [p for p in range(chain_length) if p in by_pos]
+    racers: list[_Racer] = []
+    path: list[Row] = []
+    cost = extra = 0.0
+    hedged, final, now = False, None, 0.0
+
+    def start(t: float) -> None:
+        pos = waiting.pop(0)
+        failure, charged, ttft = verdict(by_pos[pos], budget, on)
+        racers.append(_Racer(pos, by_pos[pos], t, failure, charged, ttft))
+
+    if waiting:
+        start(0.0)
+    while racers:
+        lead = min(racers, key=lambda r: r.event)
+        alone = racers[0]
+        wait = after(alone.cell["deployment"]) if len(racers) == 1 and waiting else None
+        if wait is not None and alone.start + wait < lead.event:
+            hedged = True
+            start(max(now, alone.start + wait))
+            continue
+        racers.remove(lead)
+        now = lead.event
+        step = {"deployment": lead.cell["deployment"], "position": lead.position, "start_ms": round(lead.start, 3)}
+        if lead.failure is None:
+            for other in racers:  # cancelled at the winner's first token
+                spent = partial_cost(other.cell, now - other.start, prices)
+                cost, extra = cost + spent, extra + spent
+                path.append({"deployment": other.cell["deployment"], "position": other.position,
+                             "outcome": CANCELLED, "start_ms": round(other.start, 3)})  # fmt: skip
+            path.append(step | {"outcome": "ok"})
+            path.sort(key=lambda s: s["position"])
+            cost += float(lead.cell.get("cost_usd") or 0.0)
+            return {"served_deployment": lead.cell["deployment"], "served_position": lead.position,
+                    "served_cell": lead.cell["cell_key"], "status": "ok", "failure_class": None, "path": path,
+                    "latency_ms": round(lead.start + float(lead.cell.get("latency_ms") or 0.0), 3),
+                    "ttft_ms": round(now, 3), "cost_usd": cost, "hedged": hedged,
+                    "hedge_cost_usd": extra}  # fmt: skip
+        path.append(step | {"outcome": lead.failure})
+        cost += float(lead.cell.get("cost_usd") or 0.0)
+        final = lead.failure
+        if racers:
+            continue
+        if FailureClass(lead.failure) not in through:
+            break
+        if waiting:
+            start(now)
+    path.sort(key=lambda s: s["position"])
+    return {"served_deployment": None, "served_position": None, "served_cell": None, "status": "error",
+            "failure_class": final or "skipped_budget", "path": path, "latency_ms": round(now, 3), "ttft_ms": None,
+            "cost_usd": cost, "hedged": hedged, "hedge_cost_usd": extra}  # fmt: skip
+
+
+def player(cells: Iterable[Row], policies: Mapping[str, Policy], budgets: Mapping[str, float | None],
+           budget_on: Mapping[str, str], prices: Prices, inner: Play | None = None) -> Play | None:  # fmt: skip
+    """`routed.served_records`' hook for the hedged tasks (the others go to `inner`, the router's runtime, if
+    any); None when no task hedges."""
+    hedges = {t: p.hedge for t, p in policies.items() if p.hedge is not None}
+    if not hedges:
+        return inner
+    wait = delays(cells, hedges)
+
+    def run(groups: dict[Key, dict[int, Row]], chains: dict[Key, list[str]]) -> dict[Key, Row]:
+        out = inner({k: v for k, v in groups.items() if k[0] not in hedges}, chains) if inner else {}
+        for key, by_pos in groups.items():
+            task = key[0]
+            if task in hedges:
+                out[key] = hedged_walk(by_pos, len(chains[key]), policies[task], budgets.get(task),
+                                       budget_on.get(task, "total"), lambda dep, t=task: wait.get((t, dep)),
+                                       prices)  # fmt: skip
+        return out
+
+    return run
