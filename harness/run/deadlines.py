@@ -63,3 +63,14 @@ def check(completion: Completion, deadline: Deadline) -> None:
         share = (deadline.cut_at("total") - completion.ttft_ms) / (completion.latency_ms - completion.ttft_ms)
         partial = completion.text[: int(len(completion.text) * max(0.0, min(share, 1.0)))]
     raise exceeded(deadline, which, partial)
+
+
+def late(completion: Completion, deadline: Deadline | None) -> ProviderError | None:
+    """`check`'s error, returned: None when there is no deadline or the answer kept it."""
+    if deadline is None:
+        return None
+    try:
+        check(completion, deadline)
+    except ProviderError as e:
+        return e
+    return None

@@ -137,6 +137,10 @@ class Runner:
             return
         keys = self._cache_keys(cell.deployment, cell.request_hash) if self.cache else []
         hit = self.cache.first(keys) if self.cache and self.options.cache != "off" else None
+        if hit is not None and (late := deadlines.late(hit[1], self._deadline(cell.task, cell.deployment))):
+            self.cut_ms[cell.key] = late.cut_ms or 0.0  # a cached answer is judged under today's deadline
+            self._finish(cell, None, late.failure_class, f"cached answer: {late.message}", 0, cached=True)
+            return
         if hit is not None:
             await self._graded_finish(cell, hit[1], None, None, 0, cached=True, cache_key=hit[0])
             return

@@ -116,3 +116,26 @@ def test_deadline_config_errors_name_the_key(tmp_path: Path, server: Server) -> 
         load_suite(suite)
     assert "routing.yaml" in str(e.value) and "tasks.intents.deadlines.claude" in str(e.value)
     assert "not in the task's chains" in str(e.value)
+
+
+def test_simulated_and_cached_answers_are_held_to_the_deadline(project: Path, tmp_path: Path) -> None:
+    """A simulated run judges each answer on its drawn TTFT; a later run with a deadline judges the cached answers
+    of an earlier one the same way (the deadline changes what the deployment scores, cache or not)."""
+    from harness.run.launch import Selection, start_run
+    from harness.run.records import RunOptions
+    from harness.store import db
+
+    results = tmp_path / "results"
+    first = start_run(project, Selection(mode="sim"), results_dir=results, options=RunOptions(cache="rw"))
+    routing = project.parent / "routing.yaml"
+    routing.write_text(routing.read_text().replace("    chain: [alpha, beta]\n",
+                                                   "    chain: [alpha, beta]\n    deadlines:\n"
+                                                   "      alpha: {ttft_ms: 1}\n"))  # fmt: skip
+    second = start_run(project, Selection(mode="sim"), results_dir=results, options=RunOptions(cache="rw"))
+    rows = db.query(results, "SELECT run_id, deployment, status, error_class, latency_ms, cache_hit FROM cells "
+                             "WHERE task = 'intents'")  # fmt: skip
+    before = [r for r in rows if r[0] == first.run_id and r[1] == "alpha"]
+    after = [r for r in rows if r[0] == second.run_id and r[1] == "alpha"]
+    assert before and all(r[2] == "ok" for r in before)
+    assert len(after) == len(before) and all(r[2:] == ("error", "latency_exceeded", 1.0, True) for r in after)
+    assert all(r[2] == "ok" for r in rows if r[0] == second.run_id and r[1] == "beta")  # no deadline there
