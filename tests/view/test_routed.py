@@ -63,7 +63,8 @@ def test_routed_play_is_the_reports(client: TestClient, routed_run: tuple[Path, 
         assert share == pytest.approx(t["share"])
         assert {u["failure_class"]: u["walks"] for u in o["unserved_by"]} == t["unserved"]
         assert {f"{p['deployment']}: {p['outcome']}": p["walks"] for p in o["passed_over"]} == t["fell_back"]
-        assert (o["p50_ms"], o["p95_ms"]) == (t["p50_ms"], t["p95_ms"])
+        assert (o["p50_ms"], o["p95_ms"], o["ttft_p95_ms"]) == (t["p50_ms"], t["p95_ms"], t["ttft_p95_ms"])
+        assert o["ttft_p95_ms"] is not None and o["hedge_per_1k"] == t["hedge_cost_per_1k"] == 0.0
         assert o["served_mean"] == pytest.approx(t["served_mean"])
         assert o["cost_per_1k"] == pytest.approx(t["cost_per_1k"])
     measured = {e["task"]: e["routed"] for e in report["scenarios"]}
