@@ -79,6 +79,33 @@ def test_live_attempts_are_cancelled_at_their_ttft_and_total_deadlines(server: S
     assert all(a[3] and TEXT.startswith(a[3]) and len(a[3]) < len(TEXT) for a in claude)  # the text delivered
 
 
+def test_a_stalled_gemini_stream_is_cut_at_its_total_deadline_with_its_text(server: Server, tmp_path: Path) -> None:
+    """The same through google-genai's stream (and a healthy openai stream under generous deadlines, not cut)."""
+    suite = live_project(tmp_path, server, cases=2, lanes=("gemini", "gpt"), retry_on=("transient",))
+    with_deadlines(
+        suite,
+        """
+        deadlines:
+          gemini: {ttft_ms: 400, total_ms: 500}
+          gpt: {ttft_ms: 3000, total_ms: 4000}
+    """,
+    )
+    server.schedules["gemini"] = always(Fault(stall=True))
+    try:
+        run = run_live(suite, tmp_path / "results")
+    finally:
+        server.schedules.pop("gemini")
+    got = query(
+        tmp_path / "results",
+        f"SELECT c.deployment, c.error_class, c.latency_ms, a.partial_output "
+        f"FROM cells c JOIN attempts a USING (cell_key) WHERE c.run_id = '{run.run_id}'",
+    )
+    assert len(got) == 4
+    gemini = [g for g in got if g[0] == "gemini"]
+    assert all(g[1:3] == ("latency_exceeded", 500.0) and g[3] and TEXT.startswith(g[3]) for g in gemini)
+    assert all(g[1] is None and g[2] < 3000 for g in got if g[0] == "gpt")
+
+
 def check(ttft: float | None, total: float, deadline: Deadline, text: str = "abcdefghij") -> ProviderError | None:
     completion = Completion(text=text, usage=Usage(10, 10), latency_ms=total, ttft_ms=ttft)
     try:
