@@ -66,7 +66,8 @@ def gate(
         typer.Option(
             "--sequential",
             help="Run the changed pairs in stages (20, 40, ... 100% of the cases) and stop each one as soon as it "
-            "is clearly degraded or clearly unchanged.",
+            "is clearly degraded or clearly unchanged; a pair still close to a drop at the end gets one more "
+            "sample of some of its cases (the top-up look).",
         ),
     ] = False,
     max_extra_cost: Annotated[

@@ -79,6 +79,7 @@ def run_staged(suite: Path, head: Project, wanted: set[changes.PairKey], baselin
     rows: dict[changes.PairKey, list[bl.Row]] = {}
     fractions: dict[changes.PairKey, list[float]] = {}
     m = len(wanted)
+    topped: dict[changes.PairKey, seq.PairLook] = {}
     for stage in range(len(design.looks)):
 
         def select(cells: list[Cell], stage: int = stage) -> list[Cell]:
@@ -104,19 +105,69 @@ def run_staged(suite: Path, head: Project, wanted: set[changes.PairKey], baselin
             if (decision == "continue" or k in held) and k not in final:
                 continue
             pl, cases = looks[k], round(looks[k].fractions[-1] * len(cut.planned[k]))
+            topped.update({k: pl} if decision == "continue" else {})  # within reach at its last look: top-up
             out.outcomes[k] = seq.Outcome(
                 "inconclusive" if decision == "continue" else decision, stage + 1, len(design.looks), cases,
-                len(cut.planned[k]), pl.fractions, seq.repeated_interval(pl.diff, pl.fractions),
+                len(cut.planned[k]), pl.fractions, seq.repeated_interval(pl.diff, pl.fractions, design),
             )  # fmt: skip
             m -= decision == "degraded"
             open_.discard(k)
         if not open_:
             break
     out.full_cells = dict(cut.cells) if cut else {}
-    if budget is not None and cut is not None and design.extension_share > 0:
-        m = len(wanted) - sum(o.decision == "degraded" for o in out.outcomes.values())
-        _extend(suite, baseline, opts, notes, run_pairs, out, rows, thresholds, bars, design, m, budget)
+    m = len(wanted) - sum(o.decision == "degraded" for o in out.outcomes.values())
+    _finish(suite, baseline, opts, notes, run_pairs, out, rows, thresholds, bars, design, m, budget, topped, seed)
     return out
+
+
+def _finish(suite: Path, baseline: bl.Baseline, opts: Any, notes: list[str], run_pairs: RunPairs, out: Staged,
+            rows: dict[changes.PairKey, list[bl.Row]], thresholds: dict[str, float],
+            bars: dict[changes.PairKey, dict[str, float]], design: seq.Design, m: int, budget: float | None,
+            topped: dict[changes.PairKey, seq.PairLook], seed: int) -> None:  # fmt: skip
+    """After the main looks: the extension look (`--max-extra-cost`, a design that kept alpha for it), or the
+    top-up look for the pairs their last look left within reach of the boundary, with the fixed-n rules for those
+    it cannot help or whose top-up run does not complete."""
+    from harness.run.resume import read_state
+
+    args = (suite, baseline, opts, notes, run_pairs, out, rows, thresholds, bars, design)
+    if budget is not None and design.extension_share > 0:
+        _extend(*args, m, _plan_extension(baseline, out, rows, bars, budget, notes, _cell_costs(out.runs, read_state)))
+        return
+    if not topped:
+        return
+    plans = _plan_top_up(baseline, topped, rows, design.top_up, seed)
+    m = _top_up_fallback({k: pl for k, pl in topped.items() if k not in plans}, out, design, bars, m)
+    _extend(suite, baseline, opts, notes, run_pairs, out, rows, thresholds, bars, design, m, plans,
+            lambda ks: _top_up_fallback({k: topped[k] for k in ks}, out, design, bars, m))  # fmt: skip
+
+
+def _plan_top_up(baseline: bl.Baseline, topped: dict[changes.PairKey, seq.PairLook],
+                 rows: dict[changes.PairKey, list[bl.Row]], top_up: float, seed: int) -> Plans:  # fmt: skip
+    """Per pair the last look left within reach of the boundary, one more sample of the first cases in the stages'
+    seeded order, as many as `seq.top_up_cases` says reach the design's information."""
+    plans: Plans = {}
+    for k in sorted(topped):
+        samples = seq.case_samples(rows.get(k, []))
+        base = {c: v[0] for c, v in case_scores(baseline.rows.get(k, [])).items()}
+        n = seq.top_up_cases(samples, base, top_up)
+        before = min((len(v) for v in samples.values()), default=0)
+        if n is None or before == 0:
+            continue
+        cases = seq.case_order(set(samples) & set(base), k[0], seed)[:n]
+        plans[k] = (before, 1, n, frozenset(cases))
+    return plans
+
+
+def _top_up_fallback(looks: dict[changes.PairKey, seq.PairLook], out: Staged, design: seq.Design,
+                     bars: dict[changes.PairKey, dict[str, float]], m: int) -> int:  # fmt: skip
+    """The fixed-n rules at the last look for pairs the top-up cannot help or did not reach (its run failed): the
+    main looks' boundary stays (their alpha share is not spent again). Returns Holm's m after them."""
+    for k, decision in seq.decide(looks, design, bars, m, top_up=False).items():
+        o = out.outcomes[k]
+        out.outcomes[k] = seq.Outcome("inconclusive" if decision == "continue" else decision, o.look, o.looks,
+                                      o.cases, o.planned_cases, o.fractions, o.interval)  # fmt: skip
+        m -= decision == "degraded"
+    return m
 
 
 def _design(baseline: bl.Baseline, wanted: set[changes.PairKey], head: Project, budget: float | None,
@@ -136,48 +187,57 @@ def _design(baseline: bl.Baseline, wanted: set[changes.PairKey], head: Project, 
     return seq.Design()
 
 
-Plans = dict[changes.PairKey, tuple[int, int, int]]
-"""Pair -> (samples per case before, more samples per case, more cells)."""
+Plans = dict[changes.PairKey, tuple[int, int, int, frozenset[str] | None]]
+"""Pair -> (samples per case before, more samples per case, more cells, the cases that get them: None for all)."""
 
 
 def _extend(suite: Path, baseline: bl.Baseline, opts: Any, notes: list[str], run_pairs: RunPairs, out: Staged,
             rows: dict[changes.PairKey, list[bl.Row]], thresholds: dict[str, float],
-            bars: dict[changes.PairKey, dict[str, float]], design: seq.Design, m: int, budget: float
-            ) -> None:  # fmt: skip
-    """The extension look: one more run of the inconclusive pairs with more samples of the same cases (the
-    baseline's stay as they are), then `seq.decide` at the information they reached, Holm carried over."""
+            bars: dict[changes.PairKey, dict[str, float]], design: seq.Design, m: int, plans: Plans,
+            failed: Callable[[set[changes.PairKey]], object] | None = None) -> None:  # fmt: skip
+    """The extension (or top-up) look: one more run of the planned pairs with more samples of the same cases (the
+    baseline's stay as they are), then `seq.decide` at the information they reached, Holm carried over. A run
+    that does not complete leaves its pairs as they were (`failed(pairs)` decides them instead)."""
     from harness.run.resume import read_state
 
-    plans = _plan_extension(baseline, out, rows, bars, budget, notes, _cell_costs(out.runs, read_state))
     if not plans:
         return
 
     def select(cells: list[Cell]) -> list[Cell]:
-        return [c for c in cells if 0 <= c.sample - plans[(c.task, c.deployment, c.variant)][0]
-                < plans[(c.task, c.deployment, c.variant)][1]]  # fmt: skip
+        def planned(c: Cell) -> bool:
+            before, extra, _, cases = plans[(c.task, c.deployment, c.variant)]
+            return 0 <= c.sample - before < extra and (cases is None or c.case.id in cases)
 
-    repeats = max(before + extra for before, extra, _ in plans.values())
-    run = run_pairs(suite, set(plans), baseline, opts, notes, select, " (sequential extension)", repeats=repeats)
+        return [c for c in cells if planned(c)]
+
+    repeats = max(before + extra for before, extra, _, _ in plans.values())
+    label = " (sequential top-up)" if design.tops_up else " (sequential extension)"
+    run = run_pairs(suite, set(plans), baseline, opts, notes, select, label, repeats=repeats)
     out.runs.append(run)
     spent = _cell_costs([run], read_state, total=True)
     for k, rs in bl.journal_rows(read_state(run.journal), thresholds, set(plans)).items():
         rows.setdefault(k, []).extend(r for r in rs if r["sample"] >= plans[k][0])
     if run.status != "complete":
-        notes.append(f"the extension run {run.run_id} is {run.status}: its pairs stay inconclusive")
+        stay = "are decided at the full dataset" if failed else "stay inconclusive"
+        notes.append(f"the {label.strip(' ()')} run {run.run_id} is {run.status}: its pairs {stay}")
+        if failed:
+            failed(set(plans))
         return
     looks: dict[changes.PairKey, seq.PairLook] = {}
     base = {k: case_scores(baseline.rows.get(k, [])) for k in plans}
-    for k, (before, _, _) in plans.items():
+    for k, (before, _, _, _) in plans.items():
         earlier, _ = paired_cases(base[k], case_scores([r for r in rows.get(k, []) if r["sample"] < before]))
         diff, _ = paired_cases(base[k], case_scores(rows.get(k, [])))
         if diff is not None and earlier is not None:
             looks[k] = seq.PairLook(diff, (*out.outcomes[k].fractions, seq.extension_fraction(earlier, diff)))
+    if failed and set(plans) - set(looks):
+        failed(set(plans) - set(looks))
     for k, decision in seq.decide(looks, design, bars, m).items():
-        final, (before, extra, cells), pl = out.outcomes[k], plans[k], looks[k]
+        final, (before, extra, cells, cases), pl = out.outcomes[k], plans[k], looks[k]
         out.outcomes[k] = seq.Outcome(
             decision, final.looks + 1, final.looks + 1, final.cases, final.planned_cases, pl.fractions,
             seq.repeated_interval(pl.diff, pl.fractions, design),
-            seq.Extension(extra, before, cells, round(spent.get(k, 0.0), 6)),
+            seq.Extension(extra, before, cells, round(spent.get(k, 0.0), 6), None if cases is None else len(cases)),
         )  # fmt: skip
         m -= decision == "degraded"
 
@@ -208,7 +268,7 @@ def _plan_extension(baseline: bl.Baseline, out: Staged, rows: dict[changes.PairK
             cost = f"${per_sample:,.4f}, over the ${budget:,.4f} left of --max-extra-cost"
             notes.append(f"extension of {' / '.join(k)} skipped: one more sample per case would cost {cost}")
             continue
-        plans[k] = (before, extra, extra * len(samples))
+        plans[k] = (before, extra, extra * len(samples), None)
         budget -= extra * per_sample
     return plans
 

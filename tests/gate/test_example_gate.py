@@ -58,9 +58,11 @@ def test_a_harmless_edit_passes(example: Path, tmp_path: Path, sequential: bool)
     (pair,) = data["pairs"]
     assert pair["key"] == PAIR and pair["verdict"] == "pass" and pair["planned_cells"] == 200
     assert "SIMULATED" in output
-    if sequential:  # 200 cases: this edit's few changed answers leave it undecided until the last look
-        assert pair["notes"][0].startswith("sequential: stopped at look")
-        assert pair["cells"] == pair["score"]["sequential"]["cases"] <= 200
+    if sequential:  # 200 cases: this edit's few changed answers leave it undecided until the last look, where
+        # its small observed drop is close enough to the boundary for the top-up: a few more samples, then a pass
+        seq = pair["score"]["sequential"]
+        assert pair["notes"][0].startswith("sequential: stopped at the top-up look (1 more sample of")
+        assert seq["cases"] == 200 and pair["cells"] == 200 + seq["extension"]["cells"] < 400
     else:
         assert pair["cells"] == 200 and "; 200 cells" in output
 

@@ -77,8 +77,9 @@ def test_sequential_gate_equals_decide_look_by_look() -> None:
 
 
 def test_sequential_gate_keeps_the_error_rates_and_power_with_fewer_cells() -> None:
-    """At 2,000 cases (where the fixed-n gate decides): false fails and coverage hold, power matches the fixed-n
-    gate's, and PRs with a true change of 0 or 10 points use at most 60% of the fixed-n cells on average."""
+    """At 2,000 cases (where the fixed-n gate decides): false fails and coverage hold, power (the top-up included)
+    is at least the fixed-n gate's within Monte Carlo error, and PRs with a true change of 0 or 10 points use at
+    most 60% of the fixed-n cells on average."""
     rows = {
         d: gs.sequential_study(gs.Setting(2000, None, "k1", "ushape", d), 300, seq.Design()) for d in (0, 0.05, 0.1)
     }
@@ -100,7 +101,7 @@ def test_the_extension_equals_the_library_and_buys_power() -> None:
     assert aa["ext_false_fail"] <= 0.05 + 2 * math.sqrt(0.05 * 0.95 / 400), aa
     assert aa["ext_coverage"] >= 0.93 and aa["ext_inconclusive"] < aa["seq_inconclusive"], aa
     drop = gs.sequential_study(gs.Setting(500, None, "k1", "ushape", 0.05, pairs=1), 400, seq.Design())
-    assert drop["ext_power"] > drop["fixed_power"] >= drop["seq_power"] - 0.02, drop
+    assert drop["ext_power"] > max(drop["fixed_power"], drop["seq_power"]), drop
     assert drop["ext_extended"] > 0.1 and drop["ext_cells"] > drop["seq_cells"], drop
 
 

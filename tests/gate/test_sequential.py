@@ -145,7 +145,7 @@ def test_the_extension_look_spends_the_share_the_main_looks_kept() -> None:
     assert ((first >= 0) & (first < 5)).mean() == pytest.approx(0.8 * 0.05, abs=0.0015)
     assert (first == 5).mean() == pytest.approx(0.2 * 0.05, abs=0.001)
     assert (first >= 0).mean() == pytest.approx(0.05, abs=0.0015)
-    plain = seq.efficacy_p(seq.Design(), fractions[:5], 1)
+    plain = seq.efficacy_p(seq.Design(top_up=1.0), fractions[:5], 1)
     assert seq.efficacy_p(design, fractions[:5], 1) < plain  # keeping alpha back makes the last main look stricter
     with pytest.raises(ValueError, match="one extension look"):
         seq.efficacy_p(design, (*fractions, 2.0), 1)
@@ -166,7 +166,7 @@ def test_no_futility_pass_at_the_extension_look_only_the_fixed_n_rules() -> None
     small = seq.decide({"x": seq.PairLook(_diff(40, 0.0, sd=0.6), fr)}, design, {"x": BARS}, 1)
     big = seq.decide({"x": seq.PairLook(_diff(4000, 0.0, sd=0.3), fr)}, design, {"x": BARS}, 1)
     assert small["x"] == "inconclusive" and big["x"] == "pass"
-    assert seq.efficacy_p(seq.Design(), fr, 1) == 0.0  # nothing kept: the extension can never fail a pair
+    assert seq.efficacy_p(seq.Design(top_up=1.0), fr, 1) == 0.0  # nothing kept: the extension can never fail a pair
 
 
 def test_samples_to_decide_predicts_from_the_within_case_spread() -> None:
@@ -233,3 +233,71 @@ def test_the_staged_gate_keeps_alpha_for_an_extension_only_when_a_pair_needs_it(
     assert _design(baseline, {big}, head, 5.0, notes).extension_share == 0
     assert notes and "no extension planned" in notes[0]
     assert _design(baseline, {big, small}, head, 5.0, []).extension_share == 0.25  # the small pair needs one
+
+
+def test_the_top_up_design_spends_exactly_alpha() -> None:
+    """The default design plans information 1.1: the main looks spend α(t / 1.1) on the O'Brien-Fleming shape and
+    the top-up look the rest, at whatever information it reached. By the recursion: the paths left below every
+    boundary after the top-up look hold 1 − α to 1e-4; by 200,000 Brownian paths: the shares crossing first."""
+    from harness.gate import boundaries as bd
+
+    design, level = seq.Design(), 0.05
+    main = (0.2, 0.4, 0.6, 0.8, 1.0)
+    for reached in (1.04, 1.1, 1.3):  # short of, at, and past the planned information
+        fractions = (*main, reached)
+        targets = [*seq.increments([f / 1.1 for f in main], level), level - seq.spent("obf", level, 1 / 1.1)]
+        _, _, weights = bd._region(*bd._keyed(fractions, targets))
+        assert 1 - weights.sum() == pytest.approx(level, abs=1e-4)
+    fractions = (*main, 1.1)
+    c = np.array([_z(seq.efficacy_p(design, fractions[: k + 1], 1)) for k in range(6)])
+    rng = np.random.default_rng(4)
+    steps = rng.normal(0, np.sqrt(np.diff((0.0, *fractions))), (200_000, 6))
+    z = np.cumsum(steps, 1) / np.sqrt(fractions)
+    crossed = z >= c
+    first = np.where(crossed.any(1), crossed.argmax(1), -1)
+    assert ((first >= 0) & (first < 5)).mean() == pytest.approx(seq.spent("obf", level, 1 / 1.1), abs=0.0015)
+    assert (first >= 0).mean() == pytest.approx(level, abs=0.0015)
+    plain = seq.design_boundaries(main, level)
+    assert c[4] > plain[-1] and c[5] > _z(level)  # the last main look is stricter; the top-up look has more data
+
+
+def test_the_last_look_sends_a_pair_within_reach_to_the_top_up() -> None:
+    fr = (0.2, 0.4, 0.6, 0.8, 1.0)
+    for step in range(400):
+        d = _diff(2000, 0.01 + step * 0.0002, sd=0.5)
+        p = stats.drop_p(d.diff, d.se, 0.0, d.df)
+        if seq.efficacy_p(seq.Design(), fr, 1) < p < seq.nominal_p(seq.TOP_UP_FROM):
+            break
+    else:
+        pytest.fail("no draw between the boundary and the top-up threshold")
+    look = {"x": seq.PairLook(d, fr)}
+    assert seq.decide(look, seq.Design(), {"x": BARS}, 1) == {"x": "continue"}
+    assert seq.decide(look, seq.Design(), {"x": BARS}, 1, top_up=False)["x"] in ("pass", "inconclusive")
+    assert seq.decide(look, seq.Design(top_up=1.0), {"x": BARS}, 1)["x"] != "continue"
+    far = {"x": seq.PairLook(_diff(2000, 0.0, sd=0.5), fr)}  # no drop: out of reach, decided now
+    assert seq.decide(far, seq.Design(), {"x": BARS}, 1)["x"] == "pass"
+
+
+def test_top_up_cases_reach_the_planned_information() -> None:
+    """One sample per case, independent p = 0.9 on both sides: a case's difference varies by V = 2 p(1 − p) and one
+    more head sample takes w / 2 = p(1 − p) / 2 off it, so about 4 (1 − 1/1.1) of the cases reach information 1.1;
+    drawing those samples does."""
+    rng = np.random.default_rng(6)
+    n = 2000
+    base = {f"c{i}": float(x) for i, x in enumerate(rng.random(n) < 0.9)}
+    head = {c: [float(rng.random() < 0.9)] for c in base}
+    k = seq.top_up_cases(head, base, 1.1)
+    assert k is not None and k == pytest.approx(n * 4 * (1 - 1 / 1.1), rel=0.1)
+    before = stats.paired_difference(list(base.values()), [v[0] for v in head.values()])
+    more = [(v[0] + float(rng.random() < 0.9)) / 2 if i < k else v[0] for i, v in enumerate(head.values())]
+    after = stats.paired_difference(list(base.values()), more)
+    assert seq.extension_fraction(before, after) == pytest.approx(1.1, abs=0.04)
+    steady = {c: [1.0, 1.0] for c in base}  # the head answers every case the same each time: nothing to gain
+    assert seq.top_up_cases(steady, base, 1.1) is None
+    assert seq.top_up_cases(head, base, 3.0) == n  # more than one sample of every case would give: all of them
+
+
+def test_top_up_note() -> None:
+    top = seq.Extension(1, 1, 145, 0.0, cases=145)
+    o = seq.Outcome("degraded", 6, 6, 400, 400, (0.2, 0.4, 0.6, 0.8, 1.0, 1.1), (-0.09, -0.01), top)
+    assert o.note().startswith("sequential: stopped at the top-up look (1 more sample of 145 cases on top of 1: 145")

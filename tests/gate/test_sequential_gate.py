@@ -56,6 +56,22 @@ def test_degraded_edit_fails_at_the_first_look_and_fixed_n_agrees(repo: Path, tm
     assert "sequential" not in data["pairs"][0]["score"]
 
 
+def test_a_drop_within_reach_at_the_last_look_is_topped_up(repo: Path, tmp_path: Path) -> None:
+    """A small drop neither ruled out nor significant at the last look: one more sample of some of its cases and a
+    last look spending the alpha the design kept for it (the power the interim looks cost, bought back)."""
+    edit(repo.parent.parent / "prompts/intents/claude.j2", "one of", "[[sim-degrade 0.02]] one of")
+    code, output, data = _gate(repo, tmp_path, "--sequential")
+    (pair,) = data["pairs"]
+    seq = pair["score"]["sequential"]
+    top = seq["extension"]
+    assert seq["look"] == seq["looks"] == 6 and seq["fractions"][-1] > 1 and seq["cases"] == N, seq
+    assert top["samples"] == 1 and top["before"] == 1 and 0 < top["cases"] == top["cells"] < N, top
+    assert pair["cells"] == N + top["cells"] and pair["planned_cells"] == N
+    assert pair["notes"][0].startswith(f"sequential: stopped at the top-up look (1 more sample of {top['cases']} cases")
+    assert len(data["run_ids"]) == 6  # five stages and the top-up, each journaled
+    assert code == {"pass": 0, "degraded": 1, "inconclusive": 3}[seq["decision"]], output
+
+
 def test_an_early_pass_waits_for_the_chain_check(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                                                  ) -> None:  # fmt: skip
     """A fallback non-inferior to its primary in the baseline stops early only once that still holds on the cases
