@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from harness.types import RateSignal
+    from harness.types import RateSignal, Usage
 
 
 class FailureClass(StrEnum):
@@ -171,6 +171,8 @@ class ProviderError(HarnessError):
         """A stream that failed mid-way: the text it had delivered (kept in the attempt, never graded)."""
         self.cut_ms: float | None = None
         """An attempt cancelled at its deadline (`latency_exceeded`): when, in ms from its start."""
+        self.billed: Usage | None = None
+        """A cancelled attempt: the tokens it is charged for (input, and output streamed before the cut)."""
 
     @property
     def retryable(self) -> bool:

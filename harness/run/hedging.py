@@ -6,8 +6,11 @@ request). Each position's fan-out cell says how that call went: an answer that s
 class, a semantic failure, a latency over the task's budget; `routed.walk`'s verdicts) fails at `start + its charged
 latency`. When the running position has no first token `after` ms from its start and the chain has another
 position, that position starts too (at most two in flight, as routers hedge). The first answer to deliver a token
-serves; the other is cancelled then, and what it had cost by that moment is the hedge's extra cost: its input tokens
-once it started, and the share of its output streamed before the cut. A failure lets the other racer run on (and
+serves; the other is cancelled then and charged what it had cost by that moment: its input tokens once it started,
+and the share of its output streamed before the cut (as `deadlines` bills a cut attempt). The hedge's extra cost
+(`player`) is what the request cost hedged less what the plain walk (`routed.walk`) would have cost it: the racers
+that did not serve, less what a slow answer would have cost to finish (below 0 when cancelling it saved more than
+the hedge spent). A failure lets the other racer run on (and
 hedge again); with none left, the walk moves on from the failure as the plain walk does, or stops on a class it must
 not fall back on.
 
@@ -25,7 +28,7 @@ from harness import stats
 from harness.config.latency import Hedge
 from harness.config.routing import Policy, expand_classes, over_latency_budget
 from harness.errors import FailureClass
-from harness.run.routed import Key, Play, semantic_failure
+from harness.run.routed import Key, Play, semantic_failure, walk
 
 Row = dict[str, Any]
 #: Prices of a deployment: dollars per input token and per output token.
@@ -55,7 +58,9 @@ def delays(cells: Iterable[Row], hedges: Mapping[str, Hedge]) -> dict[tuple[str,
     out: dict[tuple[str, str], float] = {}
     for (task, dep), firsts in seen.items():
         after = hedges[task].after
-        out[(task, dep)] = stats.quantile(firsts, 0.95) if after == "p95_ttft" else float(after)
+        delay = stats.quantile(firsts, 0.95) if after == "p95_ttft" else float(after)
+        if delay is not None:
+            out[(task, dep)] = delay
     return out
 
 
@@ -89,7 +94,7 @@ class _Racer:
 def hedged_walk(by_pos: Mapping[int, Row], chain_length: int, policy: Policy, budget: float | None, on: str,
                 after: Callable[[str], float | None], prices: Prices) -> Row:  # fmt: skip
     """One request's hedged walk; the served record's body (`routed.walk`'s, plus `ttft_ms`, `hedged` and
-    `hedge_cost_usd`)."""
+    `cancelled_cost_usd`: what the racers cancelled for the winner cost, in `cost_usd` too)."""
     through = expand_classes(policy.fallback_on) - expand_classes(policy.never_fallback_on)
     waiting = [p for p in range(chain_length) if p in by_pos]
     racers: list[_Racer] = []
@@ -128,7 +133,7 @@ def hedged_walk(by_pos: Mapping[int, Row], chain_length: int, policy: Policy, bu
                     "served_cell": lead.cell["cell_key"], "status": "ok", "failure_class": None, "path": path,
                     "latency_ms": round(lead.start + float(lead.cell.get("latency_ms") or 0.0), 3),
                     "ttft_ms": round(now, 3), "cost_usd": cost, "hedged": hedged,
-                    "hedge_cost_usd": extra}  # fmt: skip
+                    "cancelled_cost_usd": extra}  # fmt: skip
         path.append(step | {"outcome": lead.failure})
         cost += float(lead.cell.get("cost_usd") or 0.0)
         final = lead.failure
@@ -141,7 +146,7 @@ def hedged_walk(by_pos: Mapping[int, Row], chain_length: int, policy: Policy, bu
     path.sort(key=lambda s: s["position"])
     return {"served_deployment": None, "served_position": None, "served_cell": None, "status": "error",
             "failure_class": final or "skipped_budget", "path": path, "latency_ms": round(now, 3), "ttft_ms": None,
-            "cost_usd": cost, "hedged": hedged, "hedge_cost_usd": extra}  # fmt: skip
+            "cost_usd": cost, "hedged": hedged, "cancelled_cost_usd": extra}  # fmt: skip
 
 
 def player(cells: Iterable[Row], policies: Mapping[str, Policy], budgets: Mapping[str, float | None],
@@ -158,9 +163,13 @@ def player(cells: Iterable[Row], policies: Mapping[str, Policy], budgets: Mappin
         for key, by_pos in groups.items():
             task = key[0]
             if task in hedges:
-                out[key] = hedged_walk(by_pos, len(chains[key]), policies[task], budgets.get(task),
-                                       budget_on.get(task, "total"), lambda dep, t=task: wait.get((t, dep)),
-                                       prices)  # fmt: skip
+                policy, budget, on = policies[task], budgets.get(task), budget_on.get(task, "total")
+                after = hedges[task].after
+                delay = (lambda dep, t=task: wait.get((t, dep))) if after == "p95_ttft" else (lambda _d, a=after: a)
+                body = hedged_walk(by_pos, len(chains[key]), policy, budget, on, delay, prices)
+                plain = walk(by_pos, len(chains[key]), policy, budget, on)
+                body.pop("cancelled_cost_usd")
+                out[key] = body | {"hedge_cost_usd": body["cost_usd"] - plain["cost_usd"]}
         return out
 
     return run

@@ -30,13 +30,15 @@ async def call_model(runner: Runner, deployment: str, messages: tuple[Message, .
     hit = runner.cache.first(keys) if runner.cache and runner.options.cache != "off" else None
     if hit is not None:
         journal_call(runner, key, deployment, purpose, hit[0], True)
-        return hit[1]
+        cached: Completion = hit[1]
+        return cached
     if deployment not in runner.providers:
         why = "not in the response cache (--mode replay)" if runner._mode(deployment) == "replay" else "not callable"
         raise ProviderError(FailureClass.not_found, f"{purpose} deployment {deployment!r}: {why}")
     est = sum(len(m.content) for m in messages) // 3
     asked = runner._asked[key] = runner._asked.get(key, 0) + 1  # the same prompt twice: pairwise orders alike
     attempts_key = key if asked == 1 else f"{key}#{asked}"
+    completion: Completion | None
     completion, failure, message, _ = await runner._call(attempts_key, "", deployment, request, est, keys[:1])
     if completion is None:
         raise ProviderError(failure or FailureClass.invalid_response, message or "no answer")

@@ -62,9 +62,9 @@ class Runner:
     cache: ResponseCache | None = None
     breakers: dict[str, AuthBreaker] = field(default_factory=dict, init=False, repr=False)
     policies: dict[str, RetryPolicy] = field(default_factory=dict, init=False, repr=False)
-    deadlines: dict[tuple[str, str], Deadline | None] = field(default_factory=dict, init=False, repr=False)
-    cut_ms: dict[str, float] = field(default_factory=dict, init=False, repr=False)
-    """Cells whose last attempt was cancelled at its deadline: when (their latency, for routed play)."""
+    cuts: dict[str, tuple[ProviderError, bool]] = field(default_factory=dict, init=False, repr=False)
+    """Cells whose last attempt was cut at its deadline: the error (when, what it is billed) and whether the answer
+    cut was simulated (a cached one's label survives `--mode replay`)."""
 
     def __post_init__(self) -> None:
         suite = self.plan.project.suite
@@ -77,6 +77,7 @@ class Runner:
         self.budget = Budget(min(limits) if limits else None)
         self.faulty = {f.deployment for f in self.plan.faults()}
         self._asked: dict[str, int] = {}  # model-call key -> calls so far this session (unique attempt ids)
+        self.deadlines = deadlines.table(self.plan.project.routing)  # (task, deployment) -> its attempt deadline
 
     async def run(self, cells: list[Cell]) -> Tally:
         """Each deployment gets its own queue and workers (as many as its lane allows in flight), so a stalled
@@ -137,8 +138,8 @@ class Runner:
             return
         keys = self._cache_keys(cell.deployment, cell.request_hash) if self.cache else []
         hit = self.cache.first(keys) if self.cache and self.options.cache != "off" else None
-        if hit is not None and (late := deadlines.late(hit[1], self._deadline(cell.task, cell.deployment))):
-            self.cut_ms[cell.key] = late.cut_ms or 0.0  # a cached answer is judged under today's deadline
+        if hit is not None and (late := deadlines.late(hit[1], self.deadlines.get((cell.task, cell.deployment)))):
+            self.cuts[cell.key] = (late, hit[1].simulated)  # a cached answer is judged under today's deadline
             self._finish(cell, None, late.failure_class, f"cached answer: {late.message}", 0, cached=True)
             return
         if hit is not None:
@@ -158,7 +159,7 @@ class Runner:
         completion, failure, message, attempts = await self._call(
             cell.key, cell.task, cell.deployment, cell.request, cell.est_input_tokens, keys[:1]
         )
-        usage = completion.usage if completion else None
+        usage = completion.usage if completion else self.cuts[cell.key][0].billed if cell.key in self.cuts else None
         cost = cost_of(dep, usage.input_tokens, usage.output_tokens) if usage else 0.0
         await self.budget.settle(cell.deployment, expected, cost, usage.output_tokens if usage else None)
         stored = bool(keys) and completion is not None and failure is None and self.options.cache == "rw"
@@ -244,14 +245,14 @@ class Runner:
                     return None, FailureClass.skipped_auth, breaker.reason, attempt - 1
                 this = request if attempt == 1 else replace(request, attempt=attempt)
                 started, t0 = now(), time.perf_counter()
-                completion, err = await self._once(provider, this, self._deadline(task, deployment))
+                completion, err = await self._once(provider, this, self.deadlines.get((task, deployment)), est_tokens)
                 latency = (time.perf_counter() - t0) * 1000
                 breaker.record(err.failure_class if err else None, err.message if err else None)
             if completion is not None:  # simulators report their own (scaled) latency
                 completion = replace(completion, latency_ms=completion.latency_ms or round(latency, 3))
                 latency = completion.latency_ms
-            elif err is not None and err.cut_ms is not None:  # cancelled at its deadline: the cell's latency too
-                latency = self.cut_ms[key] = err.cut_ms
+            elif err is not None and err.cut_ms is not None:  # cut at its deadline: the cell's latency and bill
+                latency, self.cuts[key] = err.cut_ms, (err, provider.simulated)
             signal = err.rate if err else completion.rate if completion else None
             if adapt:
                 cut = lane.record(err.failure_class if err else None, (err.retry_after or 0) * scale if err else None,
@@ -268,16 +269,16 @@ class Runner:
                 return outcome(completion, err, decision, attempt)
             await asyncio.sleep((decision.wait_s or 0.0) * scale)
 
-    async def _once(self, provider: Provider, request: Request, deadline: Deadline | None = None
+    async def _once(self, provider: Provider, request: Request, deadline: Deadline | None = None, est_tokens: int = 0
                     ) -> tuple[Completion | None, ProviderError | None]:  # fmt: skip
         try:
-            if deadline is None:
-                async with asyncio.timeout(self.options.timeout_s):  # no extra task per attempt, unlike wait_for
-                    return await provider.complete(request), None
-            if not provider.simulated:  # live: cancelled at the deadline; simulated: judged on its drawn times
-                return await deadlines.within(provider.complete(request), deadline, self.options.timeout_s), None
-            completion = await provider.complete(request)
-            deadlines.check(completion, deadline)
+            if deadline is not None and not provider.simulated:  # live: cancelled at the deadline
+                call = provider.complete(request)
+                return await deadlines.within(call, deadline, self.options.timeout_s, est_tokens), None
+            async with asyncio.timeout(self.options.timeout_s):  # no extra task per attempt, unlike wait_for
+                completion = await provider.complete(request)
+            if deadline is not None:  # simulated: judged on its drawn times
+                deadlines.check(completion, deadline)
             return completion, None
         except ProviderError as e:  # its tracebacks hold the SDK's frames in cycles: dropped, the GC has less to chase
             e.__traceback__ = e.__cause__ = e.__context__ = None
@@ -286,14 +287,6 @@ class Runner:
             return None, ProviderError(FailureClass.timeout, f"no answer within {self.options.timeout_s:g} s")
         except Exception as e:  # a provider bug must not stop the fan-out: record it
             return None, ProviderError(FailureClass.invalid_response, f"{type(e).__name__}: {e}")
-
-    def _deadline(self, task: str, deployment: str) -> Deadline | None:
-        """The attempt deadline of a routed task's calls to `deployment` (a judge's calls have none)."""
-        key = (task, deployment)
-        if key not in self.deadlines:
-            routing = self.plan.project.routing
-            self.deadlines[key] = routing.deadline(task, deployment) if task in routing.tasks else None
-        return self.deadlines[key]
 
     def _policy(self, task: str) -> RetryPolicy:
         if task not in self.policies:
@@ -366,12 +359,22 @@ class Runner:
         mode = self.plan.modes[cell.deployment]
         skipped = failure in (FailureClass.skipped_auth, FailureClass.skipped_budget)
         status = "ok" if completion else ("skipped" if skipped else "error")
-        usage = completion.usage if completion else None
+        cut = self.cuts.pop(cell.key, None) if completion is None else None  # cut at its deadline
+        usage = completion.usage if completion else cut[0].billed if cut else None
         cost = cost_of(dep, usage.input_tokens, usage.output_tokens) if usage else 0.0
         self.journal.write(
             cell_record(self.plan, cell, dep, mode, status, completion, failure, message, attempts, cost, cached)
             | ({"cache_key": cache_key} if cache_key else {})
-            | ({"latency_ms": cut} if (cut := self.cut_ms.pop(cell.key, None)) is not None and not completion else {})
+            | (
+                {
+                    "latency_ms": cut[0].cut_ms,
+                    "simulated": mode == "sim" or cut[1],
+                    "input_tokens": usage.input_tokens,
+                    "output_tokens": usage.output_tokens,
+                }
+                if cut and usage
+                else {}
+            )
         )
         score = passed = None
         if completion is not None:
@@ -386,7 +389,7 @@ class Runner:
             self.tally.saved_usd += cost
         else:
             self.tally.cost_usd += cost
-        simulated = mode == "sim" or bool(completion and completion.simulated)
+        simulated = mode == "sim" or bool(completion and completion.simulated) or bool(cut and cut[1])
         self.sink(
             CellFinished(cell.task, cell.deployment, cell.variant, status, failure.value if failure else None,
                          0.0 if cached else cost, score, passed, simulated,

@@ -4,6 +4,7 @@ drawn times, and the routing table's `attempt_deadline` / per-step `deadlines` w
 
 from __future__ import annotations
 
+import asyncio
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -120,8 +121,9 @@ def test_simulated_answers_are_judged_on_their_drawn_times() -> None:
     assert check(90, 900, d) is None
     late = check(150, 400, d)
     assert late and late.failure_class is FailureClass.latency_exceeded and late.cut_ms == 100 and late.partial is None
-    slow = check(100, 1900, d)  # streaming 1,800 ms; cut 900 ms in: half the text
-    assert slow and slow.cut_ms == 1000 and slow.partial == "abcde"
+    slow = check(100, 1900, d)  # streaming 1,800 ms; cut 900 ms in: half the text, billed half the output
+    assert slow and slow.cut_ms == 1000 and slow.partial == "abcde" and slow.billed == Usage(10, 5)
+    assert late.billed == Usage(10, 0)  # cut before its first token: its input only
     assert check(None, 150, d).cut_ms == 100  # type: ignore[union-attr]  # not streamed: first token with the last
     assert check(None, 90, Deadline(total_ms=100)) is None
 
@@ -166,3 +168,48 @@ def test_simulated_and_cached_answers_are_held_to_the_deadline(project: Path, tm
     assert before and all(r[2] == "ok" for r in before)
     assert len(after) == len(before) and all(r[2:] == ("error", "latency_exceeded", 1.0, True) for r in after)
     assert all(r[2] == "ok" for r in rows if r[0] == second.run_id and r[1] == "beta")  # no deadline there
+    replayed = start_run(project, Selection(mode="replay"), results_dir=results, options=RunOptions(cache="rw"))
+    labels = db.query(
+        results,
+        "SELECT bool_and(simulated), bool_and(cost_usd > 0), count(*) FROM cells "
+        f"WHERE run_id = '{replayed.run_id}' AND deployment = 'alpha' AND task = 'intents'",
+    )
+    assert labels == [(True, True, len(before))]  # a cut cached simulated answer stays labelled; billed its input
+
+
+class _Slow:
+    """A provider whose answer holds the event loop (a local model, heavy parsing) or takes its time."""
+
+    simulated = False
+
+    def __init__(self, block_s: float = 0.0, sleep_s: float = 0.0, raises: bool = False) -> None:
+        self.block_s, self.sleep_s, self.raises = block_s, sleep_s, raises
+
+    async def complete(self, _request: object) -> Completion:
+        import time
+
+        time.sleep(self.block_s)
+        await asyncio.sleep(self.sleep_s)
+        if self.raises:
+            raise TimeoutError("the provider's own timeout")
+        return Completion(text="done", usage=Usage(10, 10))
+
+
+def test_within_cuts_a_live_answer_that_ended_late_and_passes_on_a_timeout_it_did_not_set() -> None:
+    late = _Slow(block_s=0.05)
+    with pytest.raises(ProviderError, match="no first token within the 10 ms deadline"):
+        asyncio.run(deadlines.within(late.complete(None), Deadline(ttft_ms=10), 5.0, 7))
+    with pytest.raises(TimeoutError, match="the provider's own timeout"):
+        asyncio.run(deadlines.within(_Slow(raises=True).complete(None), Deadline(ttft_ms=1000), 5.0, 7))
+
+
+def test_a_simulated_call_under_a_deadline_keeps_the_runs_timeout() -> None:
+    from types import SimpleNamespace
+
+    from harness.run.runner import Runner
+
+    slow = _Slow(sleep_s=0.6)
+    slow.simulated = True
+    fake = SimpleNamespace(options=SimpleNamespace(timeout_s=0.2))
+    completion, err = asyncio.run(Runner._once(fake, slow, None, Deadline(ttft_ms=100)))  # type: ignore[arg-type]
+    assert completion is None and err is not None and err.failure_class is FailureClass.timeout

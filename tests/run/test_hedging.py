@@ -8,7 +8,7 @@ import pytest
 
 from harness.config.latency import Hedge
 from harness.config.routing import Policy
-from harness.run.hedging import CANCELLED, delays, hedged_walk, partial_cost
+from harness.run.hedging import CANCELLED, delays, hedged_walk, partial_cost, player
 from harness.run.routed import walk
 
 PRICES = {"a": (1e-6, 4e-6), "b": (2e-6, 8e-6), "c": (1e-6, 1e-6)}
@@ -33,21 +33,21 @@ def test_a_slow_first_token_starts_the_next_position_and_the_first_token_serves(
     assert rec["path"] == [{"deployment": "a", "position": 0, "outcome": CANCELLED, "start_ms": 0.0},
                            {"deployment": "b", "position": 1, "outcome": "ok", "start_ms": 300.0}]  # fmt: skip
     # a was cancelled at 500 ms, before its first token: its input only
-    assert rec["hedge_cost_usd"] == pytest.approx(1000 * 1e-6)
+    assert rec["cancelled_cost_usd"] == pytest.approx(1000 * 1e-6)
     assert rec["cost_usd"] == pytest.approx(0.01 + 1000 * 1e-6)
 
 
 def test_the_primary_still_wins_when_its_token_comes_before_the_hedges() -> None:
     rec = hedge({0: cell("a", 0, ttft=400.0), 1: cell("b", 1, ttft=200.0)})
     assert (rec["served_deployment"], rec["hedged"], rec["ttft_ms"], rec["latency_ms"]) == ("a", True, 400.0, 1000.0)
-    assert rec["hedge_cost_usd"] == pytest.approx(1000 * 2e-6)  # b cancelled 100 ms in, before its first token
+    assert rec["cancelled_cost_usd"] == pytest.approx(1000 * 2e-6)  # b cancelled 100 ms in, before its first token
 
 
 def test_no_hedge_when_the_first_token_comes_in_time_equals_the_plain_walk() -> None:
     by_pos = {0: cell("a", 0, ttft=250.0), 1: cell("b", 1)}
     rec = hedge(by_pos)
     plain = walk(by_pos, 2, Policy(), None)
-    assert rec["hedged"] is False and rec["hedge_cost_usd"] == 0.0
+    assert rec["hedged"] is False and rec["cancelled_cost_usd"] == 0.0
     assert {k: rec[k] for k in plain if k != "path"} == {k: v for k, v in plain.items() if k != "path"}
     assert [p["outcome"] for p in rec["path"]] == [p["outcome"] for p in plain["path"]]
 
@@ -92,3 +92,23 @@ def test_partial_cost_and_the_p95_delay() -> None:
     assert delays(cells, {"t": Hedge(after=250)}) == {("t", "a"): 250.0}
     with pytest.raises(ValueError):
         Hedge(after=0)
+
+
+def test_the_hedge_cost_is_what_the_request_cost_hedged_less_the_plain_walk() -> None:
+    """A hedge that fails costs its whole call; cancelling a slow answer that would have finished saves its rest."""
+    policies = {"t": Policy(hedge=Hedge(after=500))}
+    failed_hedge = {0: cell("a", 0, ttft=2000.0, latency=2500.0, cost_usd=1.0),
+                    1: cell("b", 1, output="", cost_usd=0.5)}  # fmt: skip
+    saved = {0: cell("a", 0, ttft=2000.0, latency=2500.0, cost_usd=1.0, input_tokens=100_000),
+             1: cell("b", 1, ttft=100.0, latency=600.0, cost_usd=0.5)}  # fmt: skip
+    groups = {("t", "c1", "base", 0): failed_hedge, ("t", "c2", "base", 0): saved}
+    chains = {k: ["a", "b"] for k in groups}
+    play = player([], policies, {}, {}, PRICES)
+    assert play is not None
+    out = play(groups, chains)
+    first, second = out[("t", "c1", "base", 0)], out[("t", "c2", "base", 0)]
+    assert first["served_deployment"] == "a" and first["hedge_cost_usd"] == pytest.approx(0.5)  # b's whole call
+    # b served at 600 ms; a, cancelled before its first token, is charged its input (0.1) instead of 1.0
+    assert second["served_deployment"] == "b" and second["cost_usd"] == pytest.approx(0.6)
+    assert second["hedge_cost_usd"] == pytest.approx(0.6 - 1.0)
+    assert "cancelled_cost_usd" not in first
