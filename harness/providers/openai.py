@@ -19,17 +19,22 @@ body the non-streaming call answers.
 
 How each call goes through `post` (`Route`, fixed per client): to the client's own URL for chat completions, joined
 once from its `base_url` (the SDK would parse and merge it again on every call), with the body already encoded
-(orjson, `content=`) and the request options the client would default to given outright (so the SDK's options
-model copies no defaults). The request on the wire is the same: path, auth, headers, timeouts. Azure keeps the
-relative path and the body as a mapping: its client reads the deployment (`model`) from that mapping to build the
-`/openai/deployments/<name>` path. Together about a quarter of `post`'s own CPU (bench/sdk.py).
+(orjson, `content=`), and with what the SDK would otherwise work out per call given outright: the client's own
+timeout and retries (so its options model copies no defaults), its `x-stainless-retry-count` (0: SDK retries are
+off) and `x-stainless-read-timeout` headers (set from the options' headers instead of inserted one by one), and a
+unique idempotency key (the SDK would draw a uuid4, and an OpenAI client never sends it). The request on the wire
+is the same: path, auth, headers and their order, body, timeouts (tests/providers/test_openai.py compares them with
+the SDK's own). Azure keeps the relative path and the body as a mapping: its client reads the deployment (`model`)
+from that mapping to build the `/openai/deployments/<name>` path. Together a third of `post`'s own CPU.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx2
@@ -70,6 +75,12 @@ class Route:
     options: openai.RequestOptions
     encoded: bool
     """The body goes as JSON bytes (`content=`); False: as the mapping (`body=`) the SDK encodes."""
+    _keys: Iterator[str] = field(init=False, repr=False, compare=False, default_factory=lambda: map(
+        f"harness-{uuid.uuid4()}-{{}}".format, itertools.count()))  # fmt: skip
+
+    def call_options(self) -> openai.RequestOptions:
+        """The options of one call: the route's, with an idempotency key of its own."""
+        return {**self.options, "idempotency_key": next(self._keys)}
 
     def body(self, params: dict[str, Any]) -> dict[str, Any]:
         """`post`'s body argument for `params`: encoded when this route may be, and when orjson can (an integer
@@ -83,10 +94,15 @@ class Route:
 
 
 def route_of(client: openai.AsyncOpenAI) -> Route:
-    """The route of `client`'s chat completions: the options are the ones it would default to (its timeout, no SDK
-    retries, no extra headers or query), given so that the SDK copies none."""
-    options: openai.RequestOptions = {**BEARER, "timeout": client.timeout, "max_retries": client.max_retries,
-                                      "headers": {}, "params": {}}  # fmt: skip
+    """The route of `client`'s chat completions: the options are the ones it would default to (its timeout, its
+    retries, no extra query) and the two headers it would add to each request (see the module docstring)."""
+    timeout = client.timeout
+    read = timeout.read if isinstance(timeout, httpx2.Timeout) else timeout
+    headers = {"x-stainless-retry-count": "0"} if client.max_retries == 0 else {}
+    if read is not None:
+        headers["x-stainless-read-timeout"] = str(read)
+    options: openai.RequestOptions = {**BEARER, "timeout": timeout, "max_retries": client.max_retries,
+                                      "headers": headers, "params": {}}  # fmt: skip
     base = client.base_url
     if isinstance(client, openai.AsyncAzureOpenAI) or base.query:
         return Route(PATH, options, encoded=False)
@@ -148,7 +164,7 @@ class OpenAIProvider:
         with watching() as seen:
             try:
                 response = await client.post(
-                    route.path, cast_to=httpx2.Response, options=route.options,
+                    route.path, cast_to=httpx2.Response, options=route.call_options(),
                     **route.body(to_params(request, self.compatible)),
                 )  # fmt: skip
                 body = response.content
@@ -165,7 +181,7 @@ class OpenAIProvider:
             try:
                 # cast_to Response: the SDK answers the response unread (the stream class goes unused)
                 response: httpx2.Response = await client.post(
-                    route.path, cast_to=httpx2.Response, options=route.options, stream=True,
+                    route.path, cast_to=httpx2.Response, options=route.call_options(), stream=True,
                     stream_cls=openai.AsyncStream, **route.body(params),
                 )  # fmt: skip
                 async for sse in _events(client, response):

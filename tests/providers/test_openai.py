@@ -7,12 +7,13 @@ import asyncio
 import json
 from collections.abc import Iterator
 
+import httpx2
 import openai
 import pytest
 
 from harness.config.models import Deployment, ModelTable
 from harness.providers.base import ProviderSettings, make_provider
-from harness.providers.openai import PATH, OpenAIProvider, route_of
+from harness.providers.openai import BEARER, PATH, OpenAIProvider, route_of
 from harness.types import Completion, Message, Request, RequestOptions
 from tests.fakeprov import KEY_ENVS, Server, serve
 
@@ -32,6 +33,52 @@ def test_a_plain_client_posts_to_its_own_absolute_url_with_the_body_encoded() ->
     assert route.options["timeout"] == client.timeout and route.options["max_retries"] == 0
     (key, content), = route.body(PARAMS).items()  # fmt: skip
     assert key == "content" and json.loads(content) == PARAMS
+
+
+class Capture(httpx2.AsyncBaseTransport):
+    """Keeps every request the SDK client sends and answers 200 with an empty chat completion."""
+
+    def __init__(self) -> None:
+        self.requests: list[httpx2.Request] = []
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        self.requests.append(request)
+        return httpx2.Response(200, json={"choices": []}, request=request)
+
+
+@pytest.mark.parametrize("azure", [False, True], ids=["openai", "azure"])
+@pytest.mark.parametrize("stream", [False, True], ids=["whole", "streamed"])
+def test_a_routed_call_sends_what_the_sdks_own_merge_sends(azure: bool, stream: bool) -> None:
+    """Method, URL, every header in order (the idempotency key is never sent), body bytes and timeout are equal."""
+    capture = Capture()
+    kw = {"api_key": "k", "max_retries": 0, "timeout": openai.Timeout(125.0, connect=10.0),
+          "http_client": httpx2.AsyncClient(transport=capture)}  # fmt: skip
+    client = (openai.AsyncAzureOpenAI(azure_endpoint="https://r.openai.azure.com", api_version="2024-10-21", **kw)
+              if azure else openai.AsyncOpenAI(base_url="http://127.0.0.1:9/lane/v1", **kw))  # fmt: skip
+    route, params = route_of(client), {**PARAMS, "stream": stream}
+
+    async def both() -> None:
+        await client.post(PATH, body=params, cast_to=httpx2.Response, options=BEARER, stream=stream)
+        await client.post(route.path, cast_to=httpx2.Response, options=route.call_options(), stream=stream,
+                          **route.body(params))  # fmt: skip
+        await client.close()
+
+    asyncio.run(both())
+    sdk, ours = capture.requests
+    assert (ours.method, ours.url, ours.extensions["timeout"]) == (sdk.method, sdk.url, sdk.extensions["timeout"])
+    assert ours.headers.raw == sdk.headers.raw  # names as spelled, values, order
+    assert "idempotency-key" not in {k.lower() for k, _ in ours.headers.multi_items()}
+    assert ours.content == sdk.content
+    assert ("/openai/deployments/m/" in str(ours.url)) == azure
+
+
+def test_each_call_gets_its_own_idempotency_key() -> None:
+    route = route_of(openai.AsyncOpenAI(api_key="k", base_url="http://127.0.0.1:9/v1"))
+    keys = {route.call_options()["idempotency_key"] for _ in range(3)}
+    assert (
+        len(keys) == 3
+        and len({route_of(openai.AsyncOpenAI(api_key="k")).call_options()["idempotency_key"]} | keys) == 4
+    )
 
 
 def test_azure_and_a_base_url_with_a_query_keep_the_sdks_merge_and_mapping() -> None:
