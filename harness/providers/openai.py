@@ -31,7 +31,6 @@ from that mapping to build the `/openai/deployments/<name>` path. Together a thi
 from __future__ import annotations
 
 import itertools
-import json
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field, replace
@@ -57,7 +56,7 @@ from harness.providers.http_convert import (
     watching,
 )
 from harness.providers.loop_client import LoopClient
-from harness.providers.openai_convert import to_completion, to_error, to_params
+from harness.providers.openai_convert import loads, to_completion, to_error, to_params
 from harness.providers.stream_convert import Clock, OpenAIStream, stream_error
 from harness.types import Completion, Request
 
@@ -187,7 +186,7 @@ class OpenAIProvider:
                 async for sse in _events(client, response):
                     if sse.data.startswith("[DONE]"):
                         continue  # read on to the end of the body: a response closed early loses its connection
-                    chunk = json.loads(sse.data)
+                    chunk = loads(sse.data)
                     if chunk.get("error"):
                         raise stream_error("openai", chunk, self._secrets, seen.request_id, acc.partial)
                     if acc.feed(chunk):
