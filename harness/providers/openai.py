@@ -13,9 +13,10 @@ The call goes through the client's documented `post` for custom requests rather 
 timeouts, status errors), without `create`'s per-call walk of ~40 omitted parameters and its pydantic model of the
 response. At 32 calls in flight those were a third of the client's CPU per call (3.2 -> 2.0 ms at 100 ms latency,
 2.4 -> 1.0 ms at zero; bench/sdk.py), and one event loop's CPU is what caps live throughput. Streamed, the same
-`post` with `stream=True` answers the response unread (`cast_to` httpx's Response), read through the client's own SSE
-decoder (`_make_sse_decoder`; no model per chunk), and `stream_convert.OpenAIStream` folds the chunks back into the
-body the non-streaming call answers.
+`post` with `stream=True` answers the response unread (`cast_to` httpx's Response), its body read raw (decoded when it
+came content-encoded) through `sse.SSEData` (the SDK's SSE decoding rules, as plain state: no async generator layer
+and no event object per chunk), and `stream_convert.OpenAIStream` folds the chunks back into the body the
+non-streaming call answers.
 
 How each call goes through `post` (`Route`, fixed per client): to the client's own URL for chat completions, joined
 once from its `base_url` (the SDK would parse and merge it again on every call), with the body already encoded
@@ -39,7 +40,6 @@ from typing import Any
 import httpx2
 import openai
 import orjson
-from openai._streaming import ServerSentEvent
 
 from harness.config.models import CLIENTS, Deployment
 from harness.errors import InputError, ProviderError
@@ -57,6 +57,7 @@ from harness.providers.http_convert import (
 )
 from harness.providers.loop_client import LoopClient
 from harness.providers.openai_convert import loads, to_completion, to_error, to_params
+from harness.providers.sse import SSEData
 from harness.providers.stream_convert import Clock, OpenAIStream, stream_error
 from harness.types import Completion, Request
 
@@ -183,14 +184,15 @@ class OpenAIProvider:
                     route.path, cast_to=httpx2.Response, options=route.call_options(), stream=True,
                     stream_cls=openai.AsyncStream, **route.body(params),
                 )  # fmt: skip
-                async for sse in _events(client, response):
-                    if sse.data.startswith("[DONE]"):
-                        continue  # read on to the end of the body: a response closed early loses its connection
-                    chunk = loads(sse.data)
-                    if chunk.get("error"):
-                        raise stream_error("openai", chunk, self._secrets, seen.request_id, acc.partial)
-                    if acc.feed(chunk):
-                        clock.content()
+                async for events in _events(response):
+                    for data in events:
+                        if data.startswith("[DONE]"):
+                            continue  # read on to the end of the body: a response closed early loses its connection
+                        chunk = loads(data)
+                        if chunk.get("error"):
+                            raise stream_error("openai", chunk, self._secrets, seen.request_id, acc.partial)
+                        if acc.feed(chunk):
+                            clock.content()
                 if not acc.ended:
                     raise ValueError("the stream ended before its finish reason")
             except ProviderError:
@@ -210,10 +212,19 @@ class OpenAIProvider:
         await self._clients.aclose()
 
 
-async def _events(client: openai.AsyncOpenAI, response: httpx2.Response) -> AsyncIterator[ServerSentEvent]:
+async def _events(response: httpx2.Response) -> AsyncIterator[list[str]]:
+    """The data of the events each network chunk of a streamed body completes (`sse.SSEData`), then the response
+    closed. The body is read raw (a layer less) unless it came content-encoded or already read (a transport that
+    answers whole bodies): then through `aiter_bytes`, which decodes it."""
+    decoder = SSEData()
+    encoded = response.headers.get("content-encoding", "identity").strip().lower() not in ("", "identity")
+    raw = not encoded and not response.is_stream_consumed
     try:
-        async for sse in client._make_sse_decoder().aiter_bytes(response.aiter_bytes()):
-            yield sse
+        async for piece in response.aiter_raw() if raw else response.aiter_bytes():
+            events = decoder.feed(piece)
+            if events:
+                yield events
+        decoder.finish()
     finally:
         await response.aclose()
 

@@ -4,14 +4,16 @@ as the SDK's own merge of path and body, by a shorter way where the client allow
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import httpx2
 import openai
 import pytest
 
 from harness.config.models import Deployment, ModelTable
+from harness.providers import openai as openai_provider
 from harness.providers.base import ProviderSettings, make_provider
 from harness.providers.openai import BEARER, PATH, OpenAIProvider, route_of
 from harness.types import Completion, Message, Request, RequestOptions
@@ -124,3 +126,49 @@ def test_the_server_gets_the_path_auth_and_body_on_both_routes(
         assert (hit.path, hit.status, hit.credential) == ("/gpt/v1/chat/completions", 200, "key-gpt-CANARY0123456789")
         assert hit.body["seed"] == seed and hit.body["max_completion_tokens"] == 9 and hit.streamed == stream
         assert c.request_id == hit.request_id and c.text
+
+
+class Streams(httpx2.AsyncBaseTransport):
+    """Answers every request with one streamed chat completion, its SSE body gzip-encoded when asked."""
+
+    def __init__(self, gzipped: bool) -> None:
+        self.gzipped = gzipped
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        chunks = [{"model": "m", "choices": [{"index": 0, "delta": {"content": piece}}]} for piece in ("Par", "is")]
+        chunks += [{"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
+                   {"choices": [], "usage": {"prompt_tokens": 3, "completion_tokens": 2}}]  # fmt: skip
+        body = b"".join(b"data: " + json.dumps(c).encode() + b"\r\n\r\n" for c in chunks) + b"data: [DONE]\n\n"
+        headers = {"content-type": "text/event-stream", "x-request-id": "req-s"}
+        if self.gzipped:
+            body, headers["content-encoding"] = gzip.compress(body), "gzip"
+        return httpx2.Response(200, headers=headers, stream=Pieces(body), request=request)
+
+
+class Pieces(httpx2.AsyncByteStream):
+    """A body arriving in 7-byte network chunks: lines and events split across them."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for i in range(0, len(self.body), 7):
+            yield self.body[i : i + 7]
+
+
+@pytest.mark.parametrize("gzipped", [False, True], ids=["identity", "gzip"])
+def test_a_stream_is_read_raw_or_decoded_as_it_came(monkeypatch: pytest.MonkeyPatch, gzipped: bool) -> None:
+    monkeypatch.setenv("HX_TEST_KEY", "k")
+    monkeypatch.setattr(openai_provider, "sdk_http_client", lambda sdk: httpx2.AsyncClient(transport=Streams(gzipped)))
+    dep = Deployment(provider="openai", model="m", base_url="http://127.0.0.1:9/v1", credentials_env="HX_TEST_KEY")
+    p = make_provider("openai", "d", dep, ProviderSettings(ModelTable(deployments={"d": dep})))
+
+    async def go() -> Completion:
+        try:
+            return await p.complete(Request("d", "m", (Message("user", "capital?"),), RequestOptions(), "h"))
+        finally:
+            await p.aclose()  # type: ignore[attr-defined]
+
+    c = asyncio.run(go())
+    assert (c.text, c.finish_reason, c.chunks, c.request_id) == ("Paris", "stop", 2, "req-s")
+    assert (c.usage.input_tokens, c.usage.output_tokens) == (3, 2)
