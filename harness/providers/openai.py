@@ -26,7 +26,7 @@ off) and `x-stainless-read-timeout` headers (set from the options' headers inste
 unique idempotency key (the SDK would draw a uuid4, and an OpenAI client never sends it). The request on the wire
 is the same: path, auth, headers and their order, body, timeouts (tests/providers/test_openai.py compares them with
 the SDK's own). Azure keeps the relative path and the body as a mapping: its client reads the deployment (`model`)
-from that mapping to build the `/openai/deployments/<name>` path. Together a third of `post`'s own CPU.
+from that mapping to build the `/openai/deployments/<name>` path. Together about a quarter of `post`'s own CPU.
 """
 
 from __future__ import annotations
