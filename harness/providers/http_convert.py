@@ -14,8 +14,7 @@ import json
 import os
 import re
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -121,7 +120,7 @@ def rate_signal(headers: Mapping[str, str], body: Any = None, now: float | None 
     3339 time; remaining 0 is spent. Gemini sends no such headers: a RESOURCE_EXHAUSTED body with a
     `google.rpc.QuotaFailure` detail names the quota that was exceeded (its RetryInfo the wait)."""
     limits: dict[tuple[bool, str], dict[str, str]] = {}  # (anthropic's, limit name) -> limit, remaining, reset
-    for key, value in headers.items():
+    for key, value in _limit_headers(headers):
         k = key.lower()
         if k.startswith("x-ratelimit-"):
             what, _, name = k[12:].partition("-")
@@ -143,6 +142,18 @@ def rate_signal(headers: Mapping[str, str], body: Any = None, now: float | None 
     if spent is None and headroom is None:
         return None
     return RateSignal(spent is not None, headroom, reset, spent)
+
+
+_LIMIT_PREFIXES = (b"x-ratelimit-", b"anthropic-ratelimit-")
+
+
+def _limit_headers(headers: Mapping[str, str]) -> Iterable[tuple[str, str]]:
+    """The headers that may name a limit. An httpx response's are picked from their raw bytes (`raw`) and only those
+    are decoded (its `items()` decodes every name and value, each through a property)."""
+    raw = getattr(headers, "raw", None)
+    if not isinstance(raw, list):
+        return headers.items()
+    return [(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw if k.lower().startswith(_LIMIT_PREFIXES)]
 
 
 def _number(value: str | None) -> float | None:
@@ -328,15 +339,19 @@ class Seen:
 _seen: ContextVar[Seen | None] = ContextVar("harness_seen_response", default=None)
 
 
-@contextmanager
-def watching() -> Iterator[Seen]:
-    """Collect the request id of the responses of the calls made inside (even ones whose body won't parse)."""
-    seen = Seen()
-    token = _seen.set(seen)
-    try:
-        yield seen
-    finally:
-        _seen.reset(token)
+class watching:  # lower case: used as a function, `with watching() as seen`
+    """Collect the request id of the responses of the calls made inside (even ones whose body won't parse). A class
+    rather than a `@contextmanager` generator: it runs on every call."""
+
+    __slots__ = ("_token", "seen")
+
+    def __enter__(self) -> Seen:
+        self.seen = Seen()
+        self._token = _seen.set(self.seen)
+        return self.seen
+
+    def __exit__(self, *exc: object) -> None:
+        _seen.reset(self._token)
 
 
 async def response_hook(response: Any) -> None:

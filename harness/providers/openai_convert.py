@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 import openai
+import orjson
 
 from harness.errors import ProviderError
 from harness.providers.http_convert import Secrets, Seen, body_error, status_error, transport_error
@@ -87,11 +88,21 @@ def parse_arguments(raw: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {"_unparsed": raw}
 
 
+def loads(data: bytes | str) -> Any:
+    """JSON as `json.loads` reads it, by orjson when it can (a fifth of the time); what orjson refuses and json
+    takes (a lone surrogate escape, NaN) goes through json. An integer beyond 64 bits comes back a float: no field
+    read from a chat completion is one (tool arguments are a JSON string, read by `parse_arguments`)."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)
+
+
 def to_completion(body: bytes | dict[str, Any], request_id: str | None = None, status: int | None = 200) -> Completion:
     """A chat completion's JSON body (or a stream's chunks folded into one, see `stream_convert`); a body of another
     shape is an `invalid_response`, not a crash."""
     try:
-        data = json.loads(body) if isinstance(body, bytes) else body
+        data = loads(body) if isinstance(body, bytes) else body
         usage = data.get("usage") or {}
         tokens = Usage(usage.get("prompt_tokens") or 0, usage.get("completion_tokens") or 0)
         model, choices = data.get("model"), data.get("choices") or []

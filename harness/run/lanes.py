@@ -45,8 +45,7 @@ import asyncio
 import math
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -124,6 +123,27 @@ class Slots:
             if not fut.done():
                 self.used += 1
                 fut.set_result(None)
+
+
+class Slot:
+    """`async with lane.slot(tokens)`: one in-flight slot, taken once the lane's pace allows, given back on the way out
+    (a class rather than an `@asynccontextmanager` generator: it runs on every attempt)."""
+
+    __slots__ = ("lane", "tokens")
+
+    def __init__(self, lane: Lane, tokens: int) -> None:
+        self.lane, self.tokens = lane, tokens
+
+    async def __aenter__(self) -> None:
+        await self.lane.slots.acquire()
+        try:
+            await self.lane._pace(self.tokens)
+        except BaseException:
+            self.lane.slots.release()
+            raise
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.lane.slots.release()
 
 
 @dataclass
@@ -234,15 +254,9 @@ class Lane:
     def episodes(self) -> int:
         return len(self.history)
 
-    @asynccontextmanager
-    async def slot(self, tokens: int = 0) -> AsyncIterator[None]:
+    def slot(self, tokens: int = 0) -> Slot:
         """Hold one in-flight slot for one attempt, started no sooner than the limits allow."""
-        await self.slots.acquire()
-        try:
-            await self._pace(tokens)
-            yield
-        finally:
-            self.slots.release()
+        return Slot(self, tokens)
 
     async def _pace(self, tokens: int) -> None:
         """One caller at a time waits for the buckets, re-reading the rate after every sleep: a cut or a pause

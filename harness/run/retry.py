@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass, field
 
 from harness.config import routing
@@ -142,6 +142,10 @@ def flag(completion: Completion) -> FailureClass | None:
     return None
 
 
+_THROUGH: AbstractAsyncContextManager[None] = nullcontext()
+"""`AuthBreaker.admit` once the key is proven: no lock, nothing to release."""
+
+
 @dataclass
 class AuthBreaker:
     """Auth failures of one deployment. Until a request comes back with anything but an auth error, requests
@@ -154,12 +158,12 @@ class AuthBreaker:
     """Set once the lane is closed: the message every remaining cell is skipped with."""
     _gate: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    @asynccontextmanager
-    async def admit(self) -> AsyncIterator[None]:
+    def admit(self) -> AbstractAsyncContextManager[None]:
         """Hold the lane's single slot while the key is unproven; pass straight through once it is."""
-        if self.proven:
-            yield
-            return
+        return _THROUGH if self.proven else self._one_at_a_time()
+
+    @asynccontextmanager
+    async def _one_at_a_time(self) -> AsyncIterator[None]:
         await self._gate.acquire()
         if self.proven:  # proven while we queued: no need to keep the others waiting
             self._gate.release()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 
 import httpx2
 import openai
@@ -13,7 +14,7 @@ from openai.types.chat.chat_completion import Choice
 from openai.types.chat.chat_completion_message_function_tool_call import Function
 
 from harness.errors import FailureClass, ProviderError
-from harness.providers.openai_convert import parse_arguments, to_completion, to_error, to_params
+from harness.providers.openai_convert import loads, parse_arguments, to_completion, to_error, to_params
 from harness.types import Image, Request, RequestOptions
 from harness.types import Message as Msg
 
@@ -129,3 +130,10 @@ def test_images_become_data_url_parts_before_the_text() -> None:
     url = "data:image/jpeg;base64," + base64.b64encode(b"\xff\xd8\xff-bytes").decode()
     assert message["content"] == [{"type": "image_url", "image_url": {"url": url}},
                                   {"type": "text", "text": "Read the receipt."}]  # fmt: skip
+
+
+def test_bodies_read_as_json_reads_them_even_where_orjson_refuses() -> None:
+    lone = b'{"choices": [{"message": {"content": "a\\ud800b"}, "finish_reason": "stop"}], "x": NaN}'
+    c = to_completion(lone, "r", 200)
+    assert (c.text, c.finish_reason) == ("a\ud800b", "stop")
+    assert loads(b'{"a": [1, 2.5, "\\u00e9"]}') == json.loads(b'{"a": [1, 2.5, "\\u00e9"]}')

@@ -6,8 +6,10 @@ and not on random 429s, and the run record says so (`attempts.rate_limit`, the `
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
+import httpx2
 import pytest
 from typer.testing import CliRunner
 
@@ -36,6 +38,18 @@ def test_headers_and_bodies_of_each_vendor_read_as_signals() -> None:
     assert rate_signal({}, {"error": {"code": 429, "status": "RESOURCE_EXHAUSTED", "details": []}}) is None
     bare = rate_signal({"x-ratelimit-limit-requests": "10", "x-ratelimit-remaining-requests": "0"})
     assert bare is not None and not bare.spent
+
+
+@pytest.mark.parametrize("vendor", ["openai", "anthropic"])
+def test_an_httpx_responses_headers_read_as_the_same_signal_whatever_their_case(vendor: str) -> None:
+    """httpx Headers are read from their raw bytes (only the limit headers decoded): the same signal as from a dict,
+    with the names as a server may spell them and other headers around them."""
+    plain = Quota(10, 4, vendor).headers(1, 0.25)
+    raw = [(b"Date", b"Mon, 07 Dec 2026 15:00:00 GMT"), (b"X-Request-Id", b"req-1")]
+    raw += [(k.title().encode(), v.encode()) for k, v in plain.items()]
+    sent, now = httpx2.Response(200, headers=raw).headers, time.time()  # one `now`: Anthropic's reset is a time
+    assert rate_signal(sent, now=now) == rate_signal(plain, now=now) is not None
+    assert rate_signal(httpx2.Response(200, headers=raw[:2]).headers) is None
 
 
 @pytest.fixture

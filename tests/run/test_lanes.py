@@ -275,6 +275,24 @@ def test_slots_bound_calls_in_flight() -> None:
     assert asyncio.run(scenario()) == 3
 
 
+def test_a_slot_is_given_back_when_the_attempt_fails_or_is_cancelled_while_paced() -> None:
+    async def scenario() -> list[int]:
+        lane = Lane("d", max_concurrency=2, rpm=60)  # one call a second after the first
+        with pytest.raises(ValueError):
+            async with lane.slot():
+                raise ValueError("the attempt failed")
+        after_error = lane.in_flight
+        paced = asyncio.create_task(lane.slot().__aenter__())
+        await asyncio.sleep(0.05)
+        during = lane.in_flight  # holds its slot while it waits for the bucket
+        paced.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await paced
+        return [after_error, during, lane.in_flight]
+
+    assert asyncio.run(scenario()) == [0, 1, 0]
+
+
 @pytest.fixture
 def keys(monkeypatch: pytest.MonkeyPatch) -> None:
     for lane, env in KEY_ENVS.items():
