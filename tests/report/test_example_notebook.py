@@ -41,3 +41,4 @@ def test_notebook_executes(project: Path, tmp_path: Path, monkeypatch: pytest.Mo
     assert not [o for o in outputs if o.output_type == "error"]
     text = "\n".join(o.get("data", {}).get("text/plain", "") for o in outputs)
     assert "no detectable change" in text and "fewshot" in text and "frontier" in text  # each section showed a table
+    assert "ttft_p50_ms" in text and "served_deployment" in text and "proposed_quality" in text
