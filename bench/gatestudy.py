@@ -340,9 +340,7 @@ def _top_up(base: np.ndarray, head: np.ndarray, more: np.ndarray, cid: np.ndarra
     """The top-up look, in place on `out`: pairs marked 2 get one more sample of their first `top_up_cases` cases
     and a last look at the information reached, Holm carried over; those the top-up cannot help get `fallback`,
     the fixed-n rules at the last look."""
-    from harness.gate import sequential as seq
-
-    prs, pairs, n = base.shape
+    n = base.shape[-1]
     verdict, low, high = out["verdict"], out["low"], out["high"]
     todo = verdict == 2
     cases = np.where(todo, top_up_cases(base, head, design.top_up), 0)
@@ -352,6 +350,18 @@ def _top_up(base: np.ndarray, head: np.ndarray, more: np.ndarray, cid: np.ndarra
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(after["se"] > 0, (full["se"] / np.where(after["se"] > 0, after["se"], 1)) ** 2, 4.0)
     t_ext = np.round(np.maximum(1.001, ratio), 3)
+    _last_look(todo, after, t_ext, design, n, verdict, low, high)
+    out["topped"] = np.where(todo, cases, 0)
+
+
+def _last_look(todo: np.ndarray, after: dict[str, np.ndarray], t_ext: np.ndarray, design: Any, n: int,
+               verdict: np.ndarray, low: np.ndarray, high: np.ndarray) -> None:  # fmt: skip
+    """The one look past the main ones (top-up or extension), in place, for the pairs in `todo`: each tested at the
+    information it reached, Holm carried over (`harness.gate.sequential.decide`), the rest decided by the fixed-n
+    rules; repeated intervals at that look."""
+    from harness.gate import sequential as seq
+
+    pairs = verdict.shape[1]
     main = tuple(x / n for x in seq.stage_sizes(n, design.looks))
     for pr in np.flatnonzero(todo.any(-1)):
         m = pairs - int((verdict[pr] == 1).sum())
@@ -370,7 +380,6 @@ def _top_up(base: np.ndarray, head: np.ndarray, more: np.ndarray, cid: np.ndarra
         for q in np.flatnonzero(todo[pr]):
             d = _difference(after, pr, q)
             low[pr, q], high[pr, q] = seq.repeated_interval(d, (*main, float(t_ext[pr, q])), design)
-    out["topped"] = np.where(todo, cases, 0)
 
 
 def sequential_extended(base: np.ndarray, head: np.ndarray, more: np.ndarray, cid: np.ndarray | None,
@@ -379,9 +388,7 @@ def sequential_extended(base: np.ndarray, head: np.ndarray, more: np.ndarray, ci
     gets the more samples of `more` its MDE needs (`samples_needed`; all of them if no fewer would do), and is
     tested once more at the extension look's boundary, Holm carried over: the rules of `harness.gate.staged._extend`
     and `harness.gate.sequential.decide`, in bulk. Adds `extra` (more samples per case, per pair)."""
-    from harness.gate import sequential as seq
-
-    prs, pairs, n = base.shape
+    n = base.shape[-1]
     sq = sequential(base, head, cid, g, design)
     full = verdicts(base, head, cid, g)
     needed = samples_needed(base, head, full["mde"], more.shape[-1])
@@ -390,28 +397,11 @@ def sequential_extended(base: np.ndarray, head: np.ndarray, more: np.ndarray, ci
     if not ext.any():
         return {**sq, "extra": extra}
     after = verdicts(base, extended(head, more, extra), cid, g)
-    main = tuple(x / n for x in seq.stage_sizes(n, design.looks))
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(after["se"] > 0, (full["se"] / np.where(after["se"] > 0, after["se"], 1)) ** 2, 4.0)
     t_ext = np.round(np.maximum(1.001, ratio), 3)
     verdict, low, high = sq["verdict"].copy(), sq["low"].copy(), sq["high"].copy()
-    for pr in np.flatnonzero(ext.any(-1)):
-        m = pairs - int((verdict[pr] == 1).sum())
-        open_ = set(np.flatnonzero(ext[pr]).tolist())
-        crossed = True
-        while crossed:
-            crossed = False
-            for q in sorted(open_):
-                eff = seq.efficacy_p(design, (*main, float(t_ext[pr, q])), m)
-                if after["diff"][pr, q] < -BARS["regression_margin"] and after["p_drop"][pr, q] < eff:
-                    verdict[pr, q], m, crossed = 1, m - 1, True
-                    open_.discard(q)
-        for q in open_:
-            improved = after["diff"][pr, q] > BARS["regression_margin"] and after["low"][pr, q] > 0
-            verdict[pr, q] = 3 if after["mde"][pr, q] > BARS["min_detectable_effect"] and not improved else 0
-        for q in np.flatnonzero(ext[pr]):
-            d = _difference(after, pr, q)
-            low[pr, q], high[pr, q] = seq.repeated_interval(d, (*main, float(t_ext[pr, q])), design)
+    _last_look(ext, after, t_ext, design, n, verdict, low, high)
     return {"verdict": verdict, "used": sq["used"], "low": low, "high": high, "extra": extra}
 
 

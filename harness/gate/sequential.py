@@ -219,15 +219,9 @@ def samples_to_decide(head: Mapping[str, Sequence[float]], base: Mapping[str, fl
     w is measured from the samples when there are two or more per case; with one, it is the head's case-to-case
     variance less its covariance with the baseline (the spread the two sides do not share: the difficulty of a
     case is shared, a sample's luck is not)."""
-    cases = sorted(set(head) & set(base))
-    k = min((len(head[c]) for c in cases), default=0)
+    cases, k, w = _within(head, base)
     if len(cases) < 2 or k == 0 or mde <= 0:
         return None
-    if k >= 2:
-        w = statistics.fmean(statistics.variance(head[c]) for c in cases)
-    else:
-        h, b = [statistics.fmean(head[c]) for c in cases], [base[c] for c in cases]
-        w = max(0.0, statistics.variance(h) - statistics.covariance(h, b))
     d = [statistics.fmean(head[c]) - base[c] for c in cases]
     v = statistics.variance(d)
     if v <= 0:
@@ -239,6 +233,20 @@ def samples_to_decide(head: Mapping[str, Sequence[float]], base: Mapping[str, fl
     return None
 
 
+def _within(head: Mapping[str, Sequence[float]], base: Mapping[str, float]) -> tuple[list[str], int, float]:
+    """The cases both sides have, the fewest head samples of a case (k), and the within-case spread w: the mean
+    variance between a case's samples (k >= 2), or with one sample the head's variance less its covariance with the
+    baseline. k 0 or fewer than two cases: w is 0 and nothing can be predicted."""
+    cases = sorted(set(head) & set(base))
+    k = min((len(head[c]) for c in cases), default=0)
+    if len(cases) < 2 or k == 0:
+        return cases, k, 0.0
+    if k >= 2:
+        return cases, k, statistics.fmean(statistics.variance(head[c]) for c in cases)
+    h, b = [statistics.fmean(head[c]) for c in cases], [base[c] for c in cases]
+    return cases, k, max(0.0, statistics.variance(h) - statistics.covariance(h, b))
+
+
 def top_up_cases(head: Mapping[str, Sequence[float]], base: Mapping[str, float], top_up: float) -> int | None:
     """How many of the pair's cases need one more sample of the head for the pair's information to grow by the
     factor `top_up` (all of them when even that falls short); None when more samples would add nothing (the head
@@ -246,15 +254,9 @@ def top_up_cases(head: Mapping[str, Sequence[float]], base: Mapping[str, float],
     variance by w / (k (k + 1)), w the within-case spread as in `samples_to_decide`: as many cases as bring the
     mean variance V down to V / top_up. Decided on spreads alone, never on the difference itself, so topping up or
     not does not depend on how close the pair came to the boundary."""
-    cases = sorted(set(head) & set(base))
-    k = min((len(head[c]) for c in cases), default=0)
+    cases, k, w = _within(head, base)
     if len(cases) < 2 or k == 0:
         return None
-    if k >= 2:
-        w = statistics.fmean(statistics.variance(head[c]) for c in cases)
-    else:
-        h, b = [statistics.fmean(head[c]) for c in cases], [base[c] for c in cases]
-        w = max(0.0, statistics.variance(h) - statistics.covariance(h, b))
     v = statistics.variance([statistics.fmean(head[c]) - base[c] for c in cases])
     gain = w / (k * (k + 1))
     if v <= 0 or gain <= 1e-9 * v:

@@ -26,24 +26,14 @@ from typing import Any
 
 from harness import stats
 from harness.config.latency import Hedge
-from harness.config.routing import Policy, expand_classes, over_latency_budget
+from harness.config.routing import Policy, expand_classes
 from harness.errors import FailureClass
-from harness.run.routed import Key, Play, semantic_failure, walk
+from harness.run.routed import Key, Play, verdict, walk
 
 Row = dict[str, Any]
 #: Prices of a deployment: dollars per input token and per output token.
 Prices = Mapping[str, tuple[float, float]]
 CANCELLED = "hedge_cancelled"
-
-
-def verdict(cell: Row, budget: float | None, on: str) -> tuple[str | None, float, float]:
-    """(failure, charged latency, TTFT) of a fan-out cell as the walk meets it (`routed.walk`'s rules)."""
-    latency = float(cell.get("latency_ms") or 0.0)
-    failure = cell.get("error_class") or semantic_failure(cell)
-    ttft = float(cell["ttft_ms"]) if cell.get("ttft_ms") is not None else latency
-    if failure is None and over_latency_budget(budget, on, latency, ttft):
-        return str(FailureClass.timeout), float(budget or latency), ttft
-    return (str(failure) if failure else None), latency, ttft
 
 
 def delays(cells: Iterable[Row], hedges: Mapping[str, Hedge]) -> dict[tuple[str, str], float]:

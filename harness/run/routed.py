@@ -48,6 +48,17 @@ def semantic_failure(cell: dict[str, Any]) -> FailureClass | None:
     return None
 
 
+def verdict(cell: dict[str, Any], budget: float | None, on: str) -> tuple[str | None, float, float]:
+    """(failure, charged latency, TTFT) of a fan-out cell as a walk meets it: its error class or semantic failure,
+    or a timeout at the budget when it answered over it (production gives up then)."""
+    latency = float(cell.get("latency_ms") or 0.0)
+    failure = cell.get("error_class") or semantic_failure(cell)
+    ttft = float(cell["ttft_ms"]) if cell.get("ttft_ms") is not None else latency
+    if failure is None and over_latency_budget(budget, on, latency, ttft):
+        return str(FailureClass.timeout), float(budget or latency), ttft
+    return (str(failure) if failure else None), latency, ttft
+
+
 def walk(
     cells_by_position: dict[int, dict[str, Any]],
     chain_length: int,
@@ -66,14 +77,8 @@ def walk(
         cell = cells_by_position.get(position)
         if cell is None:
             continue  # ineligible for this case: production never calls it
-        failure: FailureClass | str | None
-        failure = FailureClass(cell["error_class"]) if cell.get("error_class") else semantic_failure(cell)
-        cell_latency = float(cell.get("latency_ms") or 0.0)
+        failure, cell_latency, ttft = verdict(cell, latency_budget_ms, latency_budget_on)
         cost += float(cell.get("cost_usd") or 0.0)
-        ttft = float(cell["ttft_ms"]) if cell.get("ttft_ms") is not None else cell_latency
-        if failure is None and over_latency_budget(latency_budget_ms, latency_budget_on, cell_latency, ttft):
-            failure = FailureClass.timeout
-            cell_latency = latency_budget_ms or cell_latency  # production gives up at the budget
         latency += cell_latency
         path.append({"deployment": cell["deployment"], "position": position,
                      "outcome": "ok" if failure is None else str(failure)})  # fmt: skip
