@@ -73,8 +73,8 @@ def http_client(transport: str, **kw: Any) -> Any:
 
 
 def transports() -> list[str]:
-    """The default transport (what `harness run` uses, see harness.providers.http_convert.transport) first."""
-    from harness.providers.http_convert import transport
+    """The default transport (what `harness run` uses, see harness.providers.http_client.transport) first."""
+    from harness.providers.http_client import transport
 
     return ["aiohttp", "httpx"] if transport() == "aiohttp" else ["httpx"]
 
@@ -106,6 +106,37 @@ async def _bare(url: str, texts: list[str], concurrency: int, transport: str) ->
     return {"cells": len(answers), "wall": t1 - t0, "cpu": cpu, "steady": _steady(len(answers), concurrency, m, t1)}
 
 
+async def _aiohttp(url: str, texts: list[str], concurrency: int) -> dict[str, Any]:
+    """The issue's reference column: a bare aiohttp loop with plain retries (no SDK, no httpx), the same requests
+    and concurrency. What one HTTP call costs on this machine at that moment: the yardstick for CPU per cell."""
+    import aiohttp
+
+    answers: list[str] = []
+    m: dict[str, float] = {}
+    headers = {"authorization": f"Bearer {BENCH_CREDENTIAL}", "content-type": "application/json"}
+    async with aiohttp.ClientSession() as session:
+        prompts = iter(texts)
+
+        async def worker() -> None:
+            for text in prompts:
+                body = json.dumps({"model": MODEL, "messages": [{"role": "user", "content": f"Label this: {text}"}],
+                                   "temperature": 0.0, "max_tokens": 1024})  # fmt: skip
+                for _ in range(10):
+                    async with session.post(f"{url}/chat/completions", data=body, headers=headers) as r:
+                        payload = await r.read()
+                        if r.status == 200:
+                            break
+                        await asyncio.sleep(float(r.headers.get("retry-after", "0.1")))
+                answers.append(json.loads(payload)["choices"][0]["message"]["content"])
+                if len(answers) == concurrency:
+                    m["round"] = time.perf_counter()
+
+        t0, c0 = time.perf_counter(), time.process_time()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        t1, cpu = time.perf_counter(), time.process_time() - c0
+    return {"cells": len(answers), "wall": t1 - t0, "cpu": cpu, "steady": _steady(len(answers), concurrency, m, t1)}
+
+
 def _steady(cells: int, concurrency: int, m: dict[str, float], last: float) -> float | None:
     """Cells/s after the first round (`concurrency` answers) to the last: without the ramp-up (first connections,
     the first round's full latency) and with the last partial round, the run's steady state."""
@@ -122,7 +153,7 @@ def _harness(
     suite: Path, results: Path, concurrency: int, transport: str, max_attempts: int | None = None
 ) -> dict[str, Any]:
     """One `harness run --mode live` as a library call; in-run time from plan to the last cell."""
-    from harness.providers.http_convert import TRANSPORT_ENV
+    from harness.providers.http_client import TRANSPORT_ENV
     from harness.run.launch import start_run
     from harness.run.plan import Selection
     from harness.run.runner import RunOptions
@@ -132,14 +163,16 @@ def _harness(
     os.environ[TRANSPORT_ENV] = transport
     m: dict[str, float] = {}
 
-    def on_plan(*_: Any) -> None:
-        m["plan"], m["plan_cpu"] = time.perf_counter(), time.process_time()
+    def on_plan(plan: Any, _: Any) -> None:
+        m["plan"], m["plan_cpu"], m["cells"] = time.perf_counter(), time.process_time(), len(plan.cells)
 
-    def sink(_: Any) -> None:
-        m["last"], m["last_cpu"] = time.perf_counter(), time.process_time()
+    def sink(_: Any) -> None:  # the CPU clock read once, at the last cell: the measurement adds none per cell
+        m["last"] = time.perf_counter()
         m["n"] = m.get("n", 0) + 1
         if m["n"] == concurrency:
             m["round"] = m["last"]
+        if m["n"] == m["cells"]:
+            m["last_cpu"] = time.process_time()
 
     try:
         result = start_run(suite, Selection(mode="live"), results_dir=results, sink=sink, on_plan=on_plan,
@@ -157,7 +190,8 @@ def _harness(
     lanes = db.query(results, "SELECT event, t, cause, rate, in_flight_limit, windows_grown, windows_held, "
                               "windows_idle FROM lanes ORDER BY session, seq")  # fmt: skip
     return {
-        "cells": len(result.plan.cells), "wall": m["last"] - m["plan"], "cpu": m["last_cpu"] - m["plan_cpu"],
+        "cells": len(result.plan.cells), "wall": m["last"] - m["plan"],
+        "cpu": m.get("last_cpu", time.process_time()) - m["plan_cpu"],
         "steady": _steady(len(result.plan.cells), concurrency, m, m["last"]),
         "status": result.status, "stored_cells": cells, "errors": errors, "attempts": attempts,
         "exactly_once": once, "more_than_once": twice, "lane": [list(r) for r in lanes],
@@ -182,6 +216,8 @@ def child(args: dict[str, Any], t0: float) -> Iterator[dict[str, Any]]:
                     server.config(**schedule)
                     if kind == "bare":
                         row = asyncio.run(_bare(server.url, texts, conc, phase["transport"]))
+                    elif kind == "aiohttp":
+                        row = asyncio.run(_aiohttp(server.url, texts, conc))
                     else:
                         results = tmp / f"r-{phase['name']}-{rep}"
                         row = _harness(suite, results, conc, phase["transport"], phase.get("max_attempts"))
@@ -201,29 +237,47 @@ def _rate(runs: list[dict[str, Any]]) -> float:
     return statistics.median(r["cells"] / r["wall"] for r in runs)
 
 
+#: The issue's rig (issue 31's table): a bare aiohttp loop with plain retries took 0.2 ms of CPU a call there.
+ISSUE_AIOHTTP_MS = 0.2
+#: Issue 31's target: <= 1.0 ms of CPU a cell through the SDK on that rig, i.e. <= 5 bare aiohttp calls.
+CPU_TARGET_MS = 1.0
+
+
 def sdk_zero(cases: int, repeats: int, concurrency: int = 32) -> dict[str, Any]:
-    """(3a) Zero latency: the harness's live path against the bare SDK loop (>= 0.8), per HTTP transport."""
-    kinds = ["bare", "harness"]
-    phases = [{"name": t, "transport": t, "kinds": kinds} for t in transports()]
+    """(3a) Zero latency: the harness's live path against the bare SDK loop (>= 0.8), per HTTP transport; and its
+    CPU per cell against issue 31's target (<= 1.0 ms on the issue's rig).
+
+    CPU per cell on this shared machine moves by a third within an hour with the same build, so the CPU target is
+    judged against a yardstick taken beside it: a bare aiohttp loop (the issue's reference column, 0.2 ms a call on
+    its rig) runs in the same round of each repeat, and each repeat's harness/aiohttp ratio times 0.2 ms is what
+    the harness would take on that rig. The absolute figures are reported too."""
+    phases = [{"name": t, "transport": t, "kinds": ["bare", "harness"]} for t in transports()]
+    phases[0]["kinds"] = ["aiohttp", "bare", "harness"]
     rows = run_child("sdk", {"cases": cases, "concurrency": concurrency, "repeats": repeats, "phases": phases})
     default = phases[0]["name"]
-    harness, bare = _runs(rows, default, "harness"), _runs(rows, default, "bare")
+    harness, bare, raw = (_runs(rows, default, k) for k in ("harness", "bare", "aiohttp"))
     pairs = [h["cells"] / h["wall"] / (b["cells"] / b["wall"]) for h, b in zip(harness, bare, strict=True)]
+    to_raw = [h["cpu"] / h["cells"] / (a["cpu"] / a["cells"]) for h, a in zip(harness, raw, strict=True)]
     by_transport = {
         t["name"]: {k: {"cells_per_s": round(_rate(_runs(rows, t["name"], k)), 1),
                         "cpu_ms_per_cell": median_of([{"x": r["cpu"] / r["cells"] * 1000}
                                                       for r in _runs(rows, t["name"], k)], "x")}
-                    for k in kinds}
+                    for k in t["kinds"]}
         for t in phases
     }  # fmt: skip
+    at_rig = statistics.median(to_raw) * ISSUE_AIOHTTP_MS
     row = summarise(
         f"real SDK path: openai adapter ({default}), {cases:,} cells, zero latency, concurrency {concurrency}", harness,
-        _rate(bare), ">= 80% of the bare SDK loop (reference = bare loop cells/s)",
+        _rate(bare), ">= 80% of the bare SDK loop (reference = bare loop cells/s); CPU per cell <= 1.0 ms on "
+        "issue 31's rig (harness/aiohttp-loop CPU ratio x 0.2 ms)",
         bare_cpu_ms_per_call=median_of([{"x": r["cpu"] / r["cells"] * 1000} for r in bare], "x"),
+        aiohttp_cpu_ms_per_call=median_of([{"x": r["cpu"] / r["cells"] * 1000} for r in raw], "x"),
+        cpu_to_aiohttp_per_repeat=[round(x, 2) for x in to_raw], cpu_to_aiohttp=round(statistics.median(to_raw), 2),
+        cpu_ms_per_cell_on_issue_rig=round(at_rig, 3),
         spread_ratio_per_repeat=[round(min(pairs), 3), round(max(pairs), 3)], transports=by_transport,
         errors=sum(r["errors"] for r in harness),
     )  # fmt: skip
-    row["ok"] = (row["ratio_to_limit"] or 0) >= 0.8 and row["errors"] == 0
+    row["ok"] = (row["ratio_to_limit"] or 0) >= 0.8 and row["errors"] == 0 and at_rig <= CPU_TARGET_MS
     return row
 
 

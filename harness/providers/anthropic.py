@@ -32,13 +32,13 @@ from harness.errors import ProviderError
 from harness.providers.anthropic_convert import to_completion, to_error, to_params
 from harness.providers.base import ProviderSettings
 from harness.providers.cloud import aws_auth, quiet_signing_logs, vertex_auth
+from harness.providers.http_client import sdk_http_client
 from harness.providers.http_convert import (
     CONNECT_TIMEOUT_S,
     api_key,
     body_error,
     rate_signal,
     require_client,
-    sdk_http_client,
     sdk_timeout,
     watching,
 )

@@ -360,35 +360,3 @@ async def response_hook(response: Any) -> None:
     if seen is not None:
         seen.status = response.status_code
         seen.request_id = request_id_of(response.headers)
-
-
-#: Env var choosing the SDKs' HTTP transport: `aiohttp` (the default when aiohttp is installed) or `httpx`.
-TRANSPORT_ENV = "HARNESS_HTTP_TRANSPORT"
-
-
-def transport() -> str:
-    """`aiohttp` when installed (the SDKs' `DefaultAioHttpClient`: about a fifth less CPU per call than httpx in
-    bench/sdk.py, which is what bounds a run at high concurrency on few cores), else `httpx`; the env var decides
-    when set."""
-    wanted = os.environ.get(TRANSPORT_ENV, "").strip().lower()
-    if wanted not in ("", "aiohttp", "httpx"):
-        raise InputError(f"{TRANSPORT_ENV}={wanted!r}: expected aiohttp or httpx")
-    if wanted == "httpx":
-        return "httpx"
-    try:
-        import aiohttp  # noqa: F401
-    except ImportError:
-        if wanted == "aiohttp":
-            raise InputError(f"{TRANSPORT_ENV}=aiohttp but aiohttp is not installed",
-                             fix="pip install 'openai[aiohttp]' 'anthropic[aiohttp]'") from None  # fmt: skip
-        return "httpx"
-    return "aiohttp"
-
-
-def sdk_http_client(sdk: Any) -> Any:
-    """The async HTTP client for an openai or anthropic SDK client, on `transport()`, with our response hook."""
-    hooks = {"response": [response_hook]}
-    aio = getattr(sdk, "DefaultAioHttpClient", None)  # SDK releases before their aiohttp extra lack it
-    if transport() == "aiohttp" and aio is not None:
-        return aio(event_hooks=hooks)
-    return sdk.DefaultAsyncHttpxClient(event_hooks=hooks)

@@ -45,13 +45,13 @@ from harness.config.models import CLIENTS, Deployment
 from harness.errors import InputError, ProviderError
 from harness.providers.base import ProviderSettings
 from harness.providers.cloud import azure_auth
+from harness.providers.http_client import sdk_http_client
 from harness.providers.http_convert import (
     CONNECT_TIMEOUT_S,
     api_key,
     body_error,
     rate_signal,
     require_client,
-    sdk_http_client,
     sdk_timeout,
     watching,
 )

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import functools
 import gc
 import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from harness import __version__
 from harness.config.base import ID_PATTERN
@@ -25,6 +24,7 @@ from harness.errors import InputError, StoreError
 from harness.providers.base import Provider, ProviderSettings, make_provider
 from harness.run import hedging
 from harness.run.cache import ResponseCache
+from harness.run.collector import gc_tuned
 from harness.run.faults import FaultyProvider
 from harness.run.loop import FINAL_LOAD_WAIT, execute, try_load
 from harness.run.plan import Cell, Plan, Selection, build_plan
@@ -34,9 +34,6 @@ from harness.run.router_runtime import Runtime
 from harness.run.runner import CellFinished, Runner, RunOptions, Tally, answer_keys, now
 from harness.store.journal import JournalWriter, crash_point
 from harness.store.provenance import Provenance, gather, git_state, host, package_versions
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 
 def new_run_id() -> str:
@@ -226,7 +223,7 @@ class _Session:
         try:
             for cell, record, missing in regrade:
                 runner.regrade(cell, record, missing)
-            gc.freeze()  # the plan lives all run: not re-scanned every few cells (unfrozen by `_gc_frozen`)
+            gc.freeze()  # the plan lives all run: not re-scanned every few cells (unfrozen by `collector.gc_tuned`)
             status = asyncio.run(execute(runner, cells, self.results_dir, self.journal))
             if status == "complete":  # issue 9: pairwise judging, a post-pass over the run's finished cells
                 from harness.run.pairwise import run_pairwise
@@ -246,24 +243,7 @@ class _Session:
         return status, tally
 
 
-def _gc_frozen(fn: Callable[P, R]) -> Callable[P, R]:
-    """Freeze what exists when a run starts (imported modules, schemas) out of the cyclic collector's scans, and
-    the plan too once built (`_Session.execute`): full collections over them cost ~50 ms of a 3,000-cell plan
-    and a third of the per-cell time of a cached rerun. Unfrozen when the run returns, so a process that runs
-    many (tests, notebooks) collects as usual between them."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        gc.freeze()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            gc.unfreeze()
-
-    return wrapper
-
-
-@_gc_frozen
+@gc_tuned
 def start_run(
     suite_path: Path,
     selection: Selection,
@@ -349,7 +329,7 @@ def _missing_grades(plan: Plan, state: JournalState) -> list[tuple[Cell, dict[st
     return out
 
 
-@_gc_frozen
+@gc_tuned
 def resume_run(
     suite_path: Path,
     run_id: str,

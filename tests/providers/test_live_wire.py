@@ -11,7 +11,7 @@ import pytest
 from harness.config.models import Deployment, ModelTable
 from harness.errors import FailureClass, InputError, ProviderError
 from harness.providers.base import Provider, ProviderSettings, make_provider
-from harness.providers.http_convert import TRANSPORT_ENV
+from harness.providers.http_client import TRANSPORT_ENV
 from harness.types import Completion, Message, Request, RequestOptions
 from tests.fakeprov import KEY_ENVS, LANES, Fault, Prompt, Reply, Server, always, http, serve
 

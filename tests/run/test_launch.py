@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.run import launch, loop
+from harness.run import collector, launch, loop
 from harness.run.plan import Selection
 from harness.run.records import now
 from harness.run.runner import RunOptions
@@ -38,6 +38,28 @@ def test_cells_answered_without_waiting_still_yield_to_the_loop(
     assert len(seen) == len(result.plan.cells) >= 20
     longest = max(len(list(group)) for _, group in itertools.groupby(seen))
     assert longest <= 4, f"{longest} cells in a row without the loop getting a turn"
+
+
+@pytest.mark.parametrize("before", [(700, 10, 10), (50_000, 5, 5), (0, 10, 10)])
+def test_a_run_collects_the_young_generation_less_often_and_restores_the_threshold(
+    project: Path, tmp_path: Path, before: tuple[int, int, int]
+) -> None:
+    """While a run runs the first threshold is at least GC_THRESHOLD (a higher one is kept, 0 = collection off is
+    left off); the process's own threshold and frozen set come back when it returns."""
+    import gc
+
+    saved = gc.get_threshold()
+    gc.set_threshold(*before)
+    try:
+        during: list[tuple[int, ...]] = []
+        launch.start_run(project, Selection(mode="sim"), results_dir=tmp_path / "r",
+                         sink=lambda e: during.append(gc.get_threshold()))  # fmt: skip
+        after, frozen = gc.get_threshold(), gc.get_freeze_count()
+    finally:
+        gc.set_threshold(*saved)
+    expected = (max(before[0], collector.GC_THRESHOLD) if before[0] else 0, *before[1:])
+    assert during and set(during) == {expected}
+    assert after == before and frozen == 0
 
 
 def test_an_in_run_load_in_a_child_process_brings_the_database_up_to_date(project: Path, tmp_path: Path) -> None:
