@@ -11,6 +11,10 @@ before its timer could fire (an event loop held by other work).
 What a cut attempt costs: its input tokens, and the output tokens streamed before the cut (a simulated or cached
 answer's share of its known usage; a live call's estimate from its request and its partial text, as the API returns
 no usage for a stream it did not finish). `hedging.partial_cost` charges a cancelled hedge the same way.
+
+Every live call is watched the same way (`live`), deadline or not: one that outlasts the run's `timeout_s` is a
+`timeout` that keeps the text it had streamed (`attempts.partial_output`), like a cut one. A timeout is not billed:
+the run's timeout is a fault bound, not a latency promise.
 """
 
 from __future__ import annotations
@@ -48,8 +52,32 @@ def exceeded(deadline: Deadline, which: str, partial: str | None, billed: Usage)
     return e
 
 
+def timed_out(timeout_s: float, partial: str | None = None) -> ProviderError:
+    """The error of a call that outlasted the run's `timeout_s`, with the text it had streamed."""
+    return ProviderError(FailureClass.timeout, f"no answer within {timeout_s:g} s", partial=partial or None)
+
+
+async def live(call: Awaitable[Completion], deadline: Deadline | None, timeout_s: float, input_tokens: int
+               ) -> Completion:  # fmt: skip
+    """Await a live provider call under `deadline` (`within`) or, without one, the run's `timeout_s` alone; past
+    the timeout raise `timed_out(...)` with the text streamed so far."""
+    if deadline is not None:
+        return await within(call, deadline, timeout_s, input_tokens)
+    watch = Watch()
+    token = WATCH.set(watch)
+    try:
+        async with asyncio.timeout(timeout_s) as scope:
+            return await call
+    except TimeoutError:
+        if not scope.expired():  # raised inside the call, not by our timer
+            raise
+        raise timed_out(timeout_s, watch.partial()) from None
+    finally:
+        WATCH.reset(token)
+
+
 async def within(call: Awaitable[Completion], deadline: Deadline, timeout_s: float, input_tokens: int) -> Completion:
-    """Await a live provider call under `deadline`; raise `exceeded(...)` when cut, TimeoutError past `timeout_s`.
+    """Await a live provider call under `deadline`; raise `exceeded(...)` when cut, `timed_out(...)` past `timeout_s`.
     `input_tokens`: the request's estimate, billed when it is cut."""
     loop = asyncio.get_running_loop()
     t0 = loop.time()
@@ -72,7 +100,7 @@ async def within(call: Awaitable[Completion], deadline: Deadline, timeout_s: flo
         if deadline.total_ms is not None and deadline.total_ms / 1000 <= timeout_s:
             text = watch.partial()
             raise exceeded(deadline, "total", text, Usage(input_tokens, len(text) // CHARS_PER_TOKEN)) from None
-        raise
+        raise timed_out(timeout_s, watch.partial()) from None
     elapsed = (loop.time() - t0) * 1000
     first_ms = completion.ttft_ms if completion.ttft_ms is not None else elapsed
     which = deadline.over(first_ms, elapsed)

@@ -272,9 +272,9 @@ class Runner:
     async def _once(self, provider: Provider, request: Request, deadline: Deadline | None = None, est_tokens: int = 0
                     ) -> tuple[Completion | None, ProviderError | None]:  # fmt: skip
         try:
-            if deadline is not None and not provider.simulated:  # live: cancelled at the deadline
+            if not provider.simulated:  # live: cancelled at its deadline or the run's timeout, the text so far kept
                 call = provider.complete(request)
-                return await deadlines.within(call, deadline, self.options.timeout_s, est_tokens), None
+                return await deadlines.live(call, deadline, self.options.timeout_s, est_tokens), None
             async with asyncio.timeout(self.options.timeout_s):  # no extra task per attempt, unlike wait_for
                 completion = await provider.complete(request)
             if deadline is not None:  # simulated: judged on its drawn times
@@ -284,7 +284,7 @@ class Runner:
             e.__traceback__ = e.__cause__ = e.__context__ = None
             return None, e
         except TimeoutError:
-            return None, ProviderError(FailureClass.timeout, f"no answer within {self.options.timeout_s:g} s")
+            return None, deadlines.timed_out(self.options.timeout_s)
         except Exception as e:  # a provider bug must not stop the fan-out: record it
             return None, ProviderError(FailureClass.invalid_response, f"{type(e).__name__}: {e}")
 

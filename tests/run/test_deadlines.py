@@ -107,6 +107,24 @@ def test_a_stalled_gemini_stream_is_cut_at_its_total_deadline_with_its_text(serv
     assert all(g[1] is None and g[2] < 3000 for g in got if g[0] == "gpt")
 
 
+@pytest.mark.parametrize("lane", ["claude", "gpt"])
+def test_a_stalled_stream_without_a_deadline_times_out_with_its_text(server: Server, tmp_path: Path, lane: str) -> None:
+    """No deadline: the run's own timeout ends the stalled stream as `timeout`, and the text it had streamed is
+    kept on the attempt as a deadline's cut would keep it."""
+    suite = live_project(tmp_path, server, cases=1, lanes=(lane,), retry_on=("transient",))
+    server.schedules[lane] = always(Fault(stall=True))
+    try:
+        run = run_live(suite, tmp_path / "results", timeout_s=0.6, max_attempts=1)
+    finally:
+        server.schedules.pop(lane)
+    got = query(tmp_path / "results", f"SELECT a.error_class, a.error_message, a.partial_output, c.status FROM cells c "
+                                      f"JOIN attempts a USING (cell_key) WHERE c.run_id = '{run.run_id}'")  # fmt: skip
+    assert len(got) == 1
+    error_class, message, partial, status = got[0]
+    assert (error_class, message, status) == ("timeout", "no answer within 0.6 s", "error")
+    assert partial and TEXT.startswith(partial) and len(partial) < len(TEXT)
+
+
 def check(ttft: float | None, total: float, deadline: Deadline, text: str = "abcdefghij") -> ProviderError | None:
     completion = Completion(text=text, usage=Usage(10, 10), latency_ms=total, ttft_ms=ttft)
     try:
