@@ -277,7 +277,8 @@ def sdk_zero(cases: int, repeats: int, concurrency: int = 32) -> dict[str, Any]:
         spread_ratio_per_repeat=[round(min(pairs), 3), round(max(pairs), 3)], transports=by_transport,
         errors=sum(r["errors"] for r in harness),
     )  # fmt: skip
-    row["ok"] = (row["ratio_to_limit"] or 0) >= 0.8 and row["errors"] == 0 and at_rig <= CPU_TARGET_MS
+    whole = all(r["status"] == "complete" and r["stored_cells"] == r["cells"] for r in harness)
+    row["ok"] = (row["ratio_to_limit"] or 0) >= 0.8 and row["errors"] == 0 and whole and at_rig <= CPU_TARGET_MS
     return row
 
 

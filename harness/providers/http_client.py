@@ -44,8 +44,9 @@ def transport() -> str:
 
 def tls_context() -> ssl.SSLContext:
     """The TLS context the SDKs' HTTP clients would each build (httpx's default verification), built once per
-    process and CA location. Sharing one between clients, threads and event loops is safe: a context is only read
-    when a connection is wrapped."""
+    process and CA location (a CA file rewritten in place is not read again until the process restarts). Shared
+    by HTTP/1.1 clients only: httpx sets the context's ALPN protocols on each connection (to `http/1.1` for every
+    client here, so sharing changes nothing); an HTTP/2 client must build its own."""
     return _tls_context(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
 
 

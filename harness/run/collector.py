@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import threading
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -17,24 +18,35 @@ R = TypeVar("R")
 #: SDK at zero latency (bench/sdk.py, paired). Cycles are rare here; at 10,000 they wait a little longer.
 GC_THRESHOLD = 10_000
 
+_lock = threading.Lock()
+_depth = 0
+_saved: tuple[int, ...] = (700, 10, 10)
+
 
 def gc_tuned(fn: Callable[P, R]) -> Callable[P, R]:
     """Freeze what exists when a run starts (imported modules, schemas) out of the cyclic collector's scans, and
     the plan too once built (`_Session.execute`): full collections over them cost ~50 ms of a 3,000-cell plan
     and a third of the per-cell time of a cached rerun; and collect the young generation less often
     (`GC_THRESHOLD`). Both undone when the run returns, so a process that runs many (tests, notebooks) collects
-    as usual between them."""
+    as usual between them (runs that overlap, in threads or nested: when the last one returns)."""
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        threshold = gc.get_threshold()
-        gc.freeze()
-        if threshold[0]:  # 0: the process turned automatic collection off; left so
-            gc.set_threshold(max(threshold[0], GC_THRESHOLD), *threshold[1:])
+        global _depth, _saved
+        with _lock:  # runs that overlap (threads, a run inside a run) tune once and restore once, at the last
+            if _depth == 0:
+                _saved = gc.get_threshold()
+                gc.freeze()
+                if _saved[0]:  # 0: the process turned automatic collection off; left so
+                    gc.set_threshold(max(_saved[0], GC_THRESHOLD), *_saved[1:])
+            _depth += 1
         try:
             return fn(*args, **kwargs)
         finally:
-            gc.set_threshold(*threshold)
-            gc.unfreeze()
+            with _lock:
+                _depth -= 1
+                if _depth == 0:
+                    gc.set_threshold(*_saved)
+                    gc.unfreeze()
 
     return wrapper

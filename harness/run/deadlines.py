@@ -13,8 +13,9 @@ answer's share of its known usage; a live call's estimate from its request and i
 no usage for a stream it did not finish). `hedging.partial_cost` charges a cancelled hedge the same way.
 
 Every live call is watched the same way (`live`), deadline or not: one that outlasts the run's `timeout_s` is a
-`timeout` that keeps the text it had streamed (`attempts.partial_output`), like a cut one. A timeout is not billed:
-the run's timeout is a fault bound, not a latency promise.
+`timeout` that keeps the text it had streamed (`attempts.partial_output`), like a cut one, but is not counted in
+`cost_usd` (a timeout is retried as a fault, not cut as a latency promise; its partial bill would be an estimate
+attached to whichever attempt came last).
 """
 
 from __future__ import annotations

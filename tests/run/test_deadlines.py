@@ -221,6 +221,34 @@ def test_within_cuts_a_live_answer_that_ended_late_and_passes_on_a_timeout_it_di
         asyncio.run(deadlines.within(_Slow(raises=True).complete(None), Deadline(ttft_ms=1000), 5.0, 7))
 
 
+class _Streaming:
+    """A live provider whose stream delivers some text, then stalls (registers its accumulator as a `Clock` does)."""
+
+    class _Acc:
+        partial = "the quick"
+
+    async def complete(self, _request: object) -> Completion:
+        from harness.providers.stream_convert import Clock
+
+        clock = Clock(self._Acc())
+        clock.content()
+        await asyncio.sleep(10)
+        raise AssertionError("not reached")
+
+
+@pytest.mark.parametrize("deadline", [None, Deadline(total_ms=60_000)])
+def test_a_live_call_past_the_runs_timeout_is_a_timeout_with_its_text(deadline: Deadline | None) -> None:
+    """With no deadline, or one the run's timeout comes before, the run's timeout ends the call: `timeout`, the text
+    streamed so far kept, not billed; a TimeoutError the provider raised itself passes through as before."""
+    with pytest.raises(ProviderError) as got:
+        asyncio.run(deadlines.live(_Streaming().complete(None), deadline, 0.2, 7))
+    e = got.value
+    assert (e.failure_class, e.message, e.partial) == (FailureClass.timeout, "no answer within 0.2 s", "the quick")
+    assert e.cut_ms is None and e.billed is None
+    with pytest.raises(TimeoutError, match="the provider's own timeout"):
+        asyncio.run(deadlines.live(_Slow(raises=True).complete(None), deadline, 5.0, 7))
+
+
 def test_a_simulated_call_under_a_deadline_keeps_the_runs_timeout() -> None:
     from types import SimpleNamespace
 

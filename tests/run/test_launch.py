@@ -62,6 +62,42 @@ def test_a_run_collects_the_young_generation_less_often_and_restores_the_thresho
     assert after == before and frozen == 0
 
 
+def test_runs_that_overlap_in_threads_restore_the_threshold_when_the_last_returns() -> None:
+    import gc
+    import threading
+
+    saved = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+    seen: dict[str, tuple[int, ...]] = {}
+
+    @collector.gc_tuned
+    def first() -> None:
+        first_in.set()
+        second_in.wait(5)
+
+    @collector.gc_tuned
+    def second() -> None:
+        second_in.set()
+        first_out.wait(5)
+        seen["after the first returned"] = gc.get_threshold()
+
+    try:
+        a = threading.Thread(target=first)
+        a.start()
+        first_in.wait(5)
+        b = threading.Thread(target=second)
+        b.start()
+        a.join(5)
+        first_out.set()
+        b.join(5)
+        after, frozen = gc.get_threshold(), gc.get_freeze_count()
+    finally:
+        gc.set_threshold(*saved)
+    assert seen["after the first returned"][0] == collector.GC_THRESHOLD  # the second still runs tuned
+    assert after == (700, 10, 10) and frozen == 0
+
+
 def test_an_in_run_load_in_a_child_process_brings_the_database_up_to_date(project: Path, tmp_path: Path) -> None:
     results = tmp_path / "r"
     run = launch.start_run(project, Selection(mode="sim"), results_dir=results)
