@@ -54,6 +54,14 @@ def delays(cells: Iterable[Row], hedges: Mapping[str, Hedge]) -> dict[tuple[str,
     return out
 
 
+def when(task: str, hedge: Hedge, wait: Mapping[tuple[str, str], float]) -> Callable[[str], float | None]:
+    """A hedged task's delay per deployment (ms after its start): `p95_ttft` from `delays`, else the fixed ms."""
+    after = hedge.after
+    if after == "p95_ttft":
+        return lambda dep: wait.get((task, dep))
+    return lambda _dep: float(after)
+
+
 def partial_cost(cell: Row, elapsed_ms: float, prices: Prices) -> float:
     """What a call cancelled `elapsed_ms` after its start had cost: its input once sent, and the share of its output
     streamed by then."""
@@ -140,23 +148,21 @@ def hedged_walk(by_pos: Mapping[int, Row], chain_length: int, policy: Policy, bu
 
 
 def player(cells: Iterable[Row], policies: Mapping[str, Policy], budgets: Mapping[str, float | None],
-           budget_on: Mapping[str, str], prices: Prices, inner: Play | None = None) -> Play | None:  # fmt: skip
-    """`routed.served_records`' hook for the hedged tasks (the others go to `inner`, the router's runtime, if
-    any); None when no task hedges."""
+           budget_on: Mapping[str, str], prices: Prices) -> Play | None:  # fmt: skip
+    """`routed.served_records`' hook for the hedged tasks of a table without a router runtime (the others walk as
+    usual; with a runtime, `router_runtime` races them on its clock); None when no task hedges."""
     hedges = {t: p.hedge for t, p in policies.items() if p.hedge is not None}
     if not hedges:
-        return inner
+        return None
     wait = delays(cells, hedges)
 
     def run(groups: dict[Key, dict[int, Row]], chains: dict[Key, list[str]]) -> dict[Key, Row]:
-        out = inner({k: v for k, v in groups.items() if k[0] not in hedges}, chains) if inner else {}
+        out: dict[Key, Row] = {}
         for key, by_pos in groups.items():
             task = key[0]
             if task in hedges:
                 policy, budget, on = policies[task], budgets.get(task), budget_on.get(task, "total")
-                after = hedges[task].after
-                delay = (lambda dep, t=task: wait.get((t, dep))) if after == "p95_ttft" else (lambda _d, a=after: a)
-                body = hedged_walk(by_pos, len(chains[key]), policy, budget, on, delay, prices)
+                body = hedged_walk(by_pos, len(chains[key]), policy, budget, on, when(task, hedges[task], wait), prices)
                 plain = walk(by_pos, len(chains[key]), policy, budget, on)
                 body.pop("cancelled_cost_usd")
                 out[key] = body | {"hedge_cost_usd": body["cost_usd"] - plain["cost_usd"]}

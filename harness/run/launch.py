@@ -193,11 +193,11 @@ class _Session:
         policies = {t: table.policy(t) for t in suite.tasks if t in table.tasks}
         budgets = {t: table.tasks[t].constraints.latency_budget_ms for t in policies}
         budget_on = {t: table.tasks[t].constraints.latency_budget_on for t in policies}
-        runtime = Runtime.of(table)  # cooldowns and balance groups, when the table has them
-        play = runtime.player(policies, budgets, budget_on) if runtime else None
         deployments = self.plan.project.models.deployments
         prices = {d: (p.pricing.input_per_mtok / 1e6, p.pricing.output_per_mtok / 1e6) for d, p in deployments.items()}
-        play = hedging.player(state.done.values(), policies, budgets, budget_on, prices, play)  # hedged tasks race
+        runtime = Runtime.of(table)  # cooldowns and balance groups, when the table has them: it races hedged tasks
+        play = (runtime.player(policies, budgets, budget_on, prices) if runtime
+                else hedging.player(state.done.values(), policies, budgets, budget_on, prices))  # fmt: skip
         records = served_records(self.plan.run_id, state.done.values(), state.routes, policies, budgets, budget_on,
                                  play)  # fmt: skip
         for rec in records:

@@ -18,6 +18,11 @@ or Portkey would meet them:
 
 The failure share counts calls, as LiteLLM does: a cell's retried attempts are calls too (all failed when the cell
 failed, all but the last when it answered), recorded at the time the walk reached the cell.
+
+- **Hedging.** A task with a `hedge` policy races as `hedging.hedged_walk` does, over the positions this runtime
+  would try (balance groups' order) less those cooling when the request arrives; every racer counts in its
+  deployment's health and load from its start (a racer cancelled for the winner: in flight until then, neither
+  failed nor answered), and `hedge_cost_usd` is against the same positions walked without hedging.
 """
 
 from __future__ import annotations
@@ -25,14 +30,15 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_left, bisect_right
 from collections import defaultdict, deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from harness.config.router import Balance, Cooldown, RouterSettings, fits
 from harness.config.routing import Policy, RoutingTable, expand_classes, over_latency_budget
 from harness.errors import FailureClass
-from harness.run.routed import Key, Play, semantic_failure
+from harness.run import hedging
+from harness.run.routed import Key, Play, semantic_failure, walk
 
 Row = dict[str, Any]
 COOLDOWN = "cooldown"
@@ -56,15 +62,27 @@ class Runtime:
         return cls(settings, balance)
 
     def player(self, policies: Mapping[str, Policy], budgets: Mapping[str, float | None],
-               budget_on: Mapping[str, str] | None = None) -> Play:  # fmt: skip
-        """`routed.served_records`' hook: every walk of the run played on this runtime."""
+               budget_on: Mapping[str, str] | None = None, prices: hedging.Prices | None = None) -> Play:  # fmt: skip
+        """`routed.served_records`' hook: every walk of the run played on this runtime, hedged tasks racing (their
+        cancelled racers charged at `prices`)."""
 
         def run(groups: dict[Key, dict[int, Row]], chains: dict[Key, list[str]]) -> dict[Key, Row]:
             reqs = [Request(k, by_pos, chains[k]) for k, by_pos in groups.items()]
-            bodies, _ = play(reqs, self, policies, budgets, budget_on)
+            hedges = {t: p.hedge for t, p in policies.items() if p.hedge is not None}
+            wait = hedging.delays((c for by_pos in groups.values() for c in by_pos.values()), hedges)
+            races = {t: Race(hedging.when(t, h, wait), prices or {}) for t, h in hedges.items()}
+            bodies, _ = play(reqs, self, policies, budgets, budget_on, races)
             return bodies
 
         return run
+
+
+@dataclass(frozen=True)
+class Race:
+    """What a hedged task's walks need: when to hedge after a position's start (ms, per deployment) and prices."""
+
+    after: Callable[[str], float | None]
+    prices: hedging.Prices
 
 
 def draw(seed: int, *parts: object) -> float:
@@ -186,10 +204,13 @@ class Request:
 
 
 def walk_request(req: Request, t: float, policy: Policy, budget: float | None, groups: Sequence[Balance],
-                 health: Health, load: Load, seed: int, budget_on: str = "total") -> Row:  # fmt: skip
+                 health: Health, load: Load, seed: int, budget_on: str = "total", race: Race | None = None
+                 ) -> Row:  # fmt: skip
     """One request's walk at time `t`: the served record's body, with the cooled positions it skipped."""
-    through = expand_classes(policy.fallback_on) - expand_classes(policy.never_fallback_on)
     positions, picks = order(req.chain, groups, req.key, t, load, seed)
+    if race is not None:
+        return _race(req, t, positions, picks, policy, budget, health, load, budget_on, race)
+    through = expand_classes(policy.fallback_on) - expand_classes(policy.never_fallback_on)
     path: list[Row] = []
     latency = cost = 0.0
     final: str | None = None
@@ -222,11 +243,44 @@ def walk_request(req: Request, t: float, policy: Policy, budget: float | None, g
             "ttft_ms": None, "cost_usd": cost, "at_s": round(t, 3), "picks": picks}  # fmt: skip
 
 
+def _race(req: Request, t: float, positions: Sequence[int], picks: dict[str, str], policy: Policy,
+          budget: float | None, health: Health, load: Load, on: str, race: Race) -> Row:  # fmt: skip
+    """`walk_request` for a hedged task (see the module docstring): cooling is judged at the request's arrival."""
+    cooled: list[Row] = []
+    kept: list[int] = []
+    for p in positions:
+        if (cell := req.by_pos.get(p)) is not None:
+            if health.cooling(cell["deployment"], t):
+                cooled.append({"deployment": cell["deployment"], "position": p, "outcome": COOLDOWN})
+            else:
+                kept.append(p)
+    by_turn = {i: req.by_pos[p] for i, p in enumerate(kept)}
+    body = hedging.hedged_walk(by_turn, len(kept), policy, budget, on, race.after, race.prices)
+    plain = walk(by_turn, len(kept), policy, budget, on)
+    for step in body["path"]:
+        cell, start = by_turn[step["position"]], t + step["start_ms"] / 1000
+        if step["outcome"] == hedging.CANCELLED:  # in flight until the winner's first token
+            load.add(cell["deployment"], start, float(body["ttft_ms"]) - step["start_ms"])
+        else:
+            _, seen, charged = _verdict(cell, budget, on)
+            health.record(cell["deployment"], start, seen, int(cell.get("attempts") or 1))
+            load.add(cell["deployment"], start, charged)
+        step["position"] = kept[step["position"]]
+    served = body["served_position"]
+    body.pop("cancelled_cost_usd")
+    return body | {
+        "path": sorted(cooled + body["path"], key=lambda s: s["position"]),
+        "served_position": kept[served] if served is not None else None,
+        "failure_class": COOLDOWN if not kept and cooled else body["failure_class"],
+        "at_s": round(t, 3), "picks": picks, "hedge_cost_usd": body["cost_usd"] - plain["cost_usd"],
+    }  # fmt: skip
+
+
 def play(requests: Sequence[Request], runtime: Runtime, policies: Mapping[str, Policy],
-         budgets: Mapping[str, float | None], budget_on: Mapping[str, str] | None = None
-         ) -> tuple[dict[Key, Row], Health]:  # fmt: skip
+         budgets: Mapping[str, float | None], budget_on: Mapping[str, str] | None = None,
+         races: Mapping[str, Race] | None = None) -> tuple[dict[Key, Row], Health]:  # fmt: skip
     """Every request walked in arrival order on one clock; the bodies by key, and the deployments' health (its
-    `cooled` list says when each cooldown began and why)."""
+    `cooled` list says when each cooldown began and why). `races`: the hedged tasks' (`Runtime.player`)."""
     s = runtime.settings
     health, load = Health(s.cooldown), Load()
     by_key = {r.key: r for r in requests}
@@ -236,5 +290,5 @@ def play(requests: Sequence[Request], runtime: Runtime, policies: Mapping[str, P
         task = key[0]
         out[key] = walk_request(req, i / s.requests_per_s, policies.get(task) or Policy(), budgets.get(task),
                                 runtime.balance.get(task, []), health, load, s.seed,
-                                (budget_on or {}).get(task, "total"))  # fmt: skip
+                                (budget_on or {}).get(task, "total"), (races or {}).get(task))  # fmt: skip
     return out, health

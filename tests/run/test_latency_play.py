@@ -43,3 +43,27 @@ def test_the_run_and_the_report_carry_served_ttft_and_hedging(tmp_path: Path) ->
     assert r.exit_code == 0, r.output
     html = out.read_text()
     assert 'id="routed-latency-table"' in html and "1500 ms on ttft" in html
+
+
+def test_hedged_tasks_race_on_the_router_runtime_when_the_table_has_one(tmp_path: Path) -> None:
+    """The same table with a `router:` block whose cooldown trips on the primary's stalls: routed play runs on the
+    runtime's request clock, so some requests skip the cooling primary, and the others still hedge (before, a
+    hedged task raced without the runtime: no request ever met a cooldown)."""
+    suite = scenario.project(tmp_path, 60, "deadline + hedge")
+    routing = suite.parent / "routing.yaml"
+    routing.write_text(routing.read_text() + "router:\n  cooldown: {failure_share: 0.1, min_requests: 5, seconds: 5}\n")
+    results = tmp_path / "results"
+    args = ["run", str(suite), "--results-dir", str(results), "--routed", "--scenario", "stall", "--mode", "sim"]
+    ran = CliRunner().invoke(app, args, env={"COLUMNS": "250"})
+    assert ran.exit_code == 0, ran.output
+    import duckdb
+
+    con = duckdb.connect(str(results / "harness.duckdb"), read_only=True)
+    try:
+        hedged, total, served, cooled = con.execute(
+            "SELECT count(*) FILTER (WHERE hedged), count(*), count(*) FILTER (WHERE status = 'ok'), "
+            "count(*) FILTER (WHERE path LIKE '%\"cooldown\"%') FROM served"
+        ).fetchone()
+    finally:
+        con.close()
+    assert total == 60 and served == total and 0 < hedged < total and 0 < cooled < total

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+import pytest
+
 from harness.config.router import Balance, Cooldown, RouterSettings
 from harness.config.routing import Policy
 from harness.run.routed import served_records
-from harness.run.router_runtime import Health, Load, Request, Runtime, draw, play
+from harness.run.router_runtime import Health, Load, Request, Runtime, arrival_order, draw, play
 
 
 def cell(dep: str, pos: int, case: str, **kw: Any) -> dict[str, Any]:
@@ -140,3 +142,62 @@ def test_in_flight_counts_a_call_from_its_start_to_its_end() -> None:
     load.add("a", 0.0, 2000.0)  # 0 s to 2 s
     load.add("a", 5.0, 1000.0)  # a fallback's call, 5 s to 6 s
     assert [load.busy("a", t) for t in (0.0, 1.9, 2.0, 4.9, 5.0, 5.5, 6.0)] == [1, 1, 0, 0, 1, 1, 0]
+
+
+def _hedged(dep: str, pos: int, case: str, ttft: float, latency: float, **kw: Any) -> dict[str, Any]:
+    return cell(dep, pos, case, ttft_ms=ttft, latency_ms=latency, input_tokens=1000, output_tokens=100, **kw)
+
+
+HEDGE = Policy(hedge={"after": 300})
+PRICES = {"a": (1e-6, 4e-6), "b": (2e-6, 8e-6)}
+
+
+def test_a_hedged_task_races_on_the_runtime_and_skips_a_cooling_deployment() -> None:
+    """Request 1: a's first token is slow, b is hedged in at 300 ms and serves (a cancelled, charged its input).
+    Request 2: a failed with an immediate class at once; request 3, inside the cooldown, skips a (no race) and b
+    serves alone. The hedge's cost is against the same positions walked without hedging."""
+    reqs = [
+        Request(("t", "c1", "base", 0), {0: _hedged("a", 0, "c1", 900, 1500), 1: _hedged("b", 1, "c1", 200, 700)},
+                ["a", "b"]),
+        Request(("t", "c2", "base", 0), {0: cell("a", 0, "c2", status="error", error_class="auth_error", output=None,
+                                                 latency_ms=50.0), 1: _hedged("b", 1, "c2", 100, 400)}, ["a", "b"]),
+        Request(("t", "c3", "base", 0), {0: _hedged("a", 0, "c3", 100, 400), 1: _hedged("b", 1, "c3", 100, 400)},
+                ["a", "b"]),
+    ]  # fmt: skip
+    keys = [r.key for r in reqs]
+    seed = next(s for s in range(100) if arrival_order(keys, s) == keys)  # they arrive c1, c2, c3
+    runtime = Runtime(RouterSettings(cooldown=Cooldown(immediate=["auth_error"]), requests_per_s=1.0, seed=seed))
+    play_ = runtime.player({"t": HEDGE}, {}, None, PRICES)
+    bodies = play_({r.key: dict(r.by_pos) for r in reqs}, {r.key: r.chain for r in reqs})
+    first, second, third = (bodies[r.key] for r in reqs)
+    assert [b["at_s"] for b in (first, second, third)] == [0.0, 1.0, 2.0]
+    assert (first["served_deployment"], first["served_position"], first["hedged"]) == ("b", 1, True)
+    assert [p["outcome"] for p in first["path"]] == ["hedge_cancelled", "ok"]
+    assert first["hedge_cost_usd"] == pytest.approx(1000 * 1e-6)  # a's input: the plain walk would pay a in full
+    assert first["hedge_cost_usd"] < first["cost_usd"]
+    assert [p["outcome"] for p in second["path"]] == ["auth_error", "ok"]  # a cooled: auth_error is immediate
+    assert third["path"][0] == {"deployment": "a", "position": 0, "outcome": "cooldown"}  # still cooling at c3
+    assert (third["served_deployment"], third["served_position"], third["hedged"]) == ("b", 1, False)
+    assert third["hedge_cost_usd"] == 0.0
+
+
+def test_a_race_counts_both_racers_in_flight_and_maps_a_balanced_order_back_to_chain_positions() -> None:
+    """A weighted balance group that picks b first: the race starts at chain position 1 and hedges to position 0;
+    while both race, each counts as in flight (the cancelled one until the winner's first token)."""
+    group = Balance(deployments=["a", "b"], strategy="weighted", weights=[0.0001, 1.0])
+    req = Request(("t", "c1", "base", 0), {0: _hedged("a", 0, "c1", 200, 700), 1: _hedged("b", 1, "c1", 900, 1500)},
+                  ["a", "b"])  # fmt: skip
+    runtime = Runtime(RouterSettings(requests_per_s=1.0), {"t": [group]})
+    from harness.run.router_runtime import Race, walk_request
+
+    load = Load()
+    body = walk_request(req, 0.0, HEDGE, None, [group], Health(None), load, 0, "total", Race(lambda _d: 300.0, PRICES))
+    assert body["picks"] == {"a + b": "b"}
+    assert (body["served_deployment"], body["served_position"], body["hedged"]) == ("a", 0, True)
+    assert body["path"] == [
+        {"deployment": "a", "position": 0, "outcome": "ok", "start_ms": 300.0},
+        {"deployment": "b", "position": 1, "outcome": "hedge_cancelled", "start_ms": 0.0},
+    ]
+    assert load.busy("b", 0.4) == 1 and load.busy("a", 0.4) == 1  # both in flight at 400 ms
+    assert load.busy("b", 0.6) == 0  # b cancelled at a's first token (500 ms)
+    assert runtime.balance["t"] == [group]
