@@ -89,10 +89,19 @@ class _Racer:
         return self.start + (self.ttft if self.failure is None else self.charged)
 
 
+#: A cell's (failure, charged latency, TTFT) as a walk meets it (`routed.verdict`; the router runtime's own).
+Judge = Callable[[Row, float | None, str], tuple[str | None, float, float]]
+#: Why a deployment cannot be started `t` ms into the request (the runtime's `cooldown`), or None.
+Skip = Callable[[str, float], str | None]
+
+
 def hedged_walk(by_pos: Mapping[int, Row], chain_length: int, policy: Policy, budget: float | None, on: str,
-                after: Callable[[str], float | None], prices: Prices) -> Row:  # fmt: skip
+                after: Callable[[str], float | None], prices: Prices, judge: Judge = verdict,
+                skip: Skip | None = None) -> Row:  # fmt: skip
     """One request's hedged walk; the served record's body (`routed.walk`'s, plus `ttft_ms`, `hedged` and
-    `cancelled_cost_usd`: what the racers cancelled for the winner cost, in `cost_usd` too)."""
+    `cancelled_cost_usd`: what the racers cancelled for the winner cost, in `cost_usd` too). `skip`: a position
+    whose deployment it names a reason for when its turn comes is passed over at no cost (the path says why); when
+    the hedge's would-be racer is skipped, the running position races alone and the fallback asks again."""
     through = expand_classes(policy.fallback_on) - expand_classes(policy.never_fallback_on)
     waiting = [p for p in range(chain_length) if p in by_pos]
     racers: list[_Racer] = []
@@ -100,38 +109,40 @@ def hedged_walk(by_pos: Mapping[int, Row], chain_length: int, policy: Policy, bu
     cost = extra = 0.0
     hedged, final, now = False, None, 0.0
 
-    def start(t: float) -> None:
-        pos = waiting.pop(0)
-        failure, charged, ttft = verdict(by_pos[pos], budget, on)
-        racers.append(_Racer(pos, by_pos[pos], t, failure, charged, ttft))
+    def start(t: float) -> bool:
+        nonlocal final
+        while waiting:
+            pos = waiting.pop(0)
+            cell = by_pos[pos]
+            if skip is not None and (why := skip(cell["deployment"], t)) is not None:
+                path.append({"deployment": cell["deployment"], "position": pos, "outcome": why,
+                             "start_ms": round(t, 3)})  # fmt: skip
+                final = final or why
+                continue
+            failure, charged, ttft = judge(cell, budget, on)
+            racers.append(_Racer(pos, cell, t, failure, charged, ttft))
+            return True
+        return False
 
-    if waiting:
-        start(0.0)
+    start(0.0)
+    declined: set[int] = set()  # racers whose hedge found the next deployment skipped: they race alone
     while racers:
         lead = min(racers, key=lambda r: r.event)
         alone = racers[0]
-        wait = after(alone.cell["deployment"]) if len(racers) == 1 and waiting else None
+        lone = len(racers) == 1 and waiting and alone.position not in declined
+        wait = after(alone.cell["deployment"]) if lone else None
         if wait is not None and alone.start + wait < lead.event:
-            hedged = True
-            start(max(now, alone.start + wait))
+            at = max(now, alone.start + wait)
+            if skip is not None and skip(by_pos[waiting[0]]["deployment"], at) is not None:
+                declined.add(alone.position)  # no hedge now; a fallback meets it again when its turn comes
+            else:
+                hedged = start(at) or hedged
             continue
         racers.remove(lead)
         now = lead.event
         step = {"deployment": lead.cell["deployment"], "position": lead.position, "start_ms": round(lead.start, 3)}
         if lead.failure is None:
-            for other in racers:  # cancelled at the winner's first token
-                spent = partial_cost(other.cell, now - other.start, prices)
-                cost, extra = cost + spent, extra + spent
-                path.append({"deployment": other.cell["deployment"], "position": other.position,
-                             "outcome": CANCELLED, "start_ms": round(other.start, 3)})  # fmt: skip
-            path.append(step | {"outcome": "ok"})
-            path.sort(key=lambda s: s["position"])
-            cost += float(lead.cell.get("cost_usd") or 0.0)
-            return {"served_deployment": lead.cell["deployment"], "served_position": lead.position,
-                    "served_cell": lead.cell["cell_key"], "status": "ok", "failure_class": None, "path": path,
-                    "latency_ms": round(lead.start + float(lead.cell.get("latency_ms") or 0.0), 3),
-                    "ttft_ms": round(now, 3), "cost_usd": cost, "hedged": hedged,
-                    "cancelled_cost_usd": extra}  # fmt: skip
+            return _won(lead, racers, path + [step | {"outcome": "ok"}], now, cost, extra, hedged, prices)
         path.append(step | {"outcome": lead.failure})
         cost += float(lead.cell.get("cost_usd") or 0.0)
         final = lead.failure
@@ -139,12 +150,27 @@ def hedged_walk(by_pos: Mapping[int, Row], chain_length: int, policy: Policy, bu
             continue
         if FailureClass(lead.failure) not in through:
             break
-        if waiting:
-            start(now)
+        start(now)
     path.sort(key=lambda s: s["position"])
     return {"served_deployment": None, "served_position": None, "served_cell": None, "status": "error",
             "failure_class": final or "skipped_budget", "path": path, "latency_ms": round(now, 3), "ttft_ms": None,
             "cost_usd": cost, "hedged": hedged, "cancelled_cost_usd": extra}  # fmt: skip
+
+
+def _won(lead: _Racer, others: list[_Racer], path: list[Row], now: float, cost: float, extra: float, hedged: bool,
+         prices: Prices) -> Row:  # fmt: skip
+    """The served body when `lead`'s first token wins at `now`: the others cancelled then, charged what they cost."""
+    for other in others:
+        spent = partial_cost(other.cell, now - other.start, prices)
+        cost, extra = cost + spent, extra + spent
+        path.append({"deployment": other.cell["deployment"], "position": other.position, "outcome": CANCELLED,
+                     "start_ms": round(other.start, 3)})  # fmt: skip
+    path.sort(key=lambda s: s["position"])
+    cost += float(lead.cell.get("cost_usd") or 0.0)
+    return {"served_deployment": lead.cell["deployment"], "served_position": lead.position,
+            "served_cell": lead.cell["cell_key"], "status": "ok", "failure_class": None, "path": path,
+            "latency_ms": round(lead.start + float(lead.cell.get("latency_ms") or 0.0), 3),
+            "ttft_ms": round(now, 3), "cost_usd": cost, "hedged": hedged, "cancelled_cost_usd": extra}  # fmt: skip
 
 
 def player(cells: Iterable[Row], policies: Mapping[str, Policy], budgets: Mapping[str, float | None],

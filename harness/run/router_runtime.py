@@ -20,9 +20,10 @@ The failure share counts calls, as LiteLLM does: a cell's retried attempts are c
 failed, all but the last when it answered), recorded at the time the walk reached the cell.
 
 - **Hedging.** A task with a `hedge` policy races as `hedging.hedged_walk` does, over the positions this runtime
-  would try (balance groups' order) less those cooling when the request arrives; every racer counts in its
-  deployment's health and load from its start (a racer cancelled for the winner: in flight until then, neither
-  failed nor answered), and `hedge_cost_usd` is against the same positions walked without hedging.
+  would try (balance groups' order), judging cells as this walk does (the budget's timeout first) and passing over
+  a deployment cooling when its turn comes; every racer counts in its deployment's health and load from its start
+  (a racer cancelled for the winner: in flight until then, neither failed nor answered), and `hedge_cost_usd` is
+  against this walk unhedged on the same health.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from harness.config.router import Balance, Cooldown, RouterSettings, fits
 from harness.config.routing import Policy, RoutingTable, expand_classes, over_latency_budget
 from harness.errors import FailureClass
 from harness.run import hedging
-from harness.run.routed import Key, Play, semantic_failure, walk
+from harness.run.routed import Key, Play, semantic_failure
 
 Row = dict[str, Any]
 COOLDOWN = "cooldown"
@@ -209,7 +210,15 @@ def walk_request(req: Request, t: float, policy: Policy, budget: float | None, g
     """One request's walk at time `t`: the served record's body, with the cooled positions it skipped."""
     positions, picks = order(req.chain, groups, req.key, t, load, seed)
     if race is not None:
-        return _race(req, t, positions, picks, policy, budget, health, load, budget_on, race)
+        body = _race(req, t, positions, policy, budget, health, load, budget_on, race)
+    else:
+        body = _walk(req, t, positions, policy, budget, health, load, budget_on)
+    return body | {"at_s": round(t, 3), "picks": picks}
+
+
+def _walk(req: Request, t: float, positions: Sequence[int], policy: Policy, budget: float | None, health: Health,
+          load: Load, on: str, record: bool = True) -> Row:  # fmt: skip
+    """The walk down `positions` (`record`: each call counted in its deployment's health and load)."""
     through = expand_classes(policy.fallback_on) - expand_classes(policy.never_fallback_on)
     path: list[Row] = []
     latency = cost = 0.0
@@ -223,57 +232,55 @@ def walk_request(req: Request, t: float, policy: Policy, budget: float | None, g
             path.append({"deployment": dep, "position": position, "outcome": COOLDOWN})
             final = final or COOLDOWN
             continue
-        failure, seen, charged = _verdict(cell, budget, budget_on)
+        failure, seen, charged = _verdict(cell, budget, on)
         before, start = latency, t + latency / 1000
-        health.record(dep, start, seen, int(cell.get("attempts") or 1))
-        load.add(dep, start, charged)
+        if record:
+            health.record(dep, start, seen, int(cell.get("attempts") or 1))
+            load.add(dep, start, charged)
         latency += charged
         cost += float(cell.get("cost_usd") or 0.0)
         path.append({"deployment": dep, "position": position, "outcome": failure or "ok"})
         if failure is None:
             return {"served_deployment": dep, "served_position": position, "served_cell": cell["cell_key"],
                     "status": "ok", "failure_class": None, "path": path, "latency_ms": round(latency, 3),
-                    "ttft_ms": round(before + _first(cell), 3), "cost_usd": cost, "at_s": round(t, 3),
-                    "picks": picks}  # fmt: skip
+                    "ttft_ms": round(before + _first(cell), 3), "cost_usd": cost}  # fmt: skip
         final = failure
         if FailureClass(failure) not in through:
             break
     return {"served_deployment": None, "served_position": None, "served_cell": None, "status": "error",
             "failure_class": final or "skipped_budget", "path": path, "latency_ms": round(latency, 3),
-            "ttft_ms": None, "cost_usd": cost, "at_s": round(t, 3), "picks": picks}  # fmt: skip
+            "ttft_ms": None, "cost_usd": cost}  # fmt: skip
 
 
-def _race(req: Request, t: float, positions: Sequence[int], picks: dict[str, str], policy: Policy,
-          budget: float | None, health: Health, load: Load, on: str, race: Race) -> Row:  # fmt: skip
-    """`walk_request` for a hedged task (see the module docstring): cooling is judged at the request's arrival."""
-    cooled: list[Row] = []
-    kept: list[int] = []
-    for p in positions:
-        if (cell := req.by_pos.get(p)) is not None:
-            if health.cooling(cell["deployment"], t):
-                cooled.append({"deployment": cell["deployment"], "position": p, "outcome": COOLDOWN})
-            else:
-                kept.append(p)
-    by_turn = {i: req.by_pos[p] for i, p in enumerate(kept)}
-    body = hedging.hedged_walk(by_turn, len(kept), policy, budget, on, race.after, race.prices)
-    plain = walk(by_turn, len(kept), policy, budget, on)
+def _race(req: Request, t: float, positions: Sequence[int], policy: Policy, budget: float | None, health: Health,
+          load: Load, on: str, race: Race) -> Row:  # fmt: skip
+    """`walk_request` for a hedged task (see the module docstring): the race judges cells as the runtime's walk does
+    and skips a deployment cooling when its turn comes; `hedge_cost_usd` is against that walk unhedged."""
+    plain = _walk(req, t, positions, policy, budget, health, load, on, record=False)
+    turns = [p for p in positions if p in req.by_pos]
+    by_turn = {i: req.by_pos[p] for i, p in enumerate(turns)}
+
+    def judge(cell: Row, b: float | None, o: str) -> tuple[str | None, float, float]:
+        failure, _, charged = _verdict(cell, b, o)
+        return failure, charged, _first(cell)
+
+    def skip(dep: str, at_ms: float) -> str | None:
+        return COOLDOWN if health.cooling(dep, t + at_ms / 1000) else None
+
+    body = hedging.hedged_walk(by_turn, len(turns), policy, budget, on, race.after, race.prices, judge, skip)
     for step in body["path"]:
         cell, start = by_turn[step["position"]], t + step["start_ms"] / 1000
         if step["outcome"] == hedging.CANCELLED:  # in flight until the winner's first token
             load.add(cell["deployment"], start, float(body["ttft_ms"]) - step["start_ms"])
-        else:
+        elif step["outcome"] != COOLDOWN:
             _, seen, charged = _verdict(cell, budget, on)
             health.record(cell["deployment"], start, seen, int(cell.get("attempts") or 1))
             load.add(cell["deployment"], start, charged)
-        step["position"] = kept[step["position"]]
-    served = body["served_position"]
+        step["position"] = turns[step["position"]]
+    served = body.pop("served_position")
     body.pop("cancelled_cost_usd")
-    return body | {
-        "path": sorted(cooled + body["path"], key=lambda s: s["position"]),
-        "served_position": kept[served] if served is not None else None,
-        "failure_class": COOLDOWN if not kept and cooled else body["failure_class"],
-        "at_s": round(t, 3), "picks": picks, "hedge_cost_usd": body["cost_usd"] - plain["cost_usd"],
-    }  # fmt: skip
+    return body | {"served_position": turns[served] if served is not None else None,
+                   "hedge_cost_usd": body["cost_usd"] - plain["cost_usd"]}  # fmt: skip
 
 
 def play(requests: Sequence[Request], runtime: Runtime, policies: Mapping[str, Policy],

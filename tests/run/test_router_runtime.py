@@ -10,7 +10,7 @@ import pytest
 from harness.config.router import Balance, Cooldown, RouterSettings
 from harness.config.routing import Policy
 from harness.run.routed import served_records
-from harness.run.router_runtime import Health, Load, Request, Runtime, arrival_order, draw, play
+from harness.run.router_runtime import Health, Load, Race, Request, Runtime, arrival_order, draw, play, walk_request
 
 
 def cell(dep: str, pos: int, case: str, **kw: Any) -> dict[str, Any]:
@@ -176,7 +176,7 @@ def test_a_hedged_task_races_on_the_runtime_and_skips_a_cooling_deployment() -> 
     assert first["hedge_cost_usd"] == pytest.approx(1000 * 1e-6)  # a's input: the plain walk would pay a in full
     assert first["hedge_cost_usd"] < first["cost_usd"]
     assert [p["outcome"] for p in second["path"]] == ["auth_error", "ok"]  # a cooled: auth_error is immediate
-    assert third["path"][0] == {"deployment": "a", "position": 0, "outcome": "cooldown"}  # still cooling at c3
+    assert third["path"][0] == {"deployment": "a", "position": 0, "outcome": "cooldown", "start_ms": 0.0}
     assert (third["served_deployment"], third["served_position"], third["hedged"]) == ("b", 1, False)
     assert third["hedge_cost_usd"] == 0.0
 
@@ -188,16 +188,61 @@ def test_a_race_counts_both_racers_in_flight_and_maps_a_balanced_order_back_to_c
     req = Request(("t", "c1", "base", 0), {0: _hedged("a", 0, "c1", 200, 700), 1: _hedged("b", 1, "c1", 900, 1500)},
                   ["a", "b"])  # fmt: skip
     runtime = Runtime(RouterSettings(requests_per_s=1.0), {"t": [group]})
-    from harness.run.router_runtime import Race, walk_request
-
     load = Load()
     body = walk_request(req, 0.0, HEDGE, None, [group], Health(None), load, 0, "total", Race(lambda _d: 300.0, PRICES))
     assert body["picks"] == {"a + b": "b"}
     assert (body["served_deployment"], body["served_position"], body["hedged"]) == ("a", 0, True)
-    assert body["path"] == [
-        {"deployment": "a", "position": 0, "outcome": "ok", "start_ms": 300.0},
+    assert body["path"] == [  # in the order tried
         {"deployment": "b", "position": 1, "outcome": "hedge_cancelled", "start_ms": 0.0},
+        {"deployment": "a", "position": 0, "outcome": "ok", "start_ms": 300.0},
     ]
     assert load.busy("b", 0.4) == 1 and load.busy("a", 0.4) == 1  # both in flight at 400 ms
     assert load.busy("b", 0.6) == 0  # b cancelled at a's first token (500 ms)
     assert runtime.balance["t"] == [group]
+
+
+def _race(req: Request, health: Health, budget: float | None = None) -> dict[str, Any]:
+    return walk_request(req, 0.0, HEDGE, budget, [], health, Load(), 0, "total", Race(lambda _d: 300.0, PRICES))
+
+
+def _cooling(dep: str, until_s: float) -> Health:
+    health = Health(Cooldown(immediate=["auth_error"], seconds=until_s))
+    health.record(dep, 0.0, "auth_error")
+    return health
+
+
+def test_a_race_meets_a_cooldown_only_when_its_turn_comes() -> None:
+    """b cooling at arrival but never reached: not on the path. b cooling until 0.5 s, reached at 1 s after a's
+    failure: tried and serves, as the runtime's plain walk would."""
+    fast = Request(("t", "c", "base", 0), {0: _hedged("a", 0, "c", 50, 100), 1: _hedged("b", 1, "c", 50, 100)},
+                   ["a", "b"])  # fmt: skip
+    body = _race(fast, _cooling("b", 60))
+    assert [p["outcome"] for p in body["path"]] == ["ok"] and body["served_deployment"] == "a"
+    failing_a = Request(
+        ("t", "c", "base", 0),
+        {
+            0: cell(
+                "a", 0, "c", status="error", error_class="server_error", output=None, latency_ms=1000.0, ttft_ms=None
+            ),
+            1: _hedged("b", 1, "c", 50, 100),
+        },
+        ["a", "b"],
+    )
+    health = _cooling("b", 0.5)
+    body = _race(failing_a, health)
+    assert [p["outcome"] for p in body["path"]] == ["server_error", "ok"] and body["served_deployment"] == "b"
+    plain = walk_request(failing_a, 0.0, Policy(), None, [], _cooling("b", 0.5), Load(), 0)
+    assert plain["served_deployment"] == "b"
+
+
+def test_a_race_judges_a_cell_over_the_budget_as_the_runtime_walk_does() -> None:
+    """An empty answer that took 3 s under a 1 s budget: a timeout at the budget (the router gives up then), so the
+    hedge-free walk's fallback starts at 1 s, not at 3 s; the cooldown window records the timeout."""
+    slow_empty = Request(("t", "c", "base", 0), {0: _hedged("a", 0, "c", 3000, 3000, output=""),
+                                                 1: _hedged("b", 1, "c", 100, 400)}, ["a", "b"])  # fmt: skip
+    health = Health(Cooldown(immediate=["timeout"]))
+    body = walk_request(slow_empty, 0.0, Policy(hedge={"after": 5000}), 1000.0, [], health, Load(), 0, "total",
+                        Race(lambda _d: 5000.0, PRICES))  # fmt: skip
+    assert [p["outcome"] for p in body["path"]] == ["timeout", "ok"]
+    assert body["latency_ms"] == 1400.0 and body["hedged"] is False
+    assert health.cooling("a", 1.0)
