@@ -203,3 +203,27 @@ def test_latency_frame_and_streaming_columns(results: Path) -> None:
     assert alpha["streamed"] == alpha["samples"] and alpha["simulated"]
     canned = frame[frame["deployment"] == "fallback-canned"].iloc[0]
     assert canned["streamed"] == 0 and same(canned["ttft_p50_ms"], None)
+
+
+def test_served_is_routed_play_one_row_per_request(project: Path, tmp_path: Path) -> None:
+    import json
+
+    import pandas as pd
+
+    results = tmp_path / "res"
+    run_id = run(project, results, "--routed")
+    db = harness.open(results)
+    served = db.served(run_id)
+    (expected,) = db.sql("SELECT count(*) AS n FROM served WHERE run_id = ?", [run_id])["n"]
+    assert len(served) == expected > 0
+    assert list(served.columns[:5]) == ["run_id", "task", "case_id", "variant", "sample"]
+    assert served["simulated"].all()  # the example's fleet is simulated: labelled so
+    for _, row in served.iterrows():
+        path = json.loads(row["path"])
+        if row["status"] == "ok":
+            assert any(s["outcome"] == "ok" and s["position"] == row["served_position"] for s in path)
+        else:
+            assert pd.isna(row["served_deployment"]) and row["failure_class"]
+    intents = db.served(run_id, task="intents")
+    assert 0 < len(intents) < len(served) and set(intents["task"]) == {"intents"}
+    assert len(db.served()) == len(served)  # every run's: one run here
