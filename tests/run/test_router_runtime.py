@@ -187,7 +187,6 @@ def test_a_race_counts_both_racers_in_flight_and_maps_a_balanced_order_back_to_c
     group = Balance(deployments=["a", "b"], strategy="weighted", weights=[0.0001, 1.0])
     req = Request(("t", "c1", "base", 0), {0: _hedged("a", 0, "c1", 200, 700), 1: _hedged("b", 1, "c1", 900, 1500)},
                   ["a", "b"])  # fmt: skip
-    runtime = Runtime(RouterSettings(requests_per_s=1.0), {"t": [group]})
     load = Load()
     body = walk_request(req, 0.0, HEDGE, None, [group], Health(None), load, 0, "total", Race(lambda _d: 300.0, PRICES))
     assert body["picks"] == {"a + b": "b"}
@@ -198,7 +197,6 @@ def test_a_race_counts_both_racers_in_flight_and_maps_a_balanced_order_back_to_c
     ]
     assert load.busy("b", 0.4) == 1 and load.busy("a", 0.4) == 1  # both in flight at 400 ms
     assert load.busy("b", 0.6) == 0  # b cancelled at a's first token (500 ms)
-    assert runtime.balance["t"] == [group]
 
 
 def _race(req: Request, health: Health, budget: float | None = None) -> dict[str, Any]:
